@@ -1,0 +1,75 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from . import audit
+from .models import AuditEvent, User
+from .phone import MobileField
+from .sms import send_sms
+from .validators import validate_username_not_mobile
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth, fitted to the portal: mainland mobiles, our SMS interface, staff-only accounts by staff."""
+
+    # --- phone numbers ---------------------------------------------------------------------
+    def phone_form_field(self, **kwargs):
+        return MobileField(**kwargs)
+
+    def set_phone(self, user, phone, verified):
+        user.phone = phone
+        user.phone_verified = verified
+        if user.pk:
+            user.save(update_fields=["phone", "phone_verified"])
+
+    def get_phone(self, user):
+        return (user.phone, user.phone_verified) if user.phone else None
+
+    def set_phone_verified(self, user, phone):
+        user.phone_verified = True
+        user.save(update_fields=["phone_verified"])
+
+    def get_user_by_phone(self, phone):
+        return User.objects.filter(phone=phone).order_by("pk").first()
+
+    def send_verification_code_sms(self, user, phone, code, **kwargs):
+        send_sms(phone, _("Your union portal verification code is %(code)s. It is valid for 15 minutes.") % {"code": code})
+
+    def send_unknown_account_sms(self, phone, **kwargs):
+        send_sms(phone, _("Someone asked for a union portal code for this number, but it has no account."))
+
+    def send_account_already_exists_sms(self, phone):
+        send_sms(phone, _("Someone tried to sign up with this number, which already has a union portal account."))
+
+    def clean_username(self, username, shallow=False):
+        validate_username_not_mobile(username)
+        return super().clean_username(username, shallow=shallow)
+
+    # --- audit -----------------------------------------------------------------------------
+    def pre_authenticate(self, request, **credentials):
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            self._record_failure(request, credentials, reason="rate_limited")
+            raise
+
+    def authentication_failed(self, request, **credentials):
+        self._record_failure(request, credentials, reason="bad_credentials")
+
+    @staticmethod
+    def _record_failure(request, credentials, *, reason):
+        typed = next((credentials[k] for k in ("username", "email", "phone") if credentials.get(k)), "")
+        # Linking the account lets auditors see attacks on one account; the typed text stays masked.
+        account = (
+            User.objects.filter(Q(username=typed) | Q(email__iexact=typed) | Q(phone=typed)).order_by("pk").first()
+            if typed
+            else None
+        )
+        audit.record(
+            AuditEvent.Action.LOGIN_FAILED,
+            request=request,
+            actor=account,
+            result=AuditEvent.Result.FAILURE,
+            detail={"login": audit.mask_identifier(typed), "reason": reason},
+        )

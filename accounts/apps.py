@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts and audit")
+
+    def ready(self) -> None:
+        from . import audit  # noqa: F401  (connects the sign-in signal receivers)

@@ -1,0 +1,143 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .phone import mainland_mobile_validator
+
+
+class User(AbstractUser):
+    """A person who signs in: union staff (accounts made by staff) or a worker (signed up online)."""
+
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    # Mainland mobile, 11 digits, unique when given; workers sign in with it.
+    phone = models.CharField(
+        _("mobile number"), max_length=11, null=True, blank=True, unique=True, validators=[mainland_mobile_validator]
+    )
+    phone_verified = models.BooleanField(_("mobile verified"), default=False)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.username
+
+
+class Role(models.Model):
+    """A user's role at one node of the union tree; the user's scope is that node's subtree."""
+
+    class Kind(models.TextChoices):
+        CITY_ADMIN = "city_admin", _("City administrator")
+        FEDERATION_STAFF = "federation_staff", _("Federation staff")
+        UNION_CLERK = "union_clerk", _("Union clerk")
+        CADRE_OFFICER = "cadre_officer", _("Cadre officer")
+        DISCIPLINE_OFFICER = "discipline_officer", _("Discipline officer")
+        LEADER = "leader", _("Leader")
+        AUDITOR = "auditor", _("Security auditor")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user"))
+    union = models.ForeignKey(
+        "members.Union", on_delete=models.PROTECT, related_name="roles", verbose_name=_("union")
+    )
+    kind = models.CharField(_("role"), max_length=32, choices=Kind.choices)
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("granted by")
+    )
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [models.UniqueConstraint(fields=["user", "union", "kind"], name="role_unique_per_user_union")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()} · {self.union}"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Append-only: no bulk update or delete through the ORM."""
+
+    def update(self, **kwargs):
+        raise ValidationError(_("Audit events cannot be changed."))
+
+    def delete(self):
+        raise ValidationError(_("Audit events cannot be deleted."))
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event. Rows are never changed; PostgreSQL enforces it with a trigger."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Signed in")
+        LOGIN_FAILED = "login_failed", _("Sign-in failed")
+        LOGOUT = "logout", _("Signed out")
+        MFA_ADDED = "mfa_added", _("Second factor added")
+        MFA_REMOVED = "mfa_removed", _("Second factor removed")
+        MFA_CODES_RESET = "mfa_codes_reset", _("Recovery codes regenerated")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        USER_CREATED = "user_created", _("Staff account created")
+        ROLE_GRANTED = "role_granted", _("Role granted")
+        ROLE_REVOKED = "role_revoked", _("Role revoked")
+        UNION_CREATED = "union_created", _("Union created")
+        UNION_UPDATED = "union_updated", _("Union edited")
+        UNION_MOVED = "union_moved", _("Union moved")
+        UNION_CLOSED = "union_closed", _("Union closed")
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", _("Success")
+        FAILURE = "failure", _("Failure")
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor")
+    )
+    # The actor's username at the time, kept even if the account is renamed.
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices, default=Result.SUCCESS)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    # The node the event concerns; it decides which auditors see the row.
+    union = models.ForeignKey(
+        "members.Union",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("union"),
+    )
+    target_type = models.CharField(_("object type"), max_length=50, blank=True)
+    target_id = models.CharField(_("object ID"), max_length=64, blank=True)
+    target_label = models.CharField(_("object"), max_length=200, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["action", "-created_at"], name="audit_action_time"),
+            models.Index(fields=["actor", "-created_at"], name="audit_actor_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("Audit events cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Audit events cannot be deleted."))

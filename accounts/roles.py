@@ -1,0 +1,66 @@
+"""What each role kind may do: grant which roles, sit at which nodes, manage which nodes.
+
+Kinds of union node are named by their stored values so that this module needs no import of the
+members app (members depends on accounts, not the other way round).
+"""
+
+from django.utils.translation import gettext as _
+
+from .models import Role
+from .scope import roles_of
+
+K = Role.Kind
+
+FEDERATION_NODE_KINDS = frozenset({"city_federation", "district_federation", "industry_union", "street_federation"})
+MEMBER_HOLDING_NODE_KINDS = frozenset({"grassroots_union", "joint_union"})
+
+# Which roles a holder of each kind may hand out, within the subtree of the node they hold it at.
+GRANTABLE_BY: dict[str, frozenset[str]] = {
+    K.CITY_ADMIN: frozenset(K.values),
+    K.FEDERATION_STAFF: frozenset({K.FEDERATION_STAFF, K.UNION_CLERK, K.CADRE_OFFICER, K.LEADER}),
+}
+
+# Where a role may sit; a kind not listed may sit at any node.
+NODE_KINDS_FOR_ROLE: dict[str, frozenset[str]] = {
+    K.CITY_ADMIN: frozenset({"city_federation"}),
+    K.AUDITOR: frozenset({"city_federation"}),
+    K.FEDERATION_STAFF: FEDERATION_NODE_KINDS,
+    K.DISCIPLINE_OFFICER: FEDERATION_NODE_KINDS,
+    K.CADRE_OFFICER: FEDERATION_NODE_KINDS,
+    K.LEADER: FEDERATION_NODE_KINDS,
+    K.UNION_CLERK: MEMBER_HOLDING_NODE_KINDS,
+}
+
+# Roles that see personal or discipline data: they must sign in with a second factor.
+MFA_REQUIRED_KINDS = frozenset(set(K.values) - {K.LEADER})
+
+TREE_MANAGER_KINDS = frozenset({K.CITY_ADMIN, K.FEDERATION_STAFF})
+AUDIT_READER_KINDS = frozenset({K.CITY_ADMIN, K.AUDITOR})
+
+
+def holds_over(user, path: str, kinds, *, strictly_above: bool = False) -> bool:
+    """Whether the user holds a role of these kinds at the node ``path`` or above it."""
+    for role in roles_of(user):
+        if role.kind in kinds and path.startswith(role.union.path):
+            if not strictly_above or role.union.path != path:
+                return True
+    return False
+
+
+def grant_refusal(user, kind: str, union) -> str | None:
+    """Why the user may not grant ``kind`` at ``union``, or None when they may."""
+    allowed_here = NODE_KINDS_FOR_ROLE.get(kind)
+    if allowed_here is not None and union.kind not in allowed_here:
+        return _("This role cannot be held at a union of this kind.")
+    for role in roles_of(user):
+        if kind in GRANTABLE_BY.get(role.kind, ()) and union.path.startswith(role.union.path):
+            return None
+    return _("You may not grant this role here: only roles below your own, within your own part of the tree.")
+
+
+def can_grant_somewhere(user) -> bool:
+    return any(role.kind in GRANTABLE_BY for role in roles_of(user))
+
+
+def needs_mfa(user) -> bool:
+    return any(role.kind in MFA_REQUIRED_KINDS for role in roles_of(user))

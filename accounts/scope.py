@@ -1,0 +1,61 @@
+"""The one place that computes a user's scope: the union of the subtrees of their roles.
+
+Every staff query filters by these path prefixes in SQL (``subtree_q``), so a list never loads
+what the user may not see, and an object outside scope is simply not found (404).
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from .models import Role
+
+
+def roles_of(user) -> list[Role]:
+    """The user's roles with their nodes, loaded once per request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_roles_cache", None)
+    if cached is None:
+        cached = list(Role.objects.filter(user=user).select_related("union").order_by("union__path", "kind"))
+        user._roles_cache = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    """Call after changing a user's roles within the same request."""
+    user.__dict__.pop("_roles_cache", None)
+
+
+def minimal_paths(paths: Iterable[str]) -> list[str]:
+    """Drop every path that lies inside another: their subtrees are already covered."""
+    result: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(kept) for kept in result):
+            result.append(path)
+    return result
+
+
+def scope_paths(user, kinds: Iterable[str] | None = None) -> list[str]:
+    """Root paths of the subtrees the user reaches through roles of the given kinds (all if None)."""
+    wanted = set(kinds) if kinds is not None else None
+    return minimal_paths(r.union.path for r in roles_of(user) if wanted is None or r.kind in wanted)
+
+
+def subtree_q(paths: Iterable[str], field: str = "path") -> Q:
+    """A filter matching nodes (or rows through ``field``, e.g. ``union__path``) inside the subtrees."""
+    paths = list(paths)
+    if not paths:
+        return Q(pk__in=[])
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def covers(user, path: str, kinds: Iterable[str] | None = None) -> bool:
+    return any(path.startswith(root) for root in scope_paths(user, kinds))
+
+
+def is_staff_user(user) -> bool:
+    return bool(roles_of(user))

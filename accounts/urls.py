@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("roles/", views.role_list, name="roles"),
+    path("roles/grant/<int:union_pk>/", views.role_grant, name="role_grant"),
+    path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
+    path("audit/", views.audit_list, name="audit"),
+]

@@ -1,0 +1,30 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Union
+
+
+class UnionFilter(django_filters.FilterSet):
+    """Filters over a node's children, or over its whole subtree when searching by name or code."""
+
+    q = django_filters.CharFilter(label=_("Name or credit code"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Union.Kind.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[("open", _("Open")), ("closed", _("Closed"))],
+        method="filter_status",
+    )
+
+    class Meta:
+        model = Union
+        fields = ["q", "kind", "status"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code=value.upper()))
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(closed_on__isnull=(value == "open"))

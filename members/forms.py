@@ -1,0 +1,71 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .credit_code import normalise as normalise_credit_code
+from .models import Union
+from .services import EDITABLE_FIELDS
+
+
+class UnionForm(forms.ModelForm):
+    class Meta:
+        model = Union
+        fields = ("kind", *EDITABLE_FIELDS)
+        widgets = {
+            "founded_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, parent: Union | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parent is not None:
+            allowed = parent.CHILD_KINDS[parent.kind]
+            self.fields["kind"].choices = [(v, label) for v, label in Union.Kind.choices if v in allowed]
+        else:
+            # The kind of an existing union is part of its place in the tree, not an editable fact.
+            del self.fields["kind"]
+
+    def clean_credit_code(self):
+        code = normalise_credit_code(self.cleaned_data.get("credit_code", ""))
+        if code:
+            others = Union.objects.filter(credit_code=code)
+            if self.instance.pk:
+                others = others.exclude(pk=self.instance.pk)
+            if others.exists():
+                raise forms.ValidationError(_("Another union is already registered with this credit code."))
+        return code
+
+    def _post_clean(self):
+        # Validate the normalised code, not what was typed.
+        if "credit_code" in self.cleaned_data:
+            self.instance.credit_code = self.cleaned_data["credit_code"]
+        super()._post_clean()
+
+    def validate_unique(self):
+        # Uniqueness is checked in clean_credit_code with a clearer message; the tree fields are the
+        # services' business, not the form's.
+        pass
+
+
+class UnionMoveForm(forms.Form):
+    new_parent = forms.ModelChoiceField(label=_("Move under"), queryset=Union.objects.none())
+
+    def __init__(self, *args, targets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if targets is not None:
+            self.fields["new_parent"].queryset = targets
+        self.fields["new_parent"].label_from_instance = lambda u: f"{'　' * (u.depth - 1)}{u.name}"
+
+
+class UnionCloseForm(forms.Form):
+    closed_on = forms.DateField(
+        label=_("Closed on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+    def clean_closed_on(self):
+        value: datetime.date = self.cleaned_data["closed_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The closing date cannot be in the future."))
+        return value

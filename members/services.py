@@ -1,0 +1,140 @@
+"""Every change to the union tree: checked, audited, in one transaction."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts import audit
+from accounts.models import AuditEvent, Role
+from accounts.roles import TREE_MANAGER_KINDS, holds_over
+from accounts.scope import covers
+
+from .models import Union
+
+A = AuditEvent.Action
+
+# Fields a staff member may set on a union; everything else (tree position, state) has its own service.
+EDITABLE_FIELDS = (
+    "name",
+    "credit_code",
+    "employer_name",
+    "employer_staff_count",
+    "employer_ownership",
+    "chair_name",
+    "founded_on",
+    "has_women_committee",
+    "address",
+)
+
+
+def can_manage_below(user, union: Union) -> bool:
+    """City admins and federation staff manage the unions at and below the node they hold."""
+    return holds_over(user, union.path, TREE_MANAGER_KINDS)
+
+
+def can_edit(user, union: Union) -> bool:
+    return can_manage_below(user, union) or holds_over(user, union.path, {Role.Kind.UNION_CLERK})
+
+
+def can_move(user, union: Union) -> bool:
+    return union.depth > 1 and holds_over(user, union.path, {Role.Kind.CITY_ADMIN}, strictly_above=True)
+
+
+def can_close(user, union: Union) -> bool:
+    return union.depth > 1 and holds_over(user, union.path, TREE_MANAGER_KINDS, strictly_above=True)
+
+
+def _changed(before: dict, after: Union, fields) -> dict:
+    return {f: [str(before[f]), str(getattr(after, f))] for f in fields if before[f] != getattr(after, f)}
+
+
+@transaction.atomic
+def union_create(*, parent: Union, by, **fields) -> Union:
+    if not can_manage_below(by, parent):
+        raise PermissionDenied
+    parent = Union.objects.select_for_update().get(pk=parent.pk)
+    if parent.is_closed:
+        raise ValidationError(_("%(name)s is closed: no union can be added under it.") % {"name": parent.name})
+    kind = fields.get("kind")
+    if not parent.may_hold(kind):
+        raise ValidationError(
+            _("A %(child)s cannot be placed under a %(parent)s.")
+            % {"child": Union.Kind(kind).label, "parent": parent.get_kind_display()}
+        )
+    values = {f: fields[f] for f in ("kind", *EDITABLE_FIELDS) if f in fields}
+    union = parent.add_child(**values)
+    audit.record(A.UNION_CREATED, actor=by, union=union, target=union, detail={"parent": parent.pk})
+    return union
+
+
+@transaction.atomic
+def union_update(*, union: Union, by, **fields) -> Union:
+    if not can_edit(by, union):
+        raise PermissionDenied
+    union = Union.objects.select_for_update().get(pk=union.pk)
+    before = {f: getattr(union, f) for f in EDITABLE_FIELDS}
+    for field in EDITABLE_FIELDS:
+        if field in fields:
+            setattr(union, field, fields[field])
+    changes = _changed(before, union, EDITABLE_FIELDS)
+    if changes:
+        union.save(update_fields=[*changes, "updated_at"])
+        audit.record(A.UNION_UPDATED, actor=by, union=union, target=union, detail={"changed": sorted(changes)})
+    return union
+
+
+@transaction.atomic
+def union_move(*, union: Union, new_parent: Union, by) -> Union:
+    """Move a union and its whole subtree under another node. City administrators only."""
+    if not can_move(by, union) or not covers(by, new_parent.path):
+        raise PermissionDenied
+    union = Union.objects.select_for_update().get(pk=union.pk)
+    new_parent = Union.objects.select_for_update().get(pk=new_parent.pk)
+    if new_parent.path.startswith(union.path):
+        raise ValidationError(_("A union cannot be moved under itself or one of its own subordinate unions."))
+    if new_parent.is_closed:
+        raise ValidationError(_("%(name)s is closed: no union can be moved under it.") % {"name": new_parent.name})
+    if not new_parent.may_hold(union.kind):
+        raise ValidationError(
+            _("A %(child)s cannot be placed under a %(parent)s.")
+            % {"child": union.get_kind_display(), "parent": new_parent.get_kind_display()}
+        )
+    old_parent = union.get_parent()
+    if old_parent is not None and old_parent.pk == new_parent.pk:
+        raise ValidationError(_("The union is already directly under %(name)s.") % {"name": new_parent.name})
+    union.move(new_parent, pos="last-child")
+    union.refresh_from_db()
+    audit.record(
+        A.UNION_MOVED,
+        actor=by,
+        union=union,
+        target=union,
+        detail={"from": old_parent.pk if old_parent else None, "to": new_parent.pk},
+    )
+    return union
+
+
+@transaction.atomic
+def union_close(*, union: Union, on: datetime.date, reason: str, by) -> Union:
+    """Close a union. Unions are never deleted: their history and members' history refer to them."""
+    if not can_close(by, union):
+        raise PermissionDenied
+    union = Union.objects.select_for_update().get(pk=union.pk)
+    if union.is_closed:
+        raise ValidationError(_("This union was already closed on %(date)s.") % {"date": union.closed_on})
+    open_children = Union.objects.filter(
+        path__startswith=union.path, depth=union.depth + 1, closed_on__isnull=True
+    ).count()
+    if open_children:
+        raise ValidationError(
+            _("%(n)d subordinate unions are still open: close or move them first.") % {"n": open_children}
+        )
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for closing the union."))
+    union.closed_on = on
+    union.close_reason = reason.strip()
+    union.save(update_fields=["closed_on", "close_reason", "updated_at"])
+    audit.record(A.UNION_CLOSED, actor=by, union=union, target=union, detail={"on": on.isoformat()})
+    return union

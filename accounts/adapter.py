@@ -34,7 +34,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return User.objects.filter(phone=phone).order_by("pk").first()
 
     def send_verification_code_sms(self, user, phone, code, **kwargs):
-        send_sms(phone, _("Your union portal verification code is %(code)s. It is valid for 15 minutes.") % {"code": code})
+        send_sms(
+            phone, _("Your union portal verification code is %(code)s. It is valid for 15 minutes.") % {"code": code}
+        )
 
     def send_unknown_account_sms(self, phone, **kwargs):
         send_sms(phone, _("Someone asked for a union portal code for this number, but it has no account."))

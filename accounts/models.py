@@ -44,9 +44,7 @@ class Role(models.Model):
         AUDITOR = "auditor", _("Security auditor")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user"))
-    union = models.ForeignKey(
-        "members.Union", on_delete=models.PROTECT, related_name="roles", verbose_name=_("union")
-    )
+    union = models.ForeignKey("members.Union", on_delete=models.PROTECT, related_name="roles", verbose_name=_("union"))
     kind = models.CharField(_("role"), max_length=32, choices=Kind.choices)
     granted_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("granted by")

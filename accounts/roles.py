@@ -40,11 +40,10 @@ AUDIT_READER_KINDS = frozenset({K.CITY_ADMIN, K.AUDITOR})
 
 def holds_over(user, path: str, kinds, *, strictly_above: bool = False) -> bool:
     """Whether the user holds a role of these kinds at the node ``path`` or above it."""
-    for role in roles_of(user):
-        if role.kind in kinds and path.startswith(role.union.path):
-            if not strictly_above or role.union.path != path:
-                return True
-    return False
+    return any(
+        role.kind in kinds and path.startswith(role.union.path) and not (strictly_above and role.union.path == path)
+        for role in roles_of(user)
+    )
 
 
 def grant_refusal(user, kind: str, union) -> str | None:

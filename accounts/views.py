@@ -14,8 +14,8 @@ from . import services
 from .decorators import staff_required
 from .filters import AuditEventFilter, RoleFilter
 from .forms import RoleGrantForm
-from .roles import AUDIT_READER_KINDS, can_grant_somewhere
 from .models import Role
+from .roles import AUDIT_READER_KINDS, can_grant_somewhere
 from .scope import roles_of
 from .selectors import ROLE_READER_KINDS, audit_events_visible_to, roles_visible_to
 

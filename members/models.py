@@ -56,9 +56,7 @@ class Union(MP_Node):
     )
     employer_name = models.CharField(_("employer"), max_length=100, blank=True)
     employer_staff_count = models.PositiveIntegerField(_("employer staff count"), null=True, blank=True)
-    employer_ownership = models.CharField(
-        _("employer ownership"), max_length=16, choices=Ownership.choices, blank=True
-    )
+    employer_ownership = models.CharField(_("employer ownership"), max_length=16, choices=Ownership.choices, blank=True)
     chair_name = models.CharField(_("chair"), max_length=50, blank=True)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     has_women_committee = models.BooleanField(_("women workers' committee"), default=False)

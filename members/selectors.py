@@ -38,9 +38,7 @@ def breadcrumb(user, union: Union) -> list[Union]:
 def subtree_counts(union: Union) -> dict[str, int]:
     """How many unions of each kind lie below the node (the node itself not counted)."""
     rows = (
-        Union.objects.filter(path__startswith=union.path, depth__gt=union.depth)
-        .values("kind")
-        .annotate(n=Count("id"))
+        Union.objects.filter(path__startswith=union.path, depth__gt=union.depth).values("kind").annotate(n=Count("id"))
     )
     return {row["kind"]: row["n"] for row in rows}
 

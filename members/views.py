@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.roles import can_grant_somewhere
 from accounts.decorators import staff_required
+from accounts.roles import can_grant_somewhere
 from accounts.selectors import roles_at
 
 from . import selectors, services

@@ -1,0 +1,57 @@
+"""Test data: users, roles and union trees. Unions go through treebeard (add_root / add_child)."""
+
+import itertools
+import random
+
+import factory
+
+from accounts.models import Role, User
+from members.credit_code import ALPHABET, check_character
+from members.models import Union
+
+PASSWORD = "Test-pass-2026!"
+_codes = itertools.count(1)
+
+
+def credit_code(seed: int | None = None) -> str:
+    """A valid, unique-per-call unified social credit code."""
+    rng = random.Random(seed if seed is not None else next(_codes))
+    body = "91" + "".join(rng.choice("0123456789") for _ in range(6)) + "".join(rng.choice(ALPHABET) for _ in range(9))
+    return body + check_character(body)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    name = factory.Sequence(lambda n: f"测试用户{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def make_city(name: str = "测试市总工会") -> Union:
+    return Union.add_root(kind=Union.Kind.CITY_FEDERATION, name=name)
+
+
+def make_child(parent: Union, kind: str, name: str | None = None, **fields) -> Union:
+    name = name or f"{parent.name}-{Union.Kind(kind).label}-{parent.get_children_count() + 1}"
+    child = parent.add_child(kind=kind, name=name, **fields)
+    parent.refresh_from_db()
+    return child
+
+
+def grant(user: User, union: Union, kind: str) -> Role:
+    return Role.objects.create(user=user, union=union, kind=kind)
+
+
+def staff(kind: str, union: Union, **user_fields) -> User:
+    user = UserFactory(**user_fields)
+    grant(user, union, kind)
+    return user

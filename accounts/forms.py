@@ -1,3 +1,4 @@
+from allauth.account.forms import SignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -47,3 +48,11 @@ class RoleGrantForm(forms.Form):
 
 class RoleRevokeForm(forms.Form):
     confirm = forms.BooleanField(label=_("I understand the person loses this role at once."))
+
+
+class WorkerSignupForm(SignupForm):
+    """Workers sign up with a mainland mobile number, which allauth then verifies by SMS code."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].required = True

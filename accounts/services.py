@@ -17,8 +17,9 @@ from .scope import forget_roles
 A = AuditEvent.Action
 
 
-@transaction.atomic
 def role_grant(*, user: User, union, kind: str, by: User) -> Role:
+    # The refusal is checked and audited outside the transaction: the PermissionDenied that follows
+    # would otherwise roll the FAILURE row back with it.
     refusal = grant_refusal(by, kind, union)
     if refusal:
         audit.record(
@@ -30,6 +31,11 @@ def role_grant(*, user: User, union, kind: str, by: User) -> Role:
             detail={"kind": kind, "reason": "not_allowed"},
         )
         raise PermissionDenied(refusal)
+    return _role_grant(user=user, union=union, kind=kind, by=by)
+
+
+@transaction.atomic
+def _role_grant(*, user: User, union, kind: str, by: User) -> Role:
     if union.is_closed:
         raise ValidationError(_("%(name)s is closed: no role can be granted there.") % {"name": union.name})
     role, created = Role.objects.get_or_create(user=user, union=union, kind=kind, defaults={"granted_by": by})

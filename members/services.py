@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from accounts import audit
 from accounts.models import AuditEvent, Role
 from accounts.roles import TREE_MANAGER_KINDS, holds_over
-from accounts.scope import covers
 
+from .credit_code import normalise as normalise_credit_code
+from .credit_code import validate_credit_code
 from .models import Union
 
 A = AuditEvent.Action
@@ -46,6 +47,13 @@ def can_close(user, union: Union) -> bool:
     return union.depth > 1 and holds_over(user, union.path, TREE_MANAGER_KINDS, strictly_above=True)
 
 
+def _clean_credit_code(fields: dict) -> None:
+    """Services are also called by commands and imports, not only through the form: check the code here too."""
+    if fields.get("credit_code"):
+        fields["credit_code"] = normalise_credit_code(fields["credit_code"])
+        validate_credit_code(fields["credit_code"])
+
+
 def _changed(before: dict, after: Union, fields) -> dict:
     return {f: [str(before[f]), str(getattr(after, f))] for f in fields if before[f] != getattr(after, f)}
 
@@ -58,13 +66,16 @@ def union_create(*, parent: Union, by, **fields) -> Union:
     if parent.is_closed:
         raise ValidationError(_("%(name)s is closed: no union can be added under it.") % {"name": parent.name})
     kind = fields.get("kind")
+    if kind not in Union.Kind.values:
+        raise ValidationError(_("Choose the kind of the new union."))
     if not parent.may_hold(kind):
         raise ValidationError(
             _("A %(child)s cannot be placed under a %(parent)s.")
             % {"child": Union.Kind(kind).label, "parent": parent.get_kind_display()}
         )
+    _clean_credit_code(fields)
     values = {f: fields[f] for f in ("kind", *EDITABLE_FIELDS) if f in fields}
-    union = parent.add_child(**values)
+    union = Union.objects.add_child(parent, values)
     audit.record(A.UNION_CREATED, actor=by, union=union, target=union, detail={"parent": parent.pk})
     return union
 
@@ -73,6 +84,7 @@ def union_create(*, parent: Union, by, **fields) -> Union:
 def union_update(*, union: Union, by, **fields) -> Union:
     if not can_edit(by, union):
         raise PermissionDenied
+    _clean_credit_code(fields)
     union = Union.objects.select_for_update().get(pk=union.pk)
     before = {f: getattr(union, f) for f in EDITABLE_FIELDS}
     for field in EDITABLE_FIELDS:
@@ -88,7 +100,8 @@ def union_update(*, union: Union, by, **fields) -> Union:
 @transaction.atomic
 def union_move(*, union: Union, new_parent: Union, by) -> Union:
     """Move a union and its whole subtree under another node. City administrators only."""
-    if not can_move(by, union) or not covers(by, new_parent.path):
+    # Moving is a city administrator's act at both ends: another role over the target is not enough.
+    if not can_move(by, union) or not holds_over(by, new_parent.path, {Role.Kind.CITY_ADMIN}):
         raise PermissionDenied
     union = Union.objects.select_for_update().get(pk=union.pk)
     new_parent = Union.objects.select_for_update().get(pk=new_parent.pk)
@@ -101,10 +114,10 @@ def union_move(*, union: Union, new_parent: Union, by) -> Union:
             _("A %(child)s cannot be placed under a %(parent)s.")
             % {"child": union.get_kind_display(), "parent": new_parent.get_kind_display()}
         )
-    old_parent = union.get_parent()
+    old_parent = Union.objects.get_parent(union)
     if old_parent is not None and old_parent.pk == new_parent.pk:
         raise ValidationError(_("The union is already directly under %(name)s.") % {"name": new_parent.name})
-    union.move(new_parent, pos="last-child")
+    Union.objects.move(union, new_parent, "last-child")
     union.refresh_from_db()
     audit.record(
         A.UNION_MOVED,

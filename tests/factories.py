@@ -37,12 +37,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def make_city(name: str = "测试市总工会") -> Union:
-    return Union.add_root(kind=Union.Kind.CITY_FEDERATION, name=name)
+    return Union.objects.add_root({"kind": Union.Kind.CITY_FEDERATION, "name": name})
 
 
 def make_child(parent: Union, kind: str, name: str | None = None, **fields) -> Union:
     name = name or f"{parent.name}-{Union.Kind(kind).label}-{parent.get_children_count() + 1}"
-    child = parent.add_child(kind=kind, name=name, **fields)
+    child = Union.objects.add_child(parent, {"kind": kind, "name": name, **fields})
     parent.refresh_from_db()
     return child
 

@@ -118,8 +118,13 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email", "phone"}
-# Sign-up is for workers: a mainland mobile number (verified by an SMS code) and a password.
-ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
+# Sign-up is for workers: a mainland mobile number (verified by an SMS code) and a password. The
+# phone is optional to allauth and required by our sign-up form: allauth refuses to sign in anyone
+# without a phone when it is "required", and staff accounts have none. That makes allauth warn that
+# no login method is required at sign-up (account.W001), which is therefore silenced.
+ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1*", "password2*"]
+ACCOUNT_FORMS = {"signup": "accounts.forms.WorkerSignupForm"}
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PHONE_VERIFICATION_ENABLED = True

@@ -1,0 +1,55 @@
+"""Fixtures of the accounts tests: signing in through allauth's real pages, TOTP, SMS outbox."""
+
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.sms import MemoryBackend
+from tests.factories import PASSWORD
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    """Text messages go to ``MemoryBackend.outbox``, which starts empty."""
+    settings.SMS_BACKEND = "accounts.sms.MemoryBackend"
+    MemoryBackend.outbox.clear()
+    yield MemoryBackend.outbox
+    MemoryBackend.outbox.clear()
+
+
+@pytest.fixture
+def sign_in():
+    """Sign in through allauth's login page (so signals, rate limits and audit run for real)."""
+
+    def _sign_in(client: Client, login: str, password: str = PASSWORD, ip: str = "198.51.100.10"):
+        return client.post(reverse("account_login"), {"login": login, "password": password}, REMOTE_ADDR=ip)
+
+    return _sign_in
+
+
+def current_totp_code(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.fixture
+def activate_totp(django_capture_on_commit_callbacks):
+    """Set up an authenticator app through allauth's activation page, as a person would."""
+
+    def _activate(client: Client, ip: str = "198.51.100.10"):
+        from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+
+        page = client.get(reverse("mfa_activate_totp"), REMOTE_ADDR=ip)
+        assert page.status_code == 200, page
+        secret = client.session[SECRET_SESSION_KEY]
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("mfa_activate_totp"), {"code": current_totp_code(secret)}, REMOTE_ADDR=ip
+            )
+        assert response.status_code == 302, response
+        return response
+
+    return _activate

@@ -39,11 +39,15 @@ def current_totp_code(secret: str) -> str:
 def activate_totp(django_capture_on_commit_callbacks):
     """Set up an authenticator app through allauth's activation page, as a person would."""
 
-    def _activate(client: Client, ip: str = "198.51.100.10"):
+    def _activate(client: Client, password: str = PASSWORD, ip: str = "198.51.100.10"):
         from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 
         page = client.get(reverse("mfa_activate_totp"), REMOTE_ADDR=ip)
+        if page.status_code == 302 and page.url.startswith(reverse("account_reauthenticate")):
+            # allauth asks for the password again before a second factor is added
+            page = client.post(page.url, {"password": password}, REMOTE_ADDR=ip, follow=True)
         assert page.status_code == 200, page
+        assert page.wsgi_request.path == reverse("mfa_activate_totp")
         secret = client.session[SECRET_SESSION_KEY]
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(

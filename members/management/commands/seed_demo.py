@@ -123,7 +123,7 @@ class Planner:
         if name in self.names:  # a bug in the plan, not bad input
             raise RuntimeError(f"demo name used twice: {name}")
         self.names.add(name)
-        return {"kind": kind, "name": name, "fields": fields, "children": list(children)}
+        return {"fields": {"kind": kind, "name": name, **fields}, "children": list(children)}
 
     def unique(self, parts: list, **where) -> str:
         for _ in range(100):
@@ -215,33 +215,35 @@ class Command(BaseCommand):
         plan = Planner().city()
         with transaction.atomic():
             self.by_code = dict(Union.objects.exclude(credit_code="").values_list("credit_code", "pk"))
-            city = Union.get_root_nodes().filter(name=CITY_NAME).first()
+            city = Union.objects.get_root_nodes().filter(name=CITY_NAME).first()
             if city is None:
-                city, self.created = Union.add_root(kind=plan["kind"], name=plan["name"], **plan["fields"]), 1
+                city, self.created = Union.objects.add_root(plan["fields"]), 1
             self.ensure_children(city, plan["children"])
             district = plan["children"][0]
             street = district["children"][0]
-            union = next(c for c in street["children"] if c["kind"] == K.GRASSROOTS_UNION)
+            union = next(c for c in street["children"] if c["fields"]["kind"] == K.GRASSROOTS_UNION)
             where = {"city": city, "district": district["node"], "street": street["node"], "union": union["node"]}
             rows, new_users = self.ensure_accounts(where)
         self.stdout.write(
-            f"演示数据 Demo data: 新建工会 {self.created} unions created, 新建账号 {new_users} accounts created."
+            f"演示数据 Demo data: {self.created} unions created 新建工会, {new_users} accounts created 新建账号."
         )
         self.print_table(rows)
 
     def ensure_children(self, parent: Union, specs: list[dict]) -> None:
-        existing = {u.name: u for u in parent.get_children()}  # one query per parent
+        existing = {u.name: u for u in Union.objects.get_children(parent)}  # one query per parent
         added = False
         for spec in specs:
-            node = existing.get(spec["name"])
-            code = spec["fields"].get("credit_code")
-            if node is None and code in self.by_code:
+            fields = spec["fields"]
+            node = existing.get(fields["name"])
+            if node is None and fields.get("credit_code") in self.by_code:
                 # The employer is here already under another name (someone renamed it): don't add it twice.
-                node = Union.objects.get(pk=self.by_code[code])
+                node = Union.objects.get(pk=self.by_code[fields["credit_code"]])
             if node is None:
-                if not parent.may_hold(spec["kind"]):
-                    raise CommandError(f"{parent.name} ({parent.kind}) cannot hold {spec['name']} ({spec['kind']}).")
-                node = parent.add_child(kind=spec["kind"], name=spec["name"], **spec["fields"])
+                if not parent.may_hold(fields["kind"]):
+                    raise CommandError(
+                        f"{parent.name} ({parent.kind}) cannot hold {fields['name']} ({fields['kind']})."
+                    )
+                node = Union.objects.add_child(parent, fields)
                 self.created, added = self.created + 1, True
             spec["node"] = node
         if added:
@@ -257,6 +259,8 @@ class Command(BaseCommand):
             user = User.objects.filter(username=username).first()
             if user is None:  # an existing account keeps its password, e-mail and phone
                 email, phone = f"{username}@{DEMO_EMAIL_DOMAIN}", None if kind else WORKER_PHONE
+                if phone and User.objects.filter(phone=phone).exists():
+                    phone = None  # someone signed up with the demo number: it is theirs (phone is unique)
                 user = User.objects.create(
                     username=username, name=name, email=email, password=hashed, phone=phone, phone_verified=bool(phone)
                 )

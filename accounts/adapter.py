@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .models import AuditEvent, User
-from .phone import MobileField
+from .phone import MobileField, normalise_mobile
 from .sms import send_sms
 from .validators import validate_username_not_mobile
 
@@ -31,7 +31,8 @@ class AccountAdapter(DefaultAccountAdapter):
         user.save(update_fields=["phone_verified"])
 
     def get_user_by_phone(self, phone):
-        return User.objects.filter(phone=phone).order_by("pk").first()
+        # At sign-in allauth passes the login as typed ("138 1234 5678", "+86..."); we store 11 digits.
+        return User.objects.filter(phone=normalise_mobile(phone)).order_by("pk").first()
 
     def send_verification_code_sms(self, user, phone, code, **kwargs):
         send_sms(
@@ -48,6 +49,15 @@ class AccountAdapter(DefaultAccountAdapter):
         validate_username_not_mobile(username)
         return super().clean_username(username, shallow=shallow)
 
+    # --- rate limits -----------------------------------------------------------------------
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth counts failures per text typed. One account is reached by its username, e-mail and
+        # mobile in many spellings, and each spelling would buy five more guesses: count per account.
+        account = _account_for_login(_typed_login(credentials))
+        if account is not None:
+            return f"account:{account.pk}"
+        return super()._get_login_attempts_cache_key(request, **credentials)
+
     # --- audit -----------------------------------------------------------------------------
     def pre_authenticate(self, request, **credentials):
         try:
@@ -61,13 +71,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     @staticmethod
     def _record_failure(request, credentials, *, reason):
-        typed = next((credentials[k] for k in ("username", "email", "phone") if credentials.get(k)), "")
+        typed = _typed_login(credentials)
         # Linking the account lets auditors see attacks on one account; the typed text stays masked.
-        account = (
-            User.objects.filter(Q(username=typed) | Q(email__iexact=typed) | Q(phone=typed)).order_by("pk").first()
-            if typed
-            else None
-        )
+        account = _account_for_login(typed)
         audit.record(
             AuditEvent.Action.LOGIN_FAILED,
             request=request,
@@ -75,3 +81,19 @@ class AccountAdapter(DefaultAccountAdapter):
             result=AuditEvent.Result.FAILURE,
             detail={"login": audit.mask_identifier(typed), "reason": reason},
         )
+
+
+def _typed_login(credentials) -> str:
+    return next((credentials[k] for k in ("username", "email", "phone") if credentials.get(k)), "")
+
+
+def _account_for_login(typed: str) -> User | None:
+    """The account a typed login names: username or e-mail (any case), or mobile (any spelling)."""
+    typed = (typed or "").strip()
+    if not typed:
+        return None
+    return (
+        User.objects.filter(Q(username__iexact=typed) | Q(email__iexact=typed) | Q(phone=normalise_mobile(typed)))
+        .order_by("pk")
+        .first()
+    )

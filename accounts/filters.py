@@ -5,11 +5,17 @@ from django.utils.translation import gettext_lazy as _
 from .models import AuditEvent, Role
 
 
+class IPAddressFilter(django_filters.CharFilter):
+    """A typed address is checked as one: PostgreSQL's inet column fails on anything else (a 500)."""
+
+    field_class = forms.GenericIPAddressField
+
+
 class AuditEventFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditEvent.Action.choices)
     result = django_filters.ChoiceFilter(label=_("Result"), choices=AuditEvent.Result.choices)
     actor = django_filters.CharFilter(label=_("Actor"), field_name="actor_label", lookup_expr="icontains")
-    ip = django_filters.CharFilter(label=_("IP address"), field_name="ip")
+    ip = IPAddressFilter(label=_("IP address"), field_name="ip")
     since = django_filters.DateFilter(
         label=_("From"),
         field_name="created_at",

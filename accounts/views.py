@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -57,15 +58,17 @@ def role_grant(request, union_pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = form.existing_user or services.staff_user_create(
-                username=data["username"],
-                name=data["name"],
-                email=data["email"],
-                phone=data.get("phone") or None,
-                by=request.user,
-                request=request,
-            )
-            services.role_grant(user=user, union=union, kind=data["kind"], by=request.user)
+            # One transaction: a refused grant leaves no new account behind and sends no invitation.
+            with transaction.atomic():
+                user = form.existing_user or services.staff_user_create(
+                    username=data["username"],
+                    name=data["name"],
+                    email=data["email"],
+                    phone=data.get("phone") or None,
+                    by=request.user,
+                    request=request,
+                )
+                services.role_grant(user=user, union=union, kind=data["kind"], by=request.user)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)

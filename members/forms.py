@@ -10,6 +10,15 @@ from .services import EDITABLE_FIELDS
 
 
 class UnionForm(forms.ModelForm):
+    # People paste codes grouped with spaces or in full width: the 18-character limit belongs to the
+    # normalised code (the model's validator), not to what was typed.
+    credit_code = forms.CharField(
+        label=Union._meta.get_field("credit_code").verbose_name,
+        help_text=Union._meta.get_field("credit_code").help_text,
+        max_length=40,
+        required=False,
+    )
+
     class Meta:
         model = Union
         fields = ("kind", *EDITABLE_FIELDS)

@@ -54,7 +54,7 @@ def make_city(name: str = "测试市总工会") -> Union:
 
 
 def make_child(parent: Union, kind: str, name: str | None = None, **fields) -> Union:
-    name = name or f"{parent.name}-{Union.Kind(kind).label}-{parent.get_children_count() + 1}"
+    name = name or f"{parent.name}-{Union.Kind(kind).label}-{Union.objects.get_children_count(parent) + 1}"
     child = Union.objects.add_child(parent, {"kind": kind, "name": name, **fields})
     parent.refresh_from_db()
     return child

@@ -48,7 +48,7 @@ def test_sign_in_through_the_login_page_leaves_a_row_with_actor_ip_and_time(clie
     assert before <= row.created_at <= timezone.now()
 
 
-@pytest.mark.parametrize("typed", ["cityadmin", "boss@example.org", "13812345678"])
+@pytest.mark.parametrize("typed", ["cityadmin", "BOSS@example.org", "13812345678", "138 1234 5678"])
 def test_failed_sign_in_row_is_a_failure_linked_to_the_account_with_the_login_masked_and_no_password(
     client, sign_in, city_admin, typed
 ):
@@ -145,7 +145,9 @@ def test_moving_and_closing_a_union_leave_rows(tree, city_admin):
 
 
 def test_making_a_staff_account_leaves_a_row(tree, city_admin):
-    new = services.staff_user_create(username="newclerk", name="新文员", email="n@example.org", phone=None, by=city_admin)
+    new = services.staff_user_create(
+        username="newclerk", name="新文员", email="n@example.org", phone=None, by=city_admin
+    )
 
     row = AuditEvent.objects.get(action=A.USER_CREATED)
     assert (row.actor, row.target_type, row.target_id, row.target_label) == (
@@ -327,3 +329,30 @@ def test_city_admin_of_another_city_does_not_see_events_about_this_city(client, 
     assert events["granted"] not in listed
     assert events["moved"] not in listed
     assert not [row for row in listed if row.union_id and not row.union.path.startswith(other_city.path)]
+
+
+def test_audit_list_filters_by_ip_and_ignores_a_malformed_address(client, tree, city_admin, events):
+    with_ip = AuditEvent.objects.create(action=A.LOGIN_FAILED, result=AuditEvent.Result.FAILURE, ip=IP)
+    client.force_login(city_admin)
+    url = reverse("accounts:audit")
+
+    assert _listed(client.get(url, {"ip": IP})) == [with_ip]
+    for garbage in ("abc", "1.2.3", "' OR 1=1 --"):
+        response = client.get(url, {"ip": garbage})
+        assert response.status_code == 200
+        assert response.context["filter"].form.errors["ip"]
+
+
+def test_django_admin_shows_audit_rows_but_cannot_change_or_delete_them(client, row):
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+
+    assert client.get(reverse("admin:accounts_auditevent_changelist")).status_code == 200
+    assert client.post(reverse("admin:accounts_auditevent_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
+    response = client.post(
+        reverse("admin:accounts_auditevent_changelist"),
+        {"action": "delete_selected", "_selected_action": [row.pk], "post": "yes"},
+    )
+    assert response.status_code in (200, 302, 403)
+    assert client.get(reverse("admin:accounts_auditevent_add")).status_code == 403
+    assert AuditEvent.objects.filter(pk=row.pk).exists()

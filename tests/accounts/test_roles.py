@@ -1,5 +1,6 @@
 """Who may grant and revoke which role where: through the services and through the pages."""
 
+import datetime
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from django.utils import translation
 
 from accounts import services
 from accounts.models import AuditEvent, Role, User
+from members.models import Union
 from tests.factories import PASSWORD, UserFactory, grant, staff
 
 K = Role.Kind
@@ -46,19 +48,23 @@ def _grant_post(client, node, **data):
 
 # --- services --------------------------------------------------------------------------------
 
+# One node of an allowed kind for every role (roles.NODE_KINDS_FOR_ROLE).
+ALLOWED_PLACES = [
+    (K.CITY_ADMIN, "city"),
+    (K.AUDITOR, "city"),
+    (K.FEDERATION_STAFF, "d1"),
+    (K.DISCIPLINE_OFFICER, "s1"),
+    (K.CADRE_OFFICER, "ind"),
+    (K.LEADER, "d2"),
+    (K.UNION_CLERK, "g3"),
+]
 
-@pytest.mark.parametrize(
-    ("kind", "node"),
-    [
-        (K.CITY_ADMIN, "city"),
-        (K.AUDITOR, "city"),
-        (K.FEDERATION_STAFF, "d1"),
-        (K.DISCIPLINE_OFFICER, "s1"),
-        (K.CADRE_OFFICER, "ind"),
-        (K.LEADER, "d2"),
-        (K.UNION_CLERK, "g3"),
-    ],
-)
+
+def test_every_role_kind_is_tried_at_an_allowed_place():
+    assert {kind for kind, _node in ALLOWED_PLACES} == set(K.values)
+
+
+@pytest.mark.parametrize(("kind", "node"), ALLOWED_PLACES)
 def test_city_admin_grants_every_role_at_a_node_of_an_allowed_kind(tree, city_admin, kind, node):
     person = UserFactory()
 
@@ -161,15 +167,16 @@ def test_district_staff_cannot_revoke_a_role_in_another_district(tree, district_
 # --- pages -----------------------------------------------------------------------------------
 
 
-def test_city_admin_grants_a_role_to_an_existing_account_through_the_page(client, tree, city_admin):
+@pytest.mark.parametrize(("kind", "node"), ALLOWED_PLACES)
+def test_city_admin_grants_every_role_to_an_existing_account_through_the_page(client, tree, city_admin, kind, node):
     person = UserFactory(username="zhangsan")
     client.force_login(city_admin)
 
-    response = _grant_post(client, tree["d1"], kind=K.FEDERATION_STAFF, username="ZhangSan")
+    response = _grant_post(client, tree[node], kind=kind, username="ZhangSan")
 
     assert response.status_code == 302
-    assert response.url == reverse("members:detail", args=[tree["d1"].pk])
-    assert Role.objects.filter(user=person, union=tree["d1"], kind=K.FEDERATION_STAFF).exists()
+    assert response.url == reverse("members:detail", args=[tree[node].pk])
+    assert list(person.roles.values_list("union", "kind", "granted_by")) == [(tree[node].pk, kind, city_admin.pk)]
 
 
 def test_district_staff_grants_a_clerk_at_a_grassroots_union_in_the_district_through_the_page(
@@ -340,9 +347,7 @@ def test_new_account_with_a_taken_email_is_refused_with_a_message(client, tree, 
     )
 
     assert response.status_code == 400
-    assert response.context["form"].non_field_errors() == [
-        zh("Another account already uses this e-mail address.")
-    ]
+    assert response.context["form"].non_field_errors() == [zh("Another account already uses this e-mail address.")]
     assert not User.objects.filter(username="newbie").exists()
 
 
@@ -377,3 +382,20 @@ def test_forged_grant_post_with_extra_fields_changes_nothing_else(
     existing.refresh_from_db()
     assert existing.check_password(PASSWORD)
     assert not Role.objects.filter(union=tree["g2"]).exists()
+
+
+def test_grant_at_a_closed_union_is_refused_and_makes_no_account_and_sends_no_invitation(
+    client, tree, city_admin, django_capture_on_commit_callbacks
+):
+    g1 = tree["g1"]
+    Union.objects.filter(pk=g1.pk).update(closed_on=datetime.date(2026, 1, 1), close_reason="撤销")
+    client.force_login(city_admin)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _grant_post(client, g1, kind=K.UNION_CLERK, username="late", name="迟到", email="late@example.org")
+
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors()
+    assert not User.objects.filter(username="late").exists()
+    assert mail.outbox == []
+    assert not Role.objects.filter(union=g1).exists()

@@ -59,7 +59,7 @@ def test_district_staff_sees_own_district_creates_union_and_switches_language(tr
 
     # then the union exists under the street, with the normalised code, and the action is audited
     created = Union.objects.get(name="东华门精密仪器有限公司工会委员会")
-    assert created.get_parent().pk == tree["s1"].pk
+    assert Union.objects.get_parent(created).pk == tree["s1"].pk
     assert created.credit_code == code
     expect(page).to_have_url(re.compile(rf"/unions/{created.pk}/$"))
     assert AuditEvent.objects.filter(action=AuditEvent.Action.UNION_CREATED, target_id=str(created.pk)).exists()

@@ -46,10 +46,6 @@ class RoleGrantForm(forms.Form):
         return data
 
 
-class RoleRevokeForm(forms.Form):
-    confirm = forms.BooleanField(label=_("I understand the person loses this role at once."))
-
-
 class WorkerSignupForm(SignupForm):
     """Workers sign up with a mainland mobile number, which allauth then verifies by SMS code."""
 

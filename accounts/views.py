@@ -6,10 +6,12 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
-from members.selectors import scope_roots, subtree_counts, union_get_visible
+from members.selectors import labelled_counts, scope_roots, subtree_counts, union_get_visible
 
 from . import services
 from .decorators import staff_required
@@ -29,8 +31,9 @@ def home(request):
         return render(request, "accounts/worker_home.html")
     roots = list(scope_roots(request.user))
     for root in roots:
-        root.kind_counts = subtree_counts(root)
-        root.below_total = sum(root.kind_counts.values())
+        counts = subtree_counts(root)
+        root.kind_counts = labelled_counts(counts)
+        root.below_total = sum(counts.values())
     return render(request, "accounts/staff_home.html", {"roles": roles, "roots": roots})
 
 
@@ -92,9 +95,13 @@ def role_revoke(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The role was revoked."))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
     return redirect("members:detail", pk=role.union_id)
 
 
+@vary_on_headers("HX-Request")
 @staff_required
 def audit_list(request):
     _require_kinds(request.user, AUDIT_READER_KINDS)

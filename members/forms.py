@@ -23,7 +23,7 @@ class UnionForm(forms.ModelForm):
         model = Union
         fields = ("kind", *EDITABLE_FIELDS)
         widgets = {
-            "founded_on": forms.DateInput(attrs={"type": "date"}),
+            "founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, parent: Union | None = None, **kwargs):
@@ -69,7 +69,9 @@ class UnionMoveForm(forms.Form):
 
 class UnionCloseForm(forms.Form):
     closed_on = forms.DateField(
-        label=_("Closed on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Closed on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(label=_("Reason"), max_length=200)
 

@@ -37,10 +37,19 @@ def breadcrumb(user, union: Union) -> list[Union]:
 
 def subtree_counts(union: Union) -> dict[str, int]:
     """How many unions of each kind lie below the node (the node itself not counted)."""
+    # order_by() clears treebeard's default ordering by path, which would split the GROUP BY.
     rows = (
-        Union.objects.filter(path__startswith=union.path, depth__gt=union.depth).values("kind").annotate(n=Count("id"))
+        Union.objects.filter(path__startswith=union.path, depth__gt=union.depth)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("id"))
     )
     return {row["kind"]: row["n"] for row in rows}
+
+
+def labelled_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Counts by kind as (label, n) in the tree's order, for display."""
+    return [(label, counts[value]) for value, label in Union.Kind.choices if counts.get(value)]
 
 
 def descendant_counts_by_child(parent: Union, child_paths: list[str]) -> dict[str, int]:
@@ -52,6 +61,7 @@ def descendant_counts_by_child(parent: Union, child_paths: list[str]) -> dict[st
         Union.objects.filter(path__startswith=parent.path, depth__gt=parent.depth + 1)
         .annotate(child_path=Substr("path", 1, prefix_len))
         .filter(child_path__in=child_paths)
+        .order_by()
         .values("child_path")
         .annotate(n=Count("id"))
     )

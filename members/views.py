@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.vary import vary_on_headers
 from django.views.generic import TemplateView
 
 from accounts.decorators import staff_required
@@ -38,7 +39,7 @@ class UnionTreeView(TemplateView):
         return self.render_to_response({"roots": roots})
 
 
-@method_decorator(staff_required, name="dispatch")
+@method_decorator([vary_on_headers("HX-Request"), staff_required], name="dispatch")
 class UnionDetailView(View):
     def get(self, request, pk):
         union = selectors.union_get_visible(request.user, pk)
@@ -57,7 +58,7 @@ class UnionDetailView(View):
         context = {
             "union": union,
             "breadcrumb": selectors.breadcrumb(request.user, union),
-            "counts": _kind_counts(selectors.subtree_counts(union)),
+            "counts": selectors.labelled_counts(selectors.subtree_counts(union)),
             "filter": union_filter,
             "page": page,
             "rows": rows,
@@ -71,10 +72,6 @@ class UnionDetailView(View):
         }
         template = "members/_children.html" if request.htmx else "members/detail.html"
         return render(request, template, context)
-
-
-def _kind_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
-    return [(label, counts[value]) for value, label in Union.Kind.choices if counts.get(value)]
 
 
 @method_decorator(staff_required, name="dispatch")
@@ -142,7 +139,7 @@ class UnionMoveView(View):
     def get(self, request, pk):
         union = self._union(request, pk)
         form = UnionMoveForm(targets=selectors.move_targets_for(request.user, union))
-        return render(request, self.template_name, {"form": form, "union": union})
+        return render(request, self.template_name, self._context(form, union))
 
     def post(self, request, pk):
         union = self._union(request, pk)
@@ -157,7 +154,11 @@ class UnionMoveView(View):
                 messages.success(request, _("%(name)s was moved.") % {"name": union.name})
                 return redirect("members:detail", pk=union.pk)
         form.fields["new_parent"].queryset = selectors.move_targets_for(request.user, union)
-        return render(request, self.template_name, {"form": form, "union": union}, status=400)
+        return render(request, self.template_name, self._context(form, union), status=400)
+
+    @staticmethod
+    def _context(form, union):
+        return {"form": form, "union": union, "parent": Union.objects.get_parent(union)}
 
 
 @method_decorator(staff_required, name="dispatch")

@@ -1,3 +1,5 @@
+from allauth.core.exceptions import RateLimited
+from allauth.core.internal.ratelimit import respond_429
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -23,3 +25,19 @@ class DefaultLanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RateLimitedMiddleware:
+    """allauth raises RateLimited from some sign-in steps (an SMS code sent again too soon) without
+    catching it; answer with its 429 page instead of a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, RateLimited):
+            return respond_429(request)
+        return None

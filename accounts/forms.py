@@ -1,6 +1,7 @@
 from allauth.account.forms import SignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Role, User
 from .phone import MobileField
@@ -17,7 +18,7 @@ class RoleGrantForm(forms.Form):
         max_length=150,
         help_text=_("An existing account, or a new one: then fill in the name and e-mail below."),
     )
-    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = MobileField(required=False)
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .phone import mainland_mobile_validator
 
@@ -10,7 +11,7 @@ from .phone import mainland_mobile_validator
 class User(AbstractUser):
     """A person who signs in: union staff (accounts made by staff) or a worker (signed up online)."""
 
-    name = models.CharField(_("name"), max_length=50, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     # Mainland mobile, 11 digits, unique when given; workers sign in with it.
     phone = models.CharField(
         _("mobile number"), max_length=11, null=True, blank=True, unique=True, validators=[mainland_mobile_validator]

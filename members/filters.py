@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Union
 
@@ -12,7 +13,7 @@ class UnionFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Union.Kind.choices)
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[("open", _("Open")), ("closed", _("Closed"))],
+        choices=[("open", pgettext_lazy("union status", "Open")), ("closed", pgettext_lazy("union status", "Closed"))],
         method="filter_status",
     )
 

@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import audit
 from accounts.models import AuditEvent, Role
@@ -70,7 +71,7 @@ def union_create(*, parent: Union, by, **fields) -> Union:
         raise ValidationError(_("Choose the kind of the new union."))
     if not parent.may_hold(kind):
         raise ValidationError(
-            _("A %(child)s cannot be placed under a %(parent)s.")
+            _("A union of the kind “%(child)s” cannot be placed under one of the kind “%(parent)s”.")
             % {"child": Union.Kind(kind).label, "parent": parent.get_kind_display()}
         )
     _clean_credit_code(fields)
@@ -111,7 +112,7 @@ def union_move(*, union: Union, new_parent: Union, by) -> Union:
         raise ValidationError(_("%(name)s is closed: no union can be moved under it.") % {"name": new_parent.name})
     if not new_parent.may_hold(union.kind):
         raise ValidationError(
-            _("A %(child)s cannot be placed under a %(parent)s.")
+            _("A union of the kind “%(child)s” cannot be placed under one of the kind “%(parent)s”.")
             % {"child": union.get_kind_display(), "parent": new_parent.get_kind_display()}
         )
     old_parent = Union.objects.get_parent(union)
@@ -142,7 +143,12 @@ def union_close(*, union: Union, on: datetime.date, reason: str, by) -> Union:
     ).count()
     if open_children:
         raise ValidationError(
-            _("%(n)d subordinate unions are still open: close or move them first.") % {"n": open_children}
+            ngettext(
+                "%(n)d subordinate union is still open: close or move it first.",
+                "%(n)d subordinate unions are still open: close or move them first.",
+                open_children,
+            )
+            % {"n": open_children}
         )
     if not reason.strip():
         raise ValidationError(_("Give the reason for closing the union."))

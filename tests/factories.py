@@ -30,6 +30,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     name = factory.Sequence(lambda n: f"测试用户{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+
     @factory.post_generation
     def password(obj, create, extracted, **kwargs):
         """Like ``set_password``, but each distinct password is hashed once per run.

@@ -12,7 +12,15 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION_ONLY = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "STAFF_MFA_REQUIRED", "SECURE_SSL_REDIRECT")
+# Also dropped: the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE, which the deploy checks rightly reject.
+PRODUCTION_ONLY = (
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "STAFF_MFA_REQUIRED",
+    "SECURE_SSL_REDIRECT",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
 def _env(**overrides: str) -> dict[str, str]:

@@ -193,7 +193,9 @@ class ScopeProperty(TestCase):
     def check_one(self, plan, nodes, users, user_index, client, node_index, node, url, method, outside_names):
         path = reverse(url.name, kwargs={url.argument: node.pk})
         other = users[(user_index + 1) % len(users)].username
-        where = f"{method.upper()} {url.name} at node {node_index} as user {user_index} with roles {plan.roles[user_index]}"
+        where = (
+            f"{method.upper()} {url.name} at node {node_index} as user {user_index} with roles {plan.roles[user_index]}"
+        )
         before = world()
         with transaction.atomic():
             if method == "get":

@@ -21,7 +21,9 @@ def sign_in(page, username: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def test_district_staff_sees_own_district_creates_union_and_switches_language(transactional_db, tree, new_context, screenshot):
+def test_district_staff_sees_own_district_creates_union_and_switches_language(
+    transactional_db, tree, new_context, screenshot
+):
     # given a staff member of the first district
     user = staff(Role.Kind.FEDERATION_STAFF, tree["d1"], username="district-staff")
     context = new_context(viewport={"width": 1280, "height": 900})

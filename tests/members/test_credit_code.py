@@ -157,7 +157,12 @@ def test_wrong_check_character_has_its_own_message():
 
 def test_the_four_messages_are_distinct():
     messages = set()
-    for code in ["9135", "91350100M000100YI3", "9135A100M000100Y4" + check_character("9135A100M000100Y4"), "0" * 17 + "1"]:
+    for code in [
+        "9135",
+        "91350100M000100YI3",
+        "9135A100M000100Y4" + check_character("9135A100M000100Y4"),
+        "0" * 17 + "1",
+    ]:
         with pytest.raises(ValidationError) as info:
             validate_credit_code(code)
         messages.add(info.value.messages[0])

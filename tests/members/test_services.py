@@ -386,7 +386,15 @@ def test_clerk_can_update_own_union(tree):
     assert Union.objects.get(pk=tree["g1"].pk).chair_name == "赵强"
 
 
-@pytest.mark.parametrize(("role_kind", "role_at", "node"), [(R.UNION_CLERK, "g1", "g2"), (R.UNION_CLERK, "g1", "s1"), (R.FEDERATION_STAFF, "d1", "g2"), (R.LEADER, "city", "g1")])
+@pytest.mark.parametrize(
+    ("role_kind", "role_at", "node"),
+    [
+        (R.UNION_CLERK, "g1", "g2"),
+        (R.UNION_CLERK, "g1", "s1"),
+        (R.FEDERATION_STAFF, "d1", "g2"),
+        (R.LEADER, "city", "g1"),
+    ],
+)
 def test_union_update_refuses_users_who_may_not_edit(tree, role_kind, role_at, node):
     user = staff(role_kind, tree[role_at])
     before = snapshot()

@@ -248,7 +248,10 @@ def test_district_staff_create_a_grassroots_union_with_a_pasted_credit_code(tree
 @pytest.mark.parametrize(
     ("code", "message"),
     [
-        ("91350100M000100Y44", "The check character does not match: please compare the code with the business licence."),
+        (
+            "91350100M000100Y44",
+            "The check character does not match: please compare the code with the business licence.",
+        ),
         ("9135", "A unified social credit code has 18 characters; this one has 4."),
         (
             "91350100M000100YI3",

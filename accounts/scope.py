@@ -5,6 +5,7 @@ what the user may not see, and an object outside scope is simply not found (404)
 """
 
 from collections.abc import Iterable
+from contextlib import suppress
 
 from django.db.models import Q
 
@@ -24,7 +25,10 @@ def roles_of(user) -> list[Role]:
 
 def forget_roles(user) -> None:
     """Call after changing a user's roles within the same request."""
-    user.__dict__.pop("_roles_cache", None)
+    # ``del`` rather than ``user.__dict__.pop``: request.user is a SimpleLazyObject, whose own
+    # __dict__ is not the user's, while attribute deletion is passed through to the user.
+    with suppress(AttributeError):
+        del user._roles_cache
 
 
 def minimal_paths(paths: Iterable[str]) -> list[str]:

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .credit_code import normalise as normalise_credit_code
 from .models import Union
 
 
@@ -25,7 +26,8 @@ class UnionFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code=value.upper()))
+        # A code is searched for as it is stored: pasted codes come with spaces or in full width.
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code=normalise_credit_code(value)))
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(closed_on__isnull=(value == "open"))

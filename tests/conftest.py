@@ -51,6 +51,18 @@ def _marked_services(request):
 
 
 @pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Services called directly speak the active language; tests read their messages in English.
+
+    Requests still get the portal's default (Chinese) from the language middleware.
+    """
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the cache; each test starts clean."""
     from django.core.cache import cache

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils.functional import SimpleLazyObject
 
 from accounts.models import Role
 from accounts.scope import covers, forget_roles, is_staff_user, minimal_paths, roles_of, scope_paths, subtree_q
@@ -82,6 +83,23 @@ def test_forget_roles_picks_up_a_new_role(tree):
     assert scope_paths(user) == [tree["d1"].path]  # cached for the request
     forget_roles(user)
     assert scope_paths(user) == sorted([tree["d1"].path, tree["d2"].path])
+
+
+def test_forget_roles_works_through_the_lazy_request_user(tree):
+    # request.user is a SimpleLazyObject: the cache lives on the user inside it.
+    user = staff(R.FEDERATION_STAFF, tree["d1"])
+    lazy = SimpleLazyObject(lambda: user)
+    assert scope_paths(lazy) == [tree["d1"].path]
+    grant(user, tree["d2"], R.FEDERATION_STAFF)
+    forget_roles(lazy)
+    assert scope_paths(lazy) == sorted([tree["d1"].path, tree["d2"].path])
+
+
+def test_forget_roles_before_any_lookup_is_harmless(tree):
+    user = staff(R.FEDERATION_STAFF, tree["d1"])
+    forget_roles(user)
+    forget_roles(AnonymousUser())
+    assert scope_paths(user) == [tree["d1"].path]
 
 
 # --- scope_paths -------------------------------------------------------------------------------

@@ -176,26 +176,21 @@ class ScopeProperty(TestCase):
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(plans())
     def test_no_staff_url_answers_outside_the_users_scope(self, plan):
-        nodes, users = build(plan)
-        for user_index, user in enumerate(users):
+        self.plan = plan
+        self.nodes, self.users = build(plan)
+        for user_index, user in enumerate(self.users):
             client = Client()
             client.force_login(user)
-            outside_names = [
-                node_name(i) for i in range(len(nodes)) if not plan.in_scope(user_index, i)
-            ]  # fmt: skip
-            for node_index, node in enumerate(nodes):
+            for node_index in range(len(self.nodes)):
                 for url in STAFF_URLS:
-                    methods = ["get", "post"] if url.takes_post else ["get"]
-                    for method in methods:
-                        self.check_one(plan, nodes, users, user_index, client, node_index, node, url, method,
-                                       outside_names)  # fmt: skip
+                    for method in ["get", "post"] if url.takes_post else ["get"]:
+                        self.check_one(client, user_index, node_index, url, method)
 
-    def check_one(self, plan, nodes, users, user_index, client, node_index, node, url, method, outside_names):
-        path = reverse(url.name, kwargs={url.argument: node.pk})
+    def check_one(self, client: Client, user_index: int, node_index: int, url: StaffUrl, method: str) -> None:
+        plan, nodes, users = self.plan, self.nodes, self.users
+        path = reverse(url.name, kwargs={url.argument: nodes[node_index].pk})
         other = users[(user_index + 1) % len(users)].username
-        where = (
-            f"{method.upper()} {url.name} at node {node_index} as user {user_index} with roles {plan.roles[user_index]}"
-        )
+        where = f"{method.upper()} {url.name} at node {node_index} as user {user_index} with {plan.roles[user_index]}"
         before = world()
         with transaction.atomic():
             if method == "get":
@@ -220,8 +215,8 @@ class ScopeProperty(TestCase):
         assert status in {200, 302, 400, 403}, f"{where}: {status}"
         if url.name == "members:detail":
             assert status == 200, where
-        for name in outside_names:
-            assert name not in page, f"{where}: names {name}, outside the scope"
+        for outside in (i for i in range(len(nodes)) if not plan.in_scope(user_index, i)):
+            assert node_name(outside) not in page, f"{where}: names node {outside}, outside the scope"
         target = plan.move_target(user_index)
         if url.name == "members:move" and method == "post" and not plan.in_scope(user_index, target):
             assert status != 302, f"{where}: moved under node {target}, outside the scope"

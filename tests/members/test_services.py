@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from accounts.models import AuditEvent, Role
 from members import services
@@ -29,6 +30,13 @@ def snapshot():
 def close_now(union: Union) -> None:
     Union.objects.filter(pk=union.pk).update(closed_on=TODAY, close_reason="合并")
     union.refresh_from_db()
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    # The messages are checked in the source language; the Chinese catalogue is tested by the pages.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -31,10 +31,11 @@ def client_for(user) -> Client:
     return client
 
 
-def in_language(message: str) -> str:
+def in_language(message: str, **params) -> str:
     """The message as the portal shows it (Simplified Chinese by default), HTML-escaped."""
     with translation.override("zh-hans"):
-        return escape(str(message))
+        text = translation.gettext(message)
+    return escape(text % params if params else text)
 
 
 def body(response) -> str:
@@ -170,6 +171,21 @@ def test_htmx_search_outside_scope_is_404_too(tree, district_staff):
     assert response.status_code == 404
 
 
+def test_detail_page_counts_every_union_below_by_kind_and_per_child(tree, admin):
+    make_child(tree["s1"], K.JOINT_UNION, "东华门联合工会")
+    response = client_for(admin).get(reverse("members:detail", args=[tree["city"].pk]))
+    assert response.status_code == 200
+    assert dict(response.context["counts"]) == {
+        K.DISTRICT_FEDERATION.label: 2,
+        K.INDUSTRY_UNION.label: 1,
+        K.STREET_FEDERATION.label: 2,
+        K.GRASSROOTS_UNION.label: 3,
+        K.JOINT_UNION.label: 1,
+    }
+    below = {row.name: row.below_count for row in response.context["rows"]}
+    assert below == {tree["d1"].name: 3, tree["d2"].name: 2, tree["ind"].name: 1}
+
+
 # --- a union clerk -----------------------------------------------------------------------------
 
 
@@ -246,21 +262,24 @@ def test_district_staff_create_a_grassroots_union_with_a_pasted_credit_code(tree
 
 
 @pytest.mark.parametrize(
-    ("code", "message"),
+    ("code", "message", "params"),
     [
         (
             "91350100M000100Y44",
             "The check character does not match: please compare the code with the business licence.",
+            {},
         ),
-        ("9135", "A unified social credit code has 18 characters; this one has 4."),
+        ("9135", "A unified social credit code has 18 characters; this one has %(n)d.", {"n": 4}),
         (
             "91350100M000100YI3",
-            "The code contains characters that credit codes never use: I (I, O, Z, S and V are not used).",
+            "The code contains characters that credit codes never use: %(chars)s (I, O, Z, S and V are not used).",
+            {"chars": "I"},
         ),
     ],
+    ids=["check", "length", "characters"],
 )
 def test_bad_credit_code_on_the_create_form_is_400_with_its_message_and_creates_nothing(
-    tree, district_staff, code, message
+    tree, district_staff, code, message, params
 ):
     before = tree_state()
     response = client_for(district_staff).post(
@@ -268,7 +287,7 @@ def test_bad_credit_code_on_the_create_form_is_400_with_its_message_and_creates_
         {"kind": K.GRASSROOTS_UNION, "name": "东华门印刷厂工会", "credit_code": code},
     )
     assert response.status_code == 400
-    assert in_language(message) in body(response)
+    assert in_language(message, **params) in body(response)
     assert tree_state() == before
 
 
@@ -479,6 +498,21 @@ def test_search_by_credit_code_finds_the_union(tree, district_staff):
     code = credit_code()
     Union.objects.filter(pk=tree["g1"].pk).update(credit_code=code)
     response = client_for(district_staff).get(reverse("members:detail", args=[tree["d1"].pk]), {"q": code.lower()})
+    assert tree["g1"].name in body(response)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda code: " ".join(code[i : i + 6] for i in range(0, 18, 6)),
+        lambda code: code.translate({ord(c): ord(c) + 0xFEE0 for c in code}),  # full width
+    ],
+    ids=["spaced", "full-width"],
+)
+def test_search_by_a_pasted_credit_code_finds_the_union(tree, district_staff, typed):
+    code = credit_code()
+    Union.objects.filter(pk=tree["g1"].pk).update(credit_code=code)
+    response = client_for(district_staff).get(reverse("members:detail", args=[tree["d1"].pk]), {"q": typed(code)})
     assert tree["g1"].name in body(response)
 
 

@@ -120,9 +120,13 @@ class UnionUpdateView(View):
         union = self._union(request, pk)
         form = UnionForm(request.POST, instance=Union.objects.get(pk=union.pk))
         if form.is_valid():
-            services.union_update(union=union, by=request.user, **form.cleaned_data)
-            messages.success(request, _("The changes were saved."))
-            return redirect("members:detail", pk=union.pk)
+            try:
+                services.union_update(union=union, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors_from(form, exc)
+            else:
+                messages.success(request, _("The changes were saved."))
+                return redirect("members:detail", pk=union.pk)
         return render(request, self.template_name, {"form": form, "union": union}, status=400)
 
 

@@ -6,7 +6,7 @@ Adding a public page means adding its name below, on purpose.
 """
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.test import Client
@@ -110,14 +110,8 @@ def ends_at_login(client: Client, response) -> bool:
             return False
         if _is_login_page(target.path):
             return True
-        response = client.get(target.path, data=dict(_query(target.query)))
+        response = client.get(target.path, data=dict(parse_qsl(target.query)))
     return False
-
-
-def _query(query: str):
-    from urllib.parse import parse_qsl
-
-    return parse_qsl(query)
 
 
 def test_the_walk_reaches_every_part_of_the_project():
@@ -153,7 +147,7 @@ def test_anonymous_visitor_gets_no_content_outside_the_public_pages(url, name, m
 
 
 @pytest.mark.django_db
-def test_a_public_page_not_on_the_list_would_be_caught(settings):
+def test_a_public_page_not_on_the_list_would_be_caught():
     # The check above is only worth something if it fails for a page that shows content: the login
     # page is one, so without its entry the check must fail.
     client = Client()

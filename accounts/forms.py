@@ -1,4 +1,4 @@
-from allauth.account.forms import SignupForm
+from allauth.account.forms import LoginForm, SignupForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -53,3 +53,13 @@ class WorkerSignupForm(SignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone"].required = True
+
+
+class PortalLoginForm(LoginForm):
+    """allauth's login form, with a label that says what may be typed (allauth's reads "Login")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label = _("Username, e-mail or mobile number")
+        self.fields["login"].label = label
+        self.fields["login"].widget.attrs["placeholder"] = label

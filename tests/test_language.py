@@ -95,3 +95,15 @@ def test_portal_strings_are_translated_once_the_catalogue_is_compiled(client, db
 
     assert "Union portal" in en
     assert "Union portal" not in zh
+
+
+def test_the_chinese_catalogue_has_no_untranslated_or_fuzzy_entries():
+    """A string added without its Chinese would show in English on a Chinese page."""
+    import subprocess
+    from pathlib import Path
+
+    po = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    for flag in ("--untranslated", "--only-fuzzy"):
+        left = subprocess.run(["msgattrib", flag, "--no-wrap", str(po)], capture_output=True, text=True, check=True)
+        entries = [line for line in left.stdout.splitlines() if line.startswith("msgid ") and line != 'msgid ""']
+        assert entries == [], f"{flag}: {entries}"

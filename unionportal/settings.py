@@ -125,7 +125,7 @@ ACCOUNT_LOGIN_METHODS = {"username", "email", "phone"}
 # without a phone when it is "required", and staff accounts have none. That makes allauth warn that
 # no login method is required at sign-up (account.W001), which is therefore silenced.
 ACCOUNT_SIGNUP_FIELDS = ["phone", "email", "password1*", "password2*"]
-ACCOUNT_FORMS = {"signup": "accounts.forms.WorkerSignupForm"}
+ACCOUNT_FORMS = {"login": "accounts.forms.PortalLoginForm", "signup": "accounts.forms.WorkerSignupForm"}
 SILENCED_SYSTEM_CHECKS = ["account.W001"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True

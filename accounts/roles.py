@@ -63,3 +63,8 @@ def can_grant_somewhere(user) -> bool:
 
 def needs_mfa(user) -> bool:
     return any(role.kind in MFA_REQUIRED_KINDS for role in roles_of(user))
+
+
+def can_revoke(user, role) -> bool:
+    """Whoever may grant a role may revoke it, except their own."""
+    return role.user_id != user.pk and grant_refusal(user, role.kind, role.union) is None

@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from .models import AuditEvent, Role
-from .roles import AUDIT_READER_KINDS, GRANTABLE_BY
+from .roles import AUDIT_READER_KINDS, GRANTABLE_BY, can_revoke
 from .scope import scope_paths, subtree_q
 
 ROLE_READER_KINDS = frozenset({*GRANTABLE_BY, Role.Kind.AUDITOR})
@@ -19,8 +19,16 @@ def roles_visible_to(user) -> QuerySet[Role]:
     )
 
 
+def with_revocable(user, roles) -> list[Role]:
+    """The roles, each marked with whether this user may revoke it (for the revoke buttons)."""
+    roles = list(roles)
+    for role in roles:
+        role.revocable = can_revoke(user, role)
+    return roles
+
+
 def roles_at(user, union) -> list[Role]:
-    return list(roles_visible_to(user).filter(union=union))
+    return with_revocable(user, roles_visible_to(user).filter(union=union))
 
 
 def audit_events_visible_to(user) -> QuerySet[AuditEvent]:

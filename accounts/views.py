@@ -20,7 +20,7 @@ from .forms import RoleGrantForm
 from .models import Role
 from .roles import AUDIT_READER_KINDS, can_grant_somewhere
 from .scope import roles_of
-from .selectors import ROLE_READER_KINDS, audit_events_visible_to, roles_visible_to
+from .selectors import ROLE_READER_KINDS, audit_events_visible_to, roles_visible_to, with_revocable
 
 
 @login_required
@@ -47,7 +47,8 @@ def role_list(request):
     _require_kinds(request.user, ROLE_READER_KINDS)
     role_filter = RoleFilter(request.GET, queryset=roles_visible_to(request.user))
     page = Paginator(role_filter.qs, settings.AUDIT_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "accounts/role_list.html", {"filter": role_filter, "page": page})
+    roles = with_revocable(request.user, page.object_list)
+    return render(request, "accounts/role_list.html", {"filter": role_filter, "page": page, "roles": roles})
 
 
 @staff_required

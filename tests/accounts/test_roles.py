@@ -399,3 +399,20 @@ def test_grant_at_a_closed_union_is_refused_and_makes_no_account_and_sends_no_in
     assert not User.objects.filter(username="late").exists()
     assert mail.outbox == []
     assert not Role.objects.filter(union=g1).exists()
+
+
+def test_revoke_buttons_show_only_for_roles_the_viewer_may_revoke(client, tree, district_staff):
+    # given a colleague at the same district and a city admin (whose role sits above the district)
+    colleague = staff(Role.Kind.FEDERATION_STAFF, tree["d1"])
+    own = Role.objects.get(user=district_staff, union=tree["d1"])
+    colleague_role = Role.objects.get(user=colleague)
+    client.force_login(district_staff)
+
+    # when the district page and the role list are opened
+    pages = [client.get(reverse("members:detail", args=[tree["d1"].pk])), client.get(reverse("accounts:roles"))]
+
+    # then the colleague's role has a revoke button and the viewer's own role has none
+    for page in pages:
+        body = page.content.decode()
+        assert reverse("accounts:role_revoke", args=[colleague_role.pk]) in body
+        assert reverse("accounts:role_revoke", args=[own.pk]) not in body

@@ -90,6 +90,15 @@ class AuditEvent(models.Model):
         UNION_UPDATED = "union_updated", _("Union edited")
         UNION_MOVED = "union_moved", _("Union moved")
         UNION_CLOSED = "union_closed", _("Union closed")
+        APPLICATION_APPROVED = "application_approved", _("Application approved")
+        APPLICATION_REJECTED = "application_rejected", _("Application rejected")
+        MEMBER_EDITED = "member_edited", _("Member edited")
+        MEMBER_ENDED = "member_ended", _("Membership ended")
+        ID_REVEALED = "id_revealed", _("ID number viewed")
+        TRANSFER_REQUESTED = "transfer_requested", _("Transfer requested")
+        TRANSFER_RELEASED = "transfer_released", _("Transfer released")
+        TRANSFER_ACCEPTED = "transfer_accepted", _("Transfer accepted")
+        TRANSFER_DECLINED = "transfer_declined", _("Transfer declined")
 
     class Result(models.TextChoices):
         SUCCESS = "success", _("Success")
@@ -140,3 +149,24 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Audit events cannot be deleted."))
+
+
+class Notification(models.Model):
+    """A message in a user's portal inbox; e-mail and SMS copies are sent alongside (accounts.notify)."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox")]
+
+    def __str__(self) -> str:
+        return self.title

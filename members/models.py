@@ -1,8 +1,15 @@
+import secrets
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
+from accounts.phone import mainland_mobile_validator, mask_mobile
+
+from . import pii
 from .credit_code import validate_credit_code
 
 
@@ -60,6 +67,11 @@ class Union(MP_Node):
     chair_name = models.CharField(_("chair"), max_length=50, blank=True)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     has_women_committee = models.BooleanField(_("women workers' committee"), default=False)
+    # Street federations and industry unions that take new-employment-form (platform) workers
+    # who have no union at their employer; their staff place each such member in a union below.
+    takes_platform_workers = models.BooleanField(_("takes platform workers"), default=False)
+    # Card numbers are this union's ID and the next number of this counter (locked when issuing).
+    card_sequence = models.PositiveIntegerField(default=0, editable=False)
     address = models.CharField(_("address"), max_length=200, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     close_reason = models.CharField(_("reason for closing"), max_length=200, blank=True)
@@ -93,3 +105,318 @@ class Union(MP_Node):
 
     def may_hold(self, child_kind: str) -> bool:
         return child_kind in self.CHILD_KINDS.get(self.kind, frozenset())
+
+
+def _card_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class PoliticalStatus(models.TextChoices):
+    CPC_MEMBER = "cpc_member", _("CPC member")
+    CPC_PROBATIONARY = "cpc_probationary", _("CPC probationary member")
+    CYL_MEMBER = "cyl_member", _("Communist Youth League member")
+    DEMOCRATIC_PARTY = "democratic_party", _("Member of a democratic party")
+    NONE = "none", _("No party affiliation")
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("Primary school or below")
+    JUNIOR = "junior", _("Junior secondary")
+    SENIOR = "senior", _("Senior secondary or vocational")
+    COLLEGE = "college", _("Junior college")
+    BACHELOR = "bachelor", _("Bachelor's degree")
+    POSTGRADUATE = "postgraduate", _("Postgraduate")
+
+
+class EmploymentType(models.TextChoices):
+    REGULAR = "regular", _("Regular employee")
+    DISPATCHED = "dispatched", _("Dispatched worker")
+    TRUCK_DRIVER = "truck_driver", _("Truck driver")
+    COURIER = "courier", _("Courier")
+    FOOD_DELIVERY = "food_delivery", _("Food-delivery rider")
+    RIDE_HAILING = "ride_hailing", _("Ride-hailing driver")
+    STREAMER = "streamer", _("Online streamer")
+    HOME_CARE = "home_care", _("Home-care worker")
+    OTHER_NEW_FORM = "other_new_form", _("Other new-employment-form worker")
+    OTHER = "other", _("Other")
+
+    @classmethod
+    def new_form_values(cls) -> frozenset[str]:
+        """The new-employment-form groups (新就业形态劳动者), the federation's enrolment drive."""
+        return frozenset(
+            {
+                cls.TRUCK_DRIVER,
+                cls.COURIER,
+                cls.FOOD_DELIVERY,
+                cls.RIDE_HAILING,
+                cls.STREAMER,
+                cls.HOME_CARE,
+                cls.OTHER_NEW_FORM,
+            }
+        )
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class PersonalDetails(models.Model):
+    """What the member registration form asks of a person; shared by members and applications.
+
+    The ID number is never stored in clear: ``id_hash`` finds it, ``id_encrypted`` keeps it, and
+    ``id_masked`` is what lists show. Sex and birth date come from the number itself.
+    """
+
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    id_hash = models.CharField(max_length=64, editable=False)
+    id_encrypted = models.TextField(editable=False)
+    id_masked = models.CharField(_("resident ID number"), max_length=18, editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
+    birth_date = models.DateField(_("birth date"), editable=False)
+    mobile = models.CharField(_("mobile number"), max_length=11, validators=[mainland_mobile_validator])
+    ethnicity = models.CharField(_("ethnicity"), max_length=10, default="汉族")
+    political_status = models.CharField(
+        _("political status"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.NONE
+    )
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
+    employment_type = models.CharField(
+        _("employment type"), max_length=20, choices=EmploymentType.choices, default=EmploymentType.REGULAR
+    )
+    employer_name = models.CharField(_("employer"), max_length=100, blank=True)
+    is_migrant_worker = models.BooleanField(_("migrant worker"), default=False)
+    is_in_hardship = models.BooleanField(_("worker in hardship"), default=False)
+
+    class Meta:
+        abstract = True
+
+    def set_id_number(self, number) -> None:
+        """Store a parsed ``id_number.IdNumber``: hash, ciphertext, mask, and what it tells."""
+        self.id_hash = pii.id_hash(number.value)
+        self.id_encrypted = pii.encrypt(number.value)
+        self.id_masked = number.masked
+        self.sex = number.sex
+        self.birth_date = number.birth_date
+
+    def reveal_id_number(self) -> str:
+        """The full number. Callers audit the reveal (members.services.member_reveal_id)."""
+        return pii.decrypt(self.id_encrypted)
+
+    @property
+    def mobile_masked(self) -> str:
+        return mask_mobile(self.mobile)
+
+
+class Member(PersonalDetails):
+    """One real person, one record city-wide (real-name management): the ID hash is unique."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        TRANSFERRED_OUT = "transferred_out", _("Transferred out")
+        LEFT = "left", _("Left")
+        DECEASED = "deceased", _("Deceased")
+
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="members", verbose_name=_("union"))
+    joined_on = models.DateField(_("joined on"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # The worker's own account, when they joined online or claimed the record.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+        verbose_name=_("account"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [models.UniqueConstraint(fields=["id_hash"], name="member_one_record_per_person")]
+        indexes = [
+            models.Index(fields=["union", "status", "-joined_on"], name="member_union_status_joined"),
+            models.Index(fields=["name"], name="member_name", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["mobile"], name="member_mobile"),
+            models.Index(fields=["-joined_on", "-id"], name="member_joined"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class MemberEvent(models.Model):
+    """The history of a member: every change of union or status, with who and when."""
+
+    class Kind(models.TextChoices):
+        JOINED = "joined", _("Joined")
+        EDITED = "edited", _("Details edited")
+        TRANSFERRED = "transferred", _("Transferred")
+        LEFT = "left", _("Left")
+        DECEASED = "deceased", _("Deceased")
+        CARD_ISSUED = "card_issued", _("Card issued")
+        CARD_REVOKED = "card_revoked", _("Card revoked")
+        ID_REVEALED = "id_revealed", _("ID number viewed")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    from_union = models.ForeignKey(Union, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    to_union = models.ForeignKey(Union, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("member event")
+        verbose_name_plural = _("member events")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class MemberCard(models.Model):
+    """An e-card. The QR code carries only the token; the public check page shows no personal data."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="cards")
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("card number"), max_length=20, unique=True)
+    token = models.CharField(max_length=43, unique=True, default=_card_token, editable=False)
+    issued_on = models.DateField(_("issued on"), default=timezone.localdate)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member card")
+        verbose_name_plural = _("member cards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=models.Q(revoked_on__isnull=True), name="card_one_valid_per_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_on is None
+
+
+class Consent(models.Model):
+    """A worker's consent to the processing of personal (and sensitive) information, as given."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
+    text_version = models.CharField(_("text version"), max_length=20)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.text_version} {self.given_at:%Y-%m-%d %H:%M}"
+
+
+class Application(PersonalDetails):
+    """A worker's application to join a union online (入会申请)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        NEEDS_CORRECTION = "needs_correction", _("Correction requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        TRANSFER = "transfer", _("Became a transfer request")
+
+    OPEN_STATUSES = (Status.SUBMITTED, Status.NEEDS_CORRECTION)
+
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications", verbose_name=_("applicant")
+    )
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="applications", verbose_name=_("union"))
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            # One open application per person: a double submit cannot make two.
+            models.UniqueConstraint(
+                fields=["id_hash"],
+                condition=models.Q(status__in=["submitted", "needs_correction"]),
+                name="application_one_open_per_person",
+            )
+        ]
+        indexes = [models.Index(fields=["union", "status", "submitted_at"], name="application_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.union}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class Transfer(models.Model):
+    """A member's move to another union (会员关系转接): the old union releases, the new one accepts."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        RELEASED = "released", _("Released by the current union")
+        ACCEPTED = "accepted", _("Accepted: member moved")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    OPEN_STATUSES = (Status.REQUESTED, Status.RELEASED)
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("member"))
+    from_union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="transfers_out")
+    to_union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="transfers_in")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    # The application that turned into this transfer, when the person applied while a member elsewhere.
+    application = models.ForeignKey(Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status__in=["requested", "released"]),
+                name="transfer_one_open_per_member",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.from_union} → {self.to_union}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES

@@ -83,6 +83,33 @@ TEMPLATES = [
     },
 ]
 
+
+# --- Keys for personal data at rest (members/pii.py) ------------------------------------------------
+def _development_secrets() -> dict[str, str]:
+    """Keys made on a developer's first run and kept out of git; production must set its own."""
+    import json
+
+    from cryptography.fernet import Fernet
+
+    path = BASE_DIR / ".dev-secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    import secrets
+
+    made = {"FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(), "ID_HASH_KEY": secrets.token_urlsafe(48)}
+    path.write_text(json.dumps(made))
+    path.chmod(0o600)
+    return made
+
+
+if DEBUG and not (env.str("FIELD_ENCRYPTION_KEY", default="") and env.str("ID_HASH_KEY", default="")):
+    _dev = _development_secrets()
+    FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default=_dev["FIELD_ENCRYPTION_KEY"])
+    ID_HASH_KEY = env.str("ID_HASH_KEY", default=_dev["ID_HASH_KEY"])
+else:
+    FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY")
+    ID_HASH_KEY = env.str("ID_HASH_KEY")
+
 # --- Data -------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -187,6 +214,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# The portal's public address, for links in e-mail and SMS.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="工会服务平台 <noreply@localhost>")
 
 # --- Background work --------------------------------------------------------------------------

@@ -11,9 +11,9 @@ from accounts import audit
 from accounts.models import AuditEvent, Role
 from accounts.roles import TREE_MANAGER_KINDS, holds_over
 
-from .credit_code import normalise as normalise_credit_code
-from .credit_code import validate_credit_code
-from .models import Union
+from ..credit_code import normalise as normalise_credit_code
+from ..credit_code import validate_credit_code
+from ..models import Union
 
 A = AuditEvent.Action
 

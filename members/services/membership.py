@@ -1,0 +1,319 @@
+"""Joining, approval, the member record and the e-card: every write in one transaction, audited.
+
+One person, one record city-wide: the HMAC of the ID number is unique among members, so a second
+application for someone who is an active member elsewhere becomes a transfer instead.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import audit
+from accounts.models import AuditEvent, Role
+from accounts.notify import notify
+from accounts.roles import holds_over
+
+from .. import pii
+from ..id_number import IdNumber
+from ..models import Application, Consent, Member, MemberCard, MemberEvent, Union
+
+A = AuditEvent.Action
+K = Role.Kind
+
+# Roles that see and manage members' personal data within their subtree.
+MEMBER_STAFF_KINDS = frozenset({K.CITY_ADMIN, K.FEDERATION_STAFF, K.UNION_CLERK})
+
+# Details a worker gives and a clerk may edit; the ID number has its own path (set_id_number).
+DETAIL_FIELDS = (
+    "name",
+    "mobile",
+    "ethnicity",
+    "political_status",
+    "education",
+    "employment_type",
+    "employer_name",
+    "is_migrant_worker",
+    "is_in_hardship",
+)
+
+CONSENT_TEXT_VERSION = "2026-11"
+
+
+def can_manage_members(user, union: Union) -> bool:
+    return holds_over(user, union.path, MEMBER_STAFF_KINDS)
+
+
+def accepts_applications(union: Union) -> bool:
+    """Open grassroots and joint unions, and the federations that take platform workers."""
+    return not union.is_closed and (union.holds_members or union.takes_platform_workers)
+
+
+# --- consent and applications ---------------------------------------------------------------------
+def consent_give(*, user, ip: str | None) -> Consent:
+    return Consent.objects.create(user=user, text_version=CONSENT_TEXT_VERSION, ip=ip)
+
+
+def _member_record(id_hash: str) -> Member | None:
+    """The person's one member record, in any status, locked for the decision."""
+    return Member.objects.select_for_update().filter(id_hash=id_hash).first()
+
+
+@transaction.atomic
+def application_submit(*, applicant, union: Union, consent: Consent, number: IdNumber, details: dict):
+    """A worker's application. Returns the Application, or a Transfer when the person is already
+    an active member of another union (one person, one membership)."""
+    from .transfers import transfer_request
+
+    if consent.user_id != applicant.pk:
+        raise PermissionDenied
+    union = Union.objects.select_for_update().get(pk=union.pk)
+    if not accepts_applications(union):
+        raise ValidationError(_("This union does not take applications. Choose another union."))
+    digest = pii.id_hash(number.value)
+    if Application.objects.filter(id_hash=digest, status__in=Application.OPEN_STATUSES).exists():
+        raise ValidationError(_("An application for this ID number is already being processed."))
+    if Application.objects.filter(applicant=applicant, status__in=Application.OPEN_STATUSES).exists():
+        raise ValidationError(_("You already have an application being processed: withdraw it first."))
+    existing = _member_record(digest)
+    if existing is not None and existing.status == Member.Status.DECEASED:
+        raise ValidationError(_("This ID number cannot apply online. Please contact the union."))
+
+    application = Application(applicant=applicant, union=union, consent=consent)
+    application.set_id_number(number)
+    for field in DETAIL_FIELDS:
+        if field in details:
+            setattr(application, field, details[field])
+
+    if existing is not None and existing.is_active:
+        if existing.union_id == union.pk or (not union.holds_members and existing.union.path.startswith(union.path)):
+            raise ValidationError(_("You are already a member of this union."))
+        application.status = Application.Status.TRANSFER
+        application.save()
+        return transfer_request(member=existing, to_union=union, by=applicant, application=application)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        # The same person submitting twice at once: the unique index on open applications decides.
+        raise ValidationError(_("An application for this ID number is already being processed.")) from None
+    return application
+
+
+def _own_open_application(application: Application, by) -> Application:
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.applicant_id != by.pk:
+        raise PermissionDenied
+    if not application.is_open:
+        raise ValidationError(_("This application has already been decided."))
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, by) -> Application:
+    application = _own_open_application(application, by)
+    application.status = Application.Status.WITHDRAWN
+    application.decided_at = timezone.now()
+    application.save(update_fields=["status", "decided_at"])
+    return application
+
+
+@transaction.atomic
+def application_correct(*, application: Application, by, number: IdNumber, details: dict) -> Application:
+    """The worker answers a request for correction; the application goes back to the queue."""
+    application = _own_open_application(application, by)
+    if application.status != Application.Status.NEEDS_CORRECTION:
+        raise ValidationError(_("This application is waiting for the union, not for a correction."))
+    digest = pii.id_hash(number.value)
+    clash = Application.objects.filter(id_hash=digest, status__in=Application.OPEN_STATUSES).exclude(pk=application.pk)
+    if clash.exists():
+        raise ValidationError(_("An application for this ID number is already being processed."))
+    application.set_id_number(number)
+    for field in DETAIL_FIELDS:
+        if field in details:
+            setattr(application, field, details[field])
+    application.status = Application.Status.SUBMITTED
+    application.reason = ""
+    application.save()
+    return application
+
+
+def _decidable(application: Application, by) -> Application:
+    application = Application.objects.select_for_update().select_related("union").get(pk=application.pk)
+    if not can_manage_members(by, application.union):
+        raise PermissionDenied
+    if application.status != Application.Status.SUBMITTED:
+        raise ValidationError(_("This application has already been decided or is waiting for a correction."))
+    return application
+
+
+def _tell_applicant(application: Application, title: str, body: str = "") -> None:
+    notify(
+        recipient=application.applicant,
+        kind=f"application_{application.status}",
+        title=title,
+        body=body,
+        url=reverse("members:my_application"),
+        sms=True,
+    )
+
+
+@transaction.atomic
+def application_approve(*, application: Application, by, union: Union | None = None) -> Member:
+    """Approve: the member record and a card, in one transaction.
+
+    An application to a federation that takes platform workers is placed in a grassroots or joint
+    union below it, chosen by the approver (``union``).
+    """
+    application = _decidable(application, by)
+    target = application.union if application.union.holds_members else union
+    if target is None:
+        raise ValidationError(_("Choose the grassroots or joint union the new member joins."))
+    target = Union.objects.get(pk=target.pk)
+    if not target.holds_members or target.is_closed or not target.path.startswith(application.union.path):
+        raise ValidationError(_("The member must join an open grassroots or joint union below this one."))
+
+    member = _member_record(application.id_hash)
+    if member is not None and member.is_active:
+        raise ValidationError(_("This person became a member of another union meanwhile: request a transfer instead."))
+    today = timezone.localdate()
+    if member is None:
+        member = Member(id_hash=application.id_hash)
+    member.id_encrypted, member.id_masked = application.id_encrypted, application.id_masked
+    member.sex, member.birth_date = application.sex, application.birth_date
+    for field in DETAIL_FIELDS:
+        setattr(member, field, getattr(application, field))
+    member.union, member.joined_on, member.status = target, today, Member.Status.ACTIVE
+    member.ended_on, member.end_reason = None, ""
+    if member.user_id is None and not Member.objects.filter(user=application.applicant).exists():
+        member.user = application.applicant
+    member.save()
+    MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.JOINED, to_union=target, by=by)
+    card = card_issue(member=member, by=by)
+
+    application.status = Application.Status.APPROVED
+    application.decided_at, application.decided_by, application.member = timezone.now(), by, member
+    application.save(update_fields=["status", "decided_at", "decided_by", "member"])
+    audit.record(A.APPLICATION_APPROVED, actor=by, union=target, target=member, detail={"application": application.pk})
+    _tell_applicant(
+        application,
+        _("Welcome to %(union)s") % {"union": target.name},
+        _("Your application was approved. Your member card number is %(number)s.") % {"number": card.number},
+    )
+    return member
+
+
+@transaction.atomic
+def application_reject(*, application: Application, by, reason: str) -> Application:
+    if not reason.strip():
+        raise ValidationError(_("Give the reason: the worker will see it."))
+    application = _decidable(application, by)
+    application.status, application.reason = Application.Status.REJECTED, reason.strip()
+    application.decided_at, application.decided_by = timezone.now(), by
+    application.save(update_fields=["status", "reason", "decided_at", "decided_by"])
+    audit.record(A.APPLICATION_REJECTED, actor=by, union=application.union, target=application)
+    _tell_applicant(application, _("Your application was not approved"), application.reason)
+    return application
+
+
+@transaction.atomic
+def application_request_correction(*, application: Application, by, reason: str) -> Application:
+    if not reason.strip():
+        raise ValidationError(_("Say what needs correcting: the worker will see it."))
+    application = _decidable(application, by)
+    application.status, application.reason = Application.Status.NEEDS_CORRECTION, reason.strip()
+    application.save(update_fields=["status", "reason"])
+    _tell_applicant(application, _("Please correct your application"), application.reason)
+    return application
+
+
+def applications_bulk_approve(*, applications, by) -> tuple[list[Member], list[tuple[Application, str]]]:
+    """Approve each in its own transaction; one failure leaves the others approved."""
+    approved, failed = [], []
+    for application in applications:
+        try:
+            approved.append(application_approve(application=application, by=by))
+        except (ValidationError, PermissionDenied) as exc:
+            message = " ".join(exc.messages) if isinstance(exc, ValidationError) else _("Not allowed.")
+            failed.append((application, message))
+    return approved, failed
+
+
+# --- the member record --------------------------------------------------------------------------
+@transaction.atomic
+def member_update(*, member: Member, by, number: IdNumber | None = None, **fields) -> Member:
+    member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
+    if not can_manage_members(by, member.union):
+        raise PermissionDenied
+    changed = [f for f in DETAIL_FIELDS if f in fields and fields[f] != getattr(member, f)]
+    for field in changed:
+        setattr(member, field, fields[field])
+    if number is not None and pii.id_hash(number.value) != member.id_hash:
+        if Member.objects.filter(id_hash=pii.id_hash(number.value)).exists():
+            raise ValidationError(
+                _("This ID number already belongs to a member record. One person has one record: request a transfer.")
+            )
+        member.set_id_number(number)
+        changed.append("id_number")
+    if changed:
+        member.save()
+        MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.EDITED, by=by, note=", ".join(changed))
+        audit.record(A.MEMBER_EDITED, actor=by, union=member.union, target=member, detail={"changed": changed})
+    return member
+
+
+@transaction.atomic
+def member_end(*, member: Member, by, status: str, on: datetime.date, reason: str) -> Member:
+    """Mark a member as left or deceased: the card is revoked and open transfers end."""
+    from .transfers import close_open_transfers
+
+    if status not in (Member.Status.LEFT, Member.Status.DECEASED):
+        raise ValidationError(_("Choose whether the member left or died."))
+    member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
+    if not can_manage_members(by, member.union):
+        raise PermissionDenied
+    if not member.is_active:
+        raise ValidationError(_("This membership has already ended."))
+    if on > timezone.localdate() or on < member.joined_on:
+        raise ValidationError(_("The date must lie between the joining date and today."))
+    member.status, member.ended_on, member.end_reason = status, on, reason.strip()
+    member.save(update_fields=["status", "ended_on", "end_reason", "updated_at"])
+    kind = MemberEvent.Kind.LEFT if status == Member.Status.LEFT else MemberEvent.Kind.DECEASED
+    MemberEvent.objects.create(member=member, kind=kind, from_union=member.union, by=by, note=reason.strip()[:200])
+    card_revoke(member=member, by=by)
+    close_open_transfers(member=member, by=by)
+    audit.record(A.MEMBER_ENDED, actor=by, union=member.union, target=member, detail={"status": status})
+    return member
+
+
+@transaction.atomic
+def member_reveal_id(*, member: Member, by) -> str:
+    """The full ID number for a clerk who needs it; every reveal is written down."""
+    if not can_manage_members(by, member.union):
+        raise PermissionDenied
+    MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.ID_REVEALED, by=by)
+    audit.record(A.ID_REVEALED, actor=by, union=member.union, target=member)
+    return member.reveal_id_number()
+
+
+# --- cards ----------------------------------------------------------------------------------------
+def card_issue(*, member: Member, by) -> MemberCard:
+    """A new card from the member's union: its ID and the union's next number, e.g. 000123-000045."""
+    card_revoke(member=member, by=by)
+    Union.objects.filter(pk=member.union_id).update(card_sequence=F("card_sequence") + 1)
+    sequence = Union.objects.values_list("card_sequence", flat=True).get(pk=member.union_id)
+    card = MemberCard.objects.create(
+        member=member, union_id=member.union_id, number=f"{member.union_id:06d}-{sequence:06d}"
+    )
+    MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.CARD_ISSUED, to_union_id=member.union_id, by=by)
+    return card
+
+
+def card_revoke(*, member: Member, by) -> None:
+    revoked = MemberCard.objects.filter(member=member, revoked_on__isnull=True).update(revoked_on=timezone.localdate())
+    if revoked:
+        MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.CARD_REVOKED, by=by)

@@ -35,6 +35,8 @@ NODE_KINDS_FOR_ROLE: dict[str, frozenset[str]] = {
 MFA_REQUIRED_KINDS = frozenset(set(K.values) - {K.LEADER})
 
 TREE_MANAGER_KINDS = frozenset({K.CITY_ADMIN, K.FEDERATION_STAFF})
+# Roles that see and manage members' personal data (lists, applications, transfers) in their subtree.
+MEMBER_STAFF_KINDS = frozenset({K.CITY_ADMIN, K.FEDERATION_STAFF, K.UNION_CLERK})
 AUDIT_READER_KINDS = frozenset({K.CITY_ADMIN, K.AUDITOR})
 
 

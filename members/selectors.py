@@ -1,12 +1,14 @@
 """Read queries over the union tree, always scoped to the user in SQL."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 
+from accounts.roles import MEMBER_STAFF_KINDS
 from accounts.scope import scope_paths, subtree_q
 
-from .models import Union
+from .credit_code import normalise as normalise_credit_code
+from .models import Application, Member, Transfer, Union
 
 
 def unions_visible_to(user) -> QuerySet[Union]:
@@ -81,3 +83,68 @@ def move_targets_for(user, union: Union) -> QuerySet[Union]:
         .exclude(path__startswith=union.path)
         .order_by("path")
     )
+
+
+# --- members, applications, transfers: personal data, for member staff only --------------------------
+def _member_scope(user, field: str = "union__path") -> Q:
+    return subtree_q(scope_paths(user, MEMBER_STAFF_KINDS), field)
+
+
+def _get_or_404(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def members_visible_to(user) -> QuerySet[Member]:
+    return Member.objects.filter(_member_scope(user)).select_related("union")
+
+
+def member_get_visible(user, pk) -> Member:
+    return _get_or_404(members_visible_to(user), pk)
+
+
+def application_queue_for(user) -> QuerySet[Application]:
+    """Submitted applications to unions in the user's subtree, oldest first."""
+    return (
+        Application.objects.filter(_member_scope(user), status=Application.Status.SUBMITTED)
+        .select_related("union")
+        .order_by("submitted_at", "id")
+    )
+
+
+def application_get_visible(user, pk) -> Application:
+    return _get_or_404(Application.objects.filter(_member_scope(user)).select_related("union", "applicant"), pk)
+
+
+def transfers_visible_to(user) -> QuerySet[Transfer]:
+    """Transfers out of or into the user's subtree: both sides see the state."""
+    return (
+        Transfer.objects.filter(_member_scope(user, "from_union__path") | _member_scope(user, "to_union__path"))
+        .select_related("member", "from_union", "to_union")
+        .order_by("-requested_at", "-id")
+    )
+
+
+def transfer_get_visible(user, pk) -> Transfer:
+    return _get_or_404(transfers_visible_to(user), pk)
+
+
+def unions_taking_applications(query: str, *, limit: int = 20) -> list[Union]:
+    """Public search for the joining form: open unions that take members, by name or credit code."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    code = normalise_credit_code(query)
+    return list(
+        Union.objects.filter(closed_on__isnull=True)
+        .filter(Q(kind__in=[Union.Kind.GRASSROOTS_UNION, Union.Kind.JOINT_UNION]) | Q(takes_platform_workers=True))
+        .filter(Q(name__icontains=query) | Q(employer_name__icontains=query) | Q(credit_code=code))
+        .order_by("name")[:limit]
+    )
+
+
+def platform_unions() -> QuerySet[Union]:
+    """Federations and unions that take new-employment-form workers without a union at their employer."""
+    return Union.objects.filter(takes_platform_workers=True, closed_on__isnull=True).order_by("path")

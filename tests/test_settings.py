@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,6 +21,8 @@ PRODUCTION_ONLY = (
     "STAFF_MFA_REQUIRED",
     "SECURE_SSL_REDIRECT",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "FIELD_ENCRYPTION_KEY",
+    "ID_HASH_KEY",
 )
 
 
@@ -39,7 +42,14 @@ def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 def _production_env(**overrides: str) -> dict[str, str]:
     key = "".join(secrets.choice(string.ascii_letters + string.digits + "!@#%^&*(-_=+)") for _ in range(60))
-    return _env(**{"DEBUG": "0", "SECRET_KEY": key, "ALLOWED_HOSTS": "portal.example.org", **overrides})
+    production = {
+        "DEBUG": "0",
+        "SECRET_KEY": key,
+        "ALLOWED_HOSTS": "portal.example.org",
+        "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        "ID_HASH_KEY": secrets.token_urlsafe(48),
+    }
+    return _env(**{**production, **overrides})
 
 
 def test_deploy_checks_pass_with_production_settings():
@@ -64,6 +74,16 @@ def test_settings_refuse_to_load_without_a_secret_key_when_debug_is_off():
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["FIELD_ENCRYPTION_KEY", "ID_HASH_KEY"])
+def test_production_refuses_to_start_without_the_personal_data_keys(missing):
+    env = _production_env()
+    del env[missing]
+    result = _run("manage.py", "check", env=env)
+
+    assert result.returncode != 0
+    assert missing in result.stderr
 
 
 def test_production_settings_turn_on_every_safeguard():

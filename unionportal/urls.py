@@ -15,7 +15,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
-    path("unions/", include("members.urls")),
+    path("", include("members.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,6 @@
 from .membership import (
     CONSENT_TEXT_VERSION,
     DETAIL_FIELDS,
-    MEMBER_STAFF_KINDS,
     accepts_applications,
     application_approve,
     application_correct,
@@ -43,7 +42,6 @@ __all__ = [
     "CONSENT_TEXT_VERSION",
     "DETAIL_FIELDS",
     "EDITABLE_FIELDS",
-    "MEMBER_STAFF_KINDS",
     "accepts_applications",
     "application_approve",
     "application_correct",

@@ -14,19 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
-from accounts.models import AuditEvent, Role
+from accounts.models import AuditEvent
 from accounts.notify import notify
-from accounts.roles import holds_over
+from accounts.roles import MEMBER_STAFF_KINDS, holds_over
 
 from .. import pii
 from ..id_number import IdNumber
 from ..models import Application, Consent, Member, MemberCard, MemberEvent, Union
 
 A = AuditEvent.Action
-K = Role.Kind
 
-# Roles that see and manage members' personal data within their subtree.
-MEMBER_STAFF_KINDS = frozenset({K.CITY_ADMIN, K.FEDERATION_STAFF, K.UNION_CLERK})
 
 # Details a worker gives and a clerk may edit; the ID number has its own path (set_id_number).
 DETAIL_FIELDS = (

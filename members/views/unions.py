@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -15,10 +16,10 @@ from accounts.decorators import staff_required
 from accounts.roles import can_grant_somewhere
 from accounts.selectors import roles_at
 
-from . import selectors, services
-from .filters import UnionFilter
-from .forms import UnionCloseForm, UnionForm, UnionMoveForm
-from .models import Union
+from .. import selectors, services
+from ..filters import UnionFilter
+from ..forms.unions import UnionCloseForm, UnionForm, UnionMoveForm
+from ..models import Union
 
 
 def _form_errors_from(form, exc: ValidationError) -> None:
@@ -193,3 +194,13 @@ class UnionCloseView(View):
                 messages.success(request, _("%(name)s was closed.") % {"name": union.name})
                 return redirect("members:detail", pk=union.pk)
         return render(request, self.template_name, {"form": form, "union": union}, status=400)
+
+
+urlpatterns = [
+    path("unions/", UnionTreeView.as_view(), name="tree"),
+    path("unions/<int:pk>/", UnionDetailView.as_view(), name="detail"),
+    path("unions/<int:parent_pk>/new/", UnionCreateView.as_view(), name="create"),
+    path("unions/<int:pk>/edit/", UnionUpdateView.as_view(), name="edit"),
+    path("unions/<int:pk>/move/", UnionMoveView.as_view(), name="move"),
+    path("unions/<int:pk>/close/", UnionCloseView.as_view(), name="close"),
+]

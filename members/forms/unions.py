@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .credit_code import normalise as normalise_credit_code
-from .models import Union
-from .services import EDITABLE_FIELDS
+from ..credit_code import normalise as normalise_credit_code
+from ..models import Union
+from ..services import EDITABLE_FIELDS
 
 
 class UnionForm(forms.ModelForm):

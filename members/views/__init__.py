@@ -1,0 +1,1 @@
+"""Pages of the members app, one module per area; each module lists its own URL patterns."""

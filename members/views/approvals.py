@@ -1,0 +1,3 @@
+"""Pages: approvals (being written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: cards (being written)."""
+
+urlpatterns: list = []

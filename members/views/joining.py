@@ -1,0 +1,3 @@
+"""Pages: joining (being written)."""
+
+urlpatterns: list = []

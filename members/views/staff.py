@@ -1,0 +1,3 @@
+"""Pages: staff (being written)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages: transfers (being written)."""
+
+urlpatterns: list = []

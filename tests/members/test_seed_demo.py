@@ -13,8 +13,10 @@ from django.urls import reverse
 from accounts.models import Role, User
 from accounts.roles import NODE_KINDS_FOR_ROLE
 from members.credit_code import validate_credit_code
+from members.id_number import parse
+from members.management.commands._demo_members import MEMBER_ACCOUNT
 from members.management.commands.seed_demo import ACCOUNTS, DEMO_PASSWORD, WORKER_PHONE, Planner
-from members.models import Union
+from members.models import Application, Member, MemberCard, Transfer, Union
 
 K = Union.Kind
 pytestmark = pytest.mark.django_db
@@ -30,7 +32,10 @@ EXPECTED = {
     "demo-leader": (Role.Kind.LEADER, K.DISTRICT_FEDERATION),
     "demo-auditor": (Role.Kind.AUDITOR, K.CITY_FEDERATION),
     "demo-worker": None,
+    "demo-member": None,
 }
+# Tests keep the demo small: a few members per union exercise the same code as three hundred.
+CAP = ("--member-cap", "3")
 
 
 @pytest.fixture
@@ -40,7 +45,7 @@ def seed(settings):
 
     def _seed(*args) -> str:
         out = io.StringIO()
-        call_command("seed_demo", *args, stdout=out)
+        call_command("seed_demo", *args, *CAP, stdout=out)
         return out.getvalue()
 
     return _seed
@@ -143,7 +148,7 @@ def test_each_demo_account_has_its_role_where_it_should(seed, client):
         roles = list(user.roles.select_related("union"))
         if expected is None:
             assert roles == []
-            assert user.phone == WORKER_PHONE
+            assert user.phone == (WORKER_PHONE if username == "demo-worker" else MEMBER_ACCOUNT[2])
             continue
         [role] = roles
         assert (role.kind, role.union.kind) == expected
@@ -192,11 +197,40 @@ def test_refuses_with_debug_off_unless_forced(settings):
     settings.DEBUG = False
 
     with pytest.raises(CommandError, match="--force"):
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", *CAP, stdout=io.StringIO())
 
     assert not Union.objects.exists()
     assert not User.objects.exists()
 
-    call_command("seed_demo", "--force", stdout=io.StringIO())
+    call_command("seed_demo", "--force", *CAP, stdout=io.StringIO())
     assert Union.objects.count() == 339
-    assert User.objects.count() == len(EXPECTED)
+    assert User.objects.filter(username__in=EXPECTED).count() == len(EXPECTED)
+
+
+def test_members_applications_and_transfers_are_demo_ready(seed):
+    seed()
+
+    # every grassroots and joint union has members, each with one valid card and a valid, unique ID
+    holding = Union.objects.filter(kind__in=[K.GRASSROOTS_UNION, K.JOINT_UNION])
+    assert not holding.exclude(members__isnull=False).exists()
+    members = list(Member.objects.all())
+    assert len({m.id_hash for m in members}) == len(members)
+    for member in members[:50]:
+        assert parse(member.reveal_id_number()).masked == member.id_masked
+    assert MemberCard.objects.filter(revoked_on__isnull=True).count() == len(members)
+
+    # pending applications wait at the clerk's union, at other unions, and at platform federations
+    clerk_union = Role.objects.get(user__username="demo-clerk").union
+    pending = Application.objects.filter(status=Application.Status.SUBMITTED)
+    assert pending.filter(union=clerk_union).count() >= 3
+    assert pending.filter(union__takes_platform_workers=True, union__kind=K.STREET_FEDERATION).exists()
+    assert pending.filter(union__kind=K.JOINT_UNION).exists() or pending.filter(union__kind=K.GRASSROOTS_UNION).exists()
+
+    # open transfers in both states, and the demo member can show a card
+    assert set(Transfer.objects.values_list("status", flat=True)) == {"requested", "released"}
+    member = Member.objects.get(user__username="demo-member")
+    assert member.union == clerk_union and member.cards.filter(revoked_on__isnull=True).exists()
+
+    # a second run adds no members
+    seed()
+    assert Member.objects.count() == len(members)

@@ -21,6 +21,8 @@ from accounts.roles import NODE_KINDS_FOR_ROLE
 from members.credit_code import ALPHABET, check_character
 from members.models import Union
 
+from ._demo_members import MEMBER_ACCOUNT, ensure_members
+
 # Printed by `make run` for everyone to read: --force is the only way past DEBUG off.
 DEMO_PASSWORD = "Union-Demo-2026"  # noqa: S105
 DEMO_EMAIL_DOMAIN = "demo.union.local"
@@ -80,7 +82,10 @@ ACCOUNTS = [
     ("demo-leader", "赵国平", R.LEADER, "district"),
     ("demo-auditor", "周敏", R.AUDITOR, "city"),
     ("demo-worker", "吴小军", None, None),
+    ("demo-member", MEMBER_ACCOUNT[1], None, None),
 ]
+# Accounts without a role sign in by mobile too; demo-member is a member with an e-card.
+PHONES = {"demo-worker": WORKER_PHONE, "demo-member": MEMBER_ACCOUNT[2]}
 
 
 class Planner:
@@ -203,8 +208,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG off. Never in production.")
+        parser.add_argument(
+            "--member-cap", type=int, default=300, help="At most this many members per union (default 300)."
+        )
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args, force: bool = False, member_cap: int = 300, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG 已关闭：演示账号使用公开的密码，不能出现在生产环境。确需执行，请加 --force。\n"
@@ -224,9 +232,15 @@ class Command(BaseCommand):
             union = next(c for c in street["children"] if c["fields"]["kind"] == K.GRASSROOTS_UNION)
             where = {"city": city, "district": district["node"], "street": street["node"], "union": union["node"]}
             rows, new_users = self.ensure_accounts(where)
+            added = ensure_members(city, Random(2026), cap=member_cap)
         self.stdout.write(
             f"演示数据 Demo data: {self.created} unions created 新建工会, {new_users} accounts created 新建账号."
         )
+        if added:
+            self.stdout.write(
+                f"会员 Members: {added['members']}, 待审批入会申请 pending applications: {added['applications']}, "
+                f"转会 open transfers: {added['transfers']}."
+            )
         self.print_table(rows)
 
     def ensure_children(self, parent: Union, specs: list[dict]) -> None:
@@ -258,7 +272,7 @@ class Command(BaseCommand):
         for username, name, kind, at in ACCOUNTS:
             user = User.objects.filter(username=username).first()
             if user is None:  # an existing account keeps its password, e-mail and phone
-                email, phone = f"{username}@{DEMO_EMAIL_DOMAIN}", None if kind else WORKER_PHONE
+                email, phone = f"{username}@{DEMO_EMAIL_DOMAIN}", None if kind else PHONES[username]
                 if phone and User.objects.filter(phone=phone).exists():
                     phone = None  # someone signed up with the demo number: it is theirs (phone is unique)
                 user = User.objects.create(
@@ -284,6 +298,7 @@ class Command(BaseCommand):
         self.stdout.write(f"所有演示账号使用同一密码 All demo accounts share one password: {DEMO_PASSWORD}")
         self.stdout.write(f"也可用邮箱登录 Or sign in by e-mail: <username>@{DEMO_EMAIL_DOMAIN}")
         self.stdout.write(f"demo-worker 也可用手机号登录 can also sign in by mobile: {WORKER_PHONE}")
+        self.stdout.write(f"demo-member 是有电子会员卡的会员 is a member with an e-card (mobile {MEMBER_ACCOUNT[2]})")
 
 
 def role_label(kind: str | None) -> str:

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +97,13 @@ def test_healthz_is_not_redirected_to_https_in_production_while_pages_are():
         "print(h.status_code, p.status_code, p.get('Location', ''))"
     )
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
-    env.update(DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="portal.example.org")
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="portal.example.org",
+        FIELD_ENCRYPTION_KEY=Fernet.generate_key().decode(),
+        ID_HASH_KEY="h" * 48,
+    )
     result = subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_inbox
 
 app_name = "accounts"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("roles/grant/<int:union_pk>/", views.role_grant, name="role_grant"),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
     path("audit/", views.audit_list, name="audit"),
+    *views_inbox.urlpatterns,
 ]

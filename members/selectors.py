@@ -1,5 +1,8 @@
 """Read queries over the union tree, always scoped to the user in SQL."""
 
+import re
+import unicodedata
+
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -8,7 +11,7 @@ from accounts.roles import MEMBER_STAFF_KINDS
 from accounts.scope import scope_paths, subtree_q
 
 from .credit_code import normalise as normalise_credit_code
-from .models import Application, Member, Transfer, Union
+from .models import Application, Member, MemberCard, Transfer, Union
 
 
 def unions_visible_to(user) -> QuerySet[Union]:
@@ -114,14 +117,24 @@ def application_queue_for(user) -> QuerySet[Application]:
     )
 
 
+def applications_visible_to(user) -> QuerySet[Application]:
+    """Applications to unions in the user's subtree, in any status."""
+    return Application.objects.filter(_member_scope(user)).select_related("union")
+
+
 def application_get_visible(user, pk) -> Application:
-    return _get_or_404(Application.objects.filter(_member_scope(user)).select_related("union", "applicant"), pk)
+    return _get_or_404(applications_visible_to(user).select_related("applicant"), pk)
 
 
-def transfers_visible_to(user) -> QuerySet[Transfer]:
-    """Transfers out of or into the user's subtree: both sides see the state."""
+def transfers_visible_to(user, *, direction: str = "all") -> QuerySet[Transfer]:
+    """Transfers out of or into the user's subtree: both sides see the state.
+
+    ``direction`` narrows them: "in" (to a union in the subtree) or "out" (from one).
+    """
+    incoming, outgoing = _member_scope(user, "to_union__path"), _member_scope(user, "from_union__path")
+    where = {"in": incoming, "out": outgoing}.get(direction, incoming | outgoing)
     return (
-        Transfer.objects.filter(_member_scope(user, "from_union__path") | _member_scope(user, "to_union__path"))
+        Transfer.objects.filter(where)
         .select_related("member", "from_union", "to_union")
         .order_by("-requested_at", "-id")
     )
@@ -129,6 +142,34 @@ def transfers_visible_to(user) -> QuerySet[Transfer]:
 
 def transfer_get_visible(user, pk) -> Transfer:
     return _get_or_404(transfers_visible_to(user), pk)
+
+
+def member_unions_managed_by(user) -> QuerySet[Union]:
+    """Open grassroots and joint unions in the user's member-staff scope: where they may take a member in."""
+    return Union.objects.filter(
+        _member_scope(user, "path"),
+        kind__in=[Union.Kind.GRASSROOTS_UNION, Union.Kind.JOINT_UNION],
+        closed_on__isnull=True,
+    ).order_by("name", "path")
+
+
+def active_member_by_id_and_name(id_hash: str, name: str) -> Member | None:
+    """The active member with this ID number (by its hash) and this name, in any union.
+
+    Deliberately unscoped: staff asking for a transfer name a person who belongs to another union.
+    Both must match, so the answer says nothing about an ID number alone.
+    """
+    member = Member.objects.filter(id_hash=id_hash, status=Member.Status.ACTIVE).select_related("union").first()
+    if member is None or _comparable_name(member.name) != _comparable_name(name):
+        return None
+    return member
+
+
+def _comparable_name(name: str) -> str:
+    """Names as typed: full-width forms, spaces and the several middle dots of minority names aside."""
+    name = unicodedata.normalize("NFKC", name or "")
+    name = "".join(name.split())
+    return re.sub(r"[·•‧・.]", "·", name).casefold()
 
 
 def unions_taking_applications(query: str, *, limit: int = 20) -> list[Union]:
@@ -148,3 +189,67 @@ def unions_taking_applications(query: str, *, limit: int = 20) -> list[Union]:
 def platform_unions() -> QuerySet[Union]:
     """Federations and unions that take new-employment-form workers without a union at their employer."""
     return Union.objects.filter(takes_platform_workers=True, closed_on__isnull=True).order_by("path")
+
+
+# --- the worker's own records: filtered by the signed-in user, never by scope --------------------------
+def applications_of(user) -> QuerySet[Application]:
+    """The user's own applications, newest first."""
+    return Application.objects.filter(applicant=user).select_related("union").order_by("-submitted_at", "-id")
+
+
+def application_get_own(user, pk) -> Application:
+    """One of the user's own applications; anybody else's answers 404."""
+    return _get_or_404(applications_of(user), pk)
+
+
+def transfers_of(user) -> QuerySet[Transfer]:
+    """Transfers of the user's own membership, and those their applications turned into."""
+    # Two indexed IN lists rather than an OR across joins, which would scan the transfers.
+    own_member = Member.objects.filter(user=user).values("pk")
+    own_applications = Application.objects.filter(applicant=user).values("pk")
+    return (
+        Transfer.objects.filter(Q(member__in=own_member) | Q(application__in=own_applications))
+        .select_related("member", "from_union", "to_union")
+        .order_by("-requested_at", "-id")
+    )
+
+
+def membership_of(user) -> Member | None:
+    """The user's active member record, if they have one."""
+    if not user.is_authenticated:
+        return None
+    return Member.objects.filter(user=user, status=Member.Status.ACTIVE).select_related("union").first()
+
+
+def card_of(member: Member) -> MemberCard | None:
+    """The member's valid card, if any."""
+    return MemberCard.objects.filter(member=member, revoked_on__isnull=True).select_related("union").first()
+
+
+def card_check(token: str) -> MemberCard | None:
+    """The card behind a QR token, if it is valid now: not revoked and its member still active."""
+    if not token or len(token) > 64:
+        return None
+    return (
+        MemberCard.objects.filter(token=token, revoked_on__isnull=True, member__status=Member.Status.ACTIVE)
+        .select_related("union")
+        .first()
+    )
+
+
+def unions_accepting_applications() -> QuerySet[Union]:
+    """Every union an application may name (the same rule as services.accepts_applications)."""
+    return Union.objects.filter(closed_on__isnull=True).filter(
+        Q(kind__in=[Union.Kind.GRASSROOTS_UNION, Union.Kind.JOINT_UNION]) | Q(takes_platform_workers=True)
+    )
+
+
+def with_area(unions: list[Union]) -> list[Union]:
+    """Set ``area`` on each union: the district or industry it belongs to, so that two unions with one
+    name can be told apart. One query for the whole list."""
+    top = 2 * Union.steplen
+    paths = {u.path[:top] for u in unions if len(u.path) > top}
+    names = dict(Union.objects.filter(path__in=paths).values_list("path", "name")) if paths else {}
+    for union in unions:
+        union.area = names.get(union.path[:top], "")
+    return unions

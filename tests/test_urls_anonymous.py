@@ -34,6 +34,8 @@ PUBLIC = {
     "account_reset_password_done": "'we sent you a link'",
     "account_reset_password_from_key": "the link in the reset e-mail (also the staff invitation)",
     "account_reset_password_from_key_done": "'your password was changed'",
+    # members
+    "members:card_check": "the page a member card's QR code opens: whoever scans it checks the card (no personal data)",
 }
 
 # What to put in each kind of URL argument.

@@ -21,6 +21,7 @@ from .membership import (
 )
 from .transfers import (
     transfer_accept,
+    transfer_actions,
     transfer_cancel,
     transfer_decline,
     transfer_release,
@@ -62,6 +63,7 @@ __all__ = [
     "member_reveal_id",
     "member_update",
     "transfer_accept",
+    "transfer_actions",
     "transfer_cancel",
     "transfer_decline",
     "transfer_release",

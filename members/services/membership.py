@@ -175,6 +175,10 @@ def application_approve(*, application: Application, by, union: Union | None = N
         raise ValidationError(_("The member must join an open grassroots or joint union below this one."))
 
     member = _member_record(application.id_hash)
+    if member is not None and member.status == Member.Status.DECEASED:
+        raise ValidationError(
+            _("This ID number belongs to a member recorded as deceased. Check the number with the applicant.")
+        )
     if member is not None and member.is_active:
         raise ValidationError(_("This person became a member of another union meanwhile: request a transfer instead."))
     today = timezone.localdate()

@@ -29,6 +29,25 @@ def _tell_member(transfer: Transfer, title: str, body: str = "") -> None:
         )
 
 
+def transfer_actions(*, transfer: Transfer, user) -> frozenset[str]:
+    """What the user may do with the transfer now, by the rules the services below enforce:
+    "release", "accept", "decline", "cancel"."""
+    if not transfer.is_open:
+        return frozenset()
+    from_side = can_manage_members(user, transfer.from_union)
+    to_side = can_manage_members(user, transfer.to_union)
+    actions = set()
+    if transfer.status == Transfer.Status.REQUESTED and from_side:
+        actions.add("release")
+    if transfer.status == Transfer.Status.RELEASED and to_side:
+        actions.add("accept")
+    if from_side or to_side:
+        actions.add("decline")
+    if transfer.requested_by_id == user.pk:
+        actions.add("cancel")
+    return frozenset(actions)
+
+
 @transaction.atomic
 def transfer_request(*, member: Member, to_union: Union, by, application: Application | None = None) -> Transfer:
     """Asked by staff of the receiving union, or by the member (directly or through an application)."""
@@ -52,8 +71,9 @@ def transfer_request(*, member: Member, to_union: Union, by, application: Applic
 
 
 def _open_transfer(transfer: Transfer) -> Transfer:
+    # of=("self",): member__user is a nullable (outer) join, which PostgreSQL refuses to lock.
     transfer = (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("member", "member__user", "from_union", "to_union")
         .get(pk=transfer.pk)
     )

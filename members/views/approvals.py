@@ -1,3 +1,247 @@
-"""Pages: approvals (being written)."""
+"""Staff pages: the approval queue and the decision on one application.
 
-urlpatterns: list = []
+Applications are fetched through the scoped selectors, so an application to a union outside the
+user's subtree answers 404; the services check the rules again inside their transaction.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.decorators import staff_required
+from accounts.phone import mask_mobile
+from accounts.roles import MEMBER_STAFF_KINDS
+from accounts.scope import scope_paths
+
+from .. import selectors, services
+from ..forms.approvals import ApproveForm, BulkApproveForm, QueueFilterForm, ReasonForm
+from ..models import Application, Union
+
+QUEUE_PER_PAGE = 50
+# An application waiting longer than this is shown as overdue.
+OVERDUE_AFTER_DAYS = 3
+
+
+def member_staff_required(view):
+    """Signed in with a role that handles members' personal data (city admin, federation staff, clerk)."""
+
+    @staff_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not scope_paths(request.user, MEMBER_STAFF_KINDS):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _age_in_days(application: Application, now) -> int:
+    return (now - application.submitted_at).days
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- the queue -----------------------------------------------------------------------------------
+def _queue_context(request, params) -> dict:
+    queue = selectors.application_queue_for(request.user)
+    # The filter offers the unions that have applications waiting: a short list, whatever the scope.
+    unions = Union.objects.filter(pk__in=queue.order_by().values("union_id")).order_by("name")
+    form = QueueFilterForm(params, unions=unions)
+    page = Paginator(form.filter(queue), QUEUE_PER_PAGE).get_page(params.get("page"))
+    now = timezone.now()
+    rows = list(page.object_list)
+    for application in rows:
+        application.age_days = _age_in_days(application, now)
+        application.overdue = application.age_days > OVERDUE_AFTER_DAYS
+    return {"filter_form": form, "page": page, "rows": rows, "overdue_after": OVERDUE_AFTER_DAYS}
+
+
+@vary_on_headers("HX-Request")
+@member_staff_required
+def application_queue(request):
+    """Submitted applications in the user's subtree, oldest first: the ones waiting longest come first."""
+    context = _queue_context(request, request.GET)
+    template = "members/approvals/_queue.html" if request.htmx else "members/approvals/queue.html"
+    return render(request, template, context)
+
+
+@require_POST
+@member_staff_required
+def application_bulk_approve(request):
+    """Approve the ticked applications, each in its own transaction; say which could not be and why."""
+    form = BulkApproveForm(request.POST, applications=selectors.applications_visible_to(request.user))
+    if not form.is_valid():
+        for error in form.errors.get("applications", []):
+            messages.error(request, error)
+    else:
+        chosen = list(form.cleaned_data["applications"].order_by("submitted_at", "id"))
+        placed = [a for a in chosen if a.union.holds_members]
+        approved, failed = services.applications_bulk_approve(applications=placed, by=request.user)
+        need_union = _("Sent to a federation: open the application and choose the union the member joins.")
+        failed += [(a, need_union) for a in chosen if not a.union.holds_members]
+        if approved:
+            messages.success(
+                request,
+                ngettext("%(n)d application was approved.", "%(n)d applications were approved.", len(approved))
+                % {"n": len(approved)},
+            )
+        if failed:
+            messages.warning(
+                request,
+                ngettext("%(n)d application was not approved:", "%(n)d applications were not approved:", len(failed))
+                % {"n": len(failed)},
+            )
+            for application, reason in failed:
+                messages.warning(
+                    request,
+                    _("%(name)s (%(id)s): %(reason)s")
+                    % {"name": application.name, "id": application.id_masked, "reason": reason},
+                )
+    # Back to the queue as it was (filter, page). htmx follows the redirect with its header, so the
+    # queue answers with its region and the messages in it.
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return redirect(back)
+    return redirect("members:application_queue")
+
+
+# --- one application -----------------------------------------------------------------------------
+def _targets_below(application: Application):
+    """Where an application to a federation may be placed: open grassroots and joint unions below it."""
+    return Union.objects.filter(
+        path__startswith=application.union.path,
+        kind__in=[Union.Kind.GRASSROOTS_UNION, Union.Kind.JOINT_UNION],
+        closed_on__isnull=True,
+    ).order_by("name")
+
+
+def _detail(request, application: Application, *, status: int = 200, **forms):
+    user = request.user
+    can_decide = application.status == Application.Status.SUBMITTED and services.can_manage_members(
+        user, application.union
+    )
+    transfer = None
+    if application.status == Application.Status.TRANSFER:
+        transfer = selectors.transfers_visible_to(user).filter(application=application).first()
+    context = {
+        "application": application,
+        "age_days": _age_in_days(application, timezone.now()),
+        "overdue_after": OVERDUE_AFTER_DAYS,
+        "can_decide": can_decide,
+        "transfer": transfer,
+        "applicant_phone": mask_mobile(application.applicant.phone),
+        "approve_form": forms.get("approve_form")
+        or ApproveForm(application=application, targets=_targets_below(application)),
+        "reject_form": forms.get("reject_form") or ReasonForm(prefix="reject"),
+        "correction_form": forms.get("correction_form") or _correction_form(prefix="correction"),
+    }
+    return render(request, "members/approvals/detail.html", context, status=status)
+
+
+def _correction_form(*args, **kwargs) -> ReasonForm:
+    return ReasonForm(
+        *args,
+        help_text=_("Say what the worker should correct; they will read it and send the application again."),
+        required_message=_("Say what needs correcting: the worker will see it."),
+        **kwargs,
+    )
+
+
+@member_staff_required
+def application_detail(request, pk):
+    application = selectors.application_get_visible(request.user, pk)
+    return _detail(request, application)
+
+
+@require_POST
+@member_staff_required
+def application_approve(request, pk):
+    application = selectors.application_get_visible(request.user, pk)
+    # Any union in scope may be named, so that a closed one or one outside this federation gets the
+    # service's own message; a union outside the scope is not a choice at all.
+    form = ApproveForm(request.POST, application=application, targets=selectors.unions_visible_to(request.user))
+    if not form.is_valid():
+        if form.needs_union:
+            form.fields["union"].queryset = _targets_below(application)
+        return _detail(request, application, status=400, approve_form=form)
+    try:
+        member = services.application_approve(application=application, by=request.user, union=form.target())
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        application = selectors.application_get_visible(request.user, pk)
+        return _detail(request, application, status=400)
+    messages.success(
+        request,
+        _("%(name)s is now a member of %(union)s.") % {"name": member.name, "union": member.union.name},
+    )
+    return redirect("members:application_queue")
+
+
+def _reason_view(request, pk, *, kind: str):
+    """Reject or ask for a correction: both need a reason that the worker reads."""
+    application = selectors.application_get_visible(request.user, pk)
+    make_form = ReasonForm if kind == "reject" else _correction_form
+    if application.status != Application.Status.SUBMITTED:
+        messages.info(request, _("This application has already been decided or is waiting for a correction."))
+        return redirect("members:application_detail", pk=application.pk)
+    if request.method != "POST":
+        return _reason_page(request, application, kind, make_form(prefix=kind))
+    form = make_form(request.POST, prefix=kind)
+    if form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            if kind == "reject":
+                services.application_reject(application=application, by=request.user, reason=reason)
+            else:
+                services.application_request_correction(application=application, by=request.user, reason=reason)
+        except ValidationError as exc:
+            form.add_error(None, _errors(exc))
+        else:
+            if kind == "reject":
+                done = _("The application of %(name)s was rejected. The worker has been told the reason.")
+            else:
+                done = _("%(name)s has been asked to correct the application.")
+            messages.success(request, done % {"name": application.name})
+            return redirect("members:application_queue")
+    return _reason_page(request, application, kind, form, status=400)
+
+
+def _reason_page(request, application, kind, form, status=200):
+    return render(
+        request,
+        "members/approvals/reason.html",
+        {"application": application, "form": form, "kind": kind},
+        status=status,
+    )
+
+
+@member_staff_required
+def application_reject(request, pk):
+    return _reason_view(request, pk, kind="reject")
+
+
+@member_staff_required
+def application_correction(request, pk):
+    return _reason_view(request, pk, kind="correction")
+
+
+urlpatterns = [
+    path("approvals/", application_queue, name="application_queue"),
+    path("approvals/bulk-approve/", application_bulk_approve, name="application_bulk_approve"),
+    path("approvals/<int:pk>/", application_detail, name="application_detail"),
+    path("approvals/<int:pk>/approve/", application_approve, name="application_approve"),
+    path("approvals/<int:pk>/reject/", application_reject, name="application_reject"),
+    path("approvals/<int:pk>/correction/", application_correction, name="application_correction"),
+]

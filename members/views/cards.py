@@ -1,3 +1,60 @@
-"""Pages: cards (being written)."""
+"""The member's e-card, and the public page its QR code opens.
 
-urlpatterns: list = []
+The QR code carries only an unguessable token. The check page answers "valid" with the union's name,
+or "not valid" for a revoked card, an ended membership or an unknown token alike, and shows nobody's
+personal data.
+"""
+
+import segno
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from .. import selectors
+
+
+def check_url(card) -> str:
+    """The absolute address of the card's check page, at the portal's public address (SITE_URL), so
+    that a code shown on a page reached through an internal host name still works for whoever scans it."""
+    return f"{settings.SITE_URL}{reverse('members:card_check', args=[card.token])}"
+
+
+def qr_svg(url: str) -> str:
+    """Inline SVG of a QR code for ``url``; sized by CSS through its viewBox."""
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(scale=1, border=2, omitsize=True, svgclass="member-card-qr", title=_("QR code of the card"))
+    # segno writes the markup itself from a URL of ours (the host setting and a URL-safe token).
+    return mark_safe(svg)  # noqa: S308
+
+
+@login_required
+@require_safe
+@never_cache
+def my_card(request):
+    member = selectors.membership_of(request.user)
+    card = selectors.card_of(member) if member else None
+    context = {"member": member, "card": card, "qr": qr_svg(check_url(card)) if card else ""}
+    return render(request, "members/card/card.html", context)
+
+
+@require_safe
+@never_cache
+def card_check(request, token):
+    """Public: whoever scans a card learns whether it is valid and its union, nothing about the person."""
+    card = selectors.card_check(token)
+    response = render(request, "members/card/check.html", {"card": card, "checked_at": timezone.now()})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+urlpatterns = [
+    path("card/", my_card, name="my_card"),
+    path("check/<str:token>/", card_check, name="card_check"),
+]

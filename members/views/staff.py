@@ -1,3 +1,214 @@
-"""Pages: staff (being written)."""
+"""Staff pages of the member records: list, detail with history, edit, end, and the audited ID reveal.
 
-urlpatterns: list = []
+Only member staff (accounts.roles.MEMBER_STAFF_KINDS) reach these pages: other staff, a leader or a
+security auditor, get 403 (they see aggregates, never personal lists). Every member is fetched
+through the scoped selectors, so a member outside the user's subtree answers 404.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from accounts.decorators import staff_required
+from accounts.roles import MEMBER_STAFF_KINDS
+from accounts.scope import roles_of
+
+from .. import selectors, services
+from ..filters import MemberFilter
+from ..forms.staff import MemberEndForm, MemberForm
+from ..models import Member, MemberCard, MemberEvent
+
+# The history on the detail page shows this many events, newest first.
+HISTORY_LIMIT = 200
+
+
+def member_staff_required(view):
+    """Signed in, a staff role, and one of the roles that see members' personal data."""
+
+    @staff_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not any(role.kind in MEMBER_STAFF_KINDS for role in roles_of(request.user)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _form_errors_from(form, exc: ValidationError) -> None:
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+@dataclass
+class Page:
+    """A page of a list that is never counted: COUNT(*) over a million members on every page costs
+    more than the page itself. One row beyond the page says whether there is a next one."""
+
+    number: int
+    rows: list
+    has_next: bool
+    size: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def end_index(self) -> int:
+        return (self.number - 1) * self.size + len(self.rows)
+
+
+def page_of(queryset, number, size: int) -> Page:
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    offset = (number - 1) * size
+    rows = list(queryset[offset : offset + size + 1])
+    return Page(number=number, rows=rows[:size], has_next=len(rows) > size, size=size)
+
+
+@method_decorator([never_cache, vary_on_headers("HX-Request"), member_staff_required], name="dispatch")
+class MemberListView(View):
+    page_size = 50
+
+    def get(self, request):
+        member_filter = MemberFilter(request.GET, queryset=selectors.members_visible_to(request.user), request=request)
+        current_card = MemberCard.objects.filter(member=OuterRef("pk"), revoked_on__isnull=True).values("number")[:1]
+        rows = member_filter.qs.defer("id_hash", "id_encrypted").annotate(card_number=Subquery(current_card))
+        page = page_of(rows, request.GET.get("page"), self.page_size)
+        context = {"filter": member_filter, "page": page}
+        template = "members/staff/_member_results.html" if request.htmx else "members/staff/member_list.html"
+        return render(request, template, context)
+
+
+def _edited_fields_label(note: str) -> str:
+    """An edit event's note names the changed fields (``name, mobile``); show their labels instead."""
+    labels = {field: str(Member._meta.get_field(field).verbose_name) for field in services.DETAIL_FIELDS}
+    labels["id_number"] = str(Member._meta.get_field("id_masked").verbose_name)
+    return ", ".join(labels.get(part.strip(), part.strip()) for part in note.split(",") if part.strip())
+
+
+def _detail_context(request, member: Member, **extra) -> dict:
+    events = list(member.events.select_related("from_union", "to_union", "by")[:HISTORY_LIMIT])
+    for event in events:
+        if event.kind == MemberEvent.Kind.EDITED:
+            event.note = _edited_fields_label(event.note)
+    return {
+        "member": member,
+        "card": member.cards.filter(revoked_on__isnull=True).first(),
+        "events": events,
+        "history_limit": HISTORY_LIMIT,
+        "transfers": list(selectors.transfers_visible_to(request.user).filter(member=member)),
+        **extra,
+    }
+
+
+@method_decorator([never_cache, member_staff_required], name="dispatch")
+class MemberDetailView(View):
+    def get(self, request, pk):
+        member = selectors.member_get_visible(request.user, pk)
+        return render(request, "members/staff/member_detail.html", _detail_context(request, member))
+
+
+@never_cache
+@require_POST
+@member_staff_required
+def member_reveal_id(request, pk):
+    """The full ID number, once, for a clerk who needs it; the service writes the audit row and the
+    member's history. htmx swaps the number into the detail page; without JS the page is rendered
+    again with the number shown."""
+    member = selectors.member_get_visible(request.user, pk)
+    number = services.member_reveal_id(member=member, by=request.user)
+    if request.htmx:
+        return render(request, "members/staff/_id_number.html", {"member": member, "revealed_id": number})
+    context = _detail_context(request, member, revealed_id=number)
+    return render(request, "members/staff/member_detail.html", context)
+
+
+@method_decorator([never_cache, member_staff_required], name="dispatch")
+class MemberUpdateView(View):
+    template_name = "members/staff/member_form.html"
+
+    def get(self, request, pk):
+        member = selectors.member_get_visible(request.user, pk)
+        return render(request, self.template_name, {"form": MemberForm(instance=member), "member": member})
+
+    def post(self, request, pk):
+        member = selectors.member_get_visible(request.user, pk)
+        # The form works on its own copy: a refused edit must not leave changed values on ``member``.
+        form = MemberForm(request.POST, instance=Member.objects.get(pk=member.pk))
+        if form.is_valid():
+            number = form.cleaned_data["id_number"]
+            if not form.has_changed():
+                messages.info(request, _("Nothing was changed."))
+                return redirect("members:member_detail", pk=member.pk)
+            try:
+                services.member_update(member=member, by=request.user, number=number, **form.details())
+            except ValidationError as exc:
+                _form_errors_from(form, exc)
+            else:
+                messages.success(request, _("The member's details were saved."))
+                return redirect("members:member_detail", pk=member.pk)
+        return render(request, self.template_name, {"form": form, "member": member}, status=400)
+
+
+@method_decorator([never_cache, member_staff_required], name="dispatch")
+class MemberEndView(View):
+    template_name = "members/staff/member_end.html"
+
+    def get(self, request, pk):
+        member = selectors.member_get_visible(request.user, pk)
+        return render(request, self.template_name, {"form": MemberEndForm(member=member), "member": member})
+
+    def post(self, request, pk):
+        member = selectors.member_get_visible(request.user, pk)
+        form = MemberEndForm(request.POST, member=member)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.member_end(
+                    member=member, by=request.user, status=data["status"], on=data["on"], reason=data["reason"]
+                )
+            except ValidationError as exc:
+                _form_errors_from(form, exc)
+            else:
+                if data["status"] == Member.Status.DECEASED:
+                    messages.success(request, _("%(name)s was recorded as deceased.") % {"name": member.name})
+                else:
+                    messages.success(request, _("%(name)s has left the union.") % {"name": member.name})
+                return redirect("members:member_detail", pk=member.pk)
+        return render(request, self.template_name, {"form": form, "member": member}, status=400)
+
+
+urlpatterns = [
+    path("members/", MemberListView.as_view(), name="member_list"),
+    path("members/<int:pk>/", MemberDetailView.as_view(), name="member_detail"),
+    path("members/<int:pk>/edit/", MemberUpdateView.as_view(), name="member_edit"),
+    path("members/<int:pk>/end/", MemberEndView.as_view(), name="member_end"),
+    path("members/<int:pk>/reveal-id/", member_reveal_id, name="member_reveal_id"),
+]

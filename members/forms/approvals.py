@@ -1,0 +1,96 @@
+"""Forms of the approval pages: the queue's filter, bulk approval, and the decisions on one application."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Application, Union
+
+
+def union_label(union: Union) -> str:
+    return union.name
+
+
+class QueueFilterForm(forms.Form):
+    """Narrow the queue to one union: the choices are the unions that have applications waiting."""
+
+    union = forms.ModelChoiceField(
+        label=_("Union"),
+        queryset=Union.objects.none(),
+        required=False,
+        empty_label=_("All unions"),
+        error_messages={"invalid_choice": _("No application is waiting at this union.")},
+    )
+
+    def __init__(self, *args, unions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if unions is not None:
+            self.fields["union"].queryset = unions
+        self.fields["union"].label_from_instance = union_label
+
+    def filter(self, queue):
+        if not self.is_valid() or self.cleaned_data.get("union") is None:
+            return queue
+        return queue.filter(union=self.cleaned_data["union"])
+
+
+class BulkApproveForm(forms.Form):
+    """The ticked applications. The choices are those the user may see, so a forged id is refused whole."""
+
+    applications = forms.ModelMultipleChoiceField(
+        queryset=Application.objects.none(),
+        error_messages={
+            "required": _("Tick the applications to approve."),
+            "invalid_choice": _("One of the ticked applications cannot be found. Nothing was approved."),
+            "invalid_pk_value": _("One of the ticked applications cannot be found. Nothing was approved."),
+        },
+    )
+
+    def __init__(self, *args, applications=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if applications is not None:
+            self.fields["applications"].queryset = applications
+
+
+class ApproveForm(forms.Form):
+    """Approval. An application to a federation names the grassroots or joint union the member joins."""
+
+    union = forms.ModelChoiceField(
+        label=_("Union the new member joins"),
+        queryset=Union.objects.none(),
+        required=False,
+        help_text=_("This application went to a federation: choose the grassroots or joint union below it."),
+        error_messages={"invalid_choice": _("Choose an open grassroots or joint union below this one.")},
+    )
+
+    def __init__(self, *args, application: Application, targets=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.needs_union = not application.union.holds_members
+        if self.needs_union:
+            self.fields["union"].required = True
+            self.fields["union"].queryset = targets if targets is not None else Union.objects.none()
+            self.fields["union"].label_from_instance = union_label
+            self.fields["union"].empty_label = _("Choose a union")
+        else:
+            del self.fields["union"]
+
+    def target(self) -> Union | None:
+        return self.cleaned_data.get("union") if self.needs_union else None
+
+
+class ReasonForm(forms.Form):
+    """Rejecting, asking for a correction, declining: the worker (and the other union) read the reason."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The worker will read this. Be specific and polite."),
+        error_messages={"required": _("Give the reason: the worker will see it.")},
+    )
+
+    def __init__(self, *args, help_text=None, required_message=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if help_text is not None:
+            self.fields["reason"].help_text = help_text
+        if required_message is not None:
+            self.fields["reason"].error_messages["required"] = required_message

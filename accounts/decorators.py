@@ -3,7 +3,8 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from .scope import is_staff_user
+from .roles import MEMBER_STAFF_KINDS
+from .scope import is_staff_user, roles_of
 
 
 def staff_required(view):
@@ -13,6 +14,22 @@ def staff_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not is_staff_user(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def member_staff_required(view):
+    """Staff holding a role that sees members' personal data (city admin, federation staff, clerk).
+
+    Leaders, auditors, cadre and discipline officers get 403: they see aggregates, not personal lists.
+    """
+
+    @staff_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not any(role.kind in MEMBER_STAFF_KINDS for role in roles_of(request.user)):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from members.selectors import labelled_counts, scope_roots, subtree_counts, union_get_visible
+from members.selectors import labelled_counts, membership_of, scope_roots, subtree_counts, union_get_visible
 
 from . import services
 from .decorators import staff_required
@@ -28,7 +28,7 @@ def home(request):
     """Staff see their nodes at a glance; workers see their own account."""
     roles = roles_of(request.user)
     if not roles:
-        return render(request, "accounts/worker_home.html")
+        return render(request, "accounts/worker_home.html", {"membership": membership_of(request.user)})
     roots = list(scope_roots(request.user))
     for root in roots:
         counts = subtree_counts(root)

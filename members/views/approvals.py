@@ -4,10 +4,8 @@ Applications are fetched through the scoped selectors, so an application to a un
 user's subtree answers 404; the services check the rules again inside their transaction.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -18,10 +16,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.decorators import staff_required
+from accounts.decorators import member_staff_required
 from accounts.phone import mask_mobile
-from accounts.roles import MEMBER_STAFF_KINDS
-from accounts.scope import scope_paths
 
 from .. import selectors, services
 from ..forms.approvals import ApproveForm, BulkApproveForm, QueueFilterForm, ReasonForm
@@ -30,19 +26,6 @@ from ..models import Application, Union
 QUEUE_PER_PAGE = 50
 # An application waiting longer than this is shown as overdue.
 OVERDUE_AFTER_DAYS = 3
-
-
-def member_staff_required(view):
-    """Signed in with a role that handles members' personal data (city admin, federation staff, clerk)."""
-
-    @staff_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not scope_paths(request.user, MEMBER_STAFF_KINDS):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _age_in_days(application: Application, now) -> int:

@@ -6,10 +6,9 @@ through the scoped selectors, so a member outside the user's subtree answers 404
 """
 
 from dataclasses import dataclass
-from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -20,9 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.decorators import staff_required
-from accounts.roles import MEMBER_STAFF_KINDS
-from accounts.scope import roles_of
+from accounts.decorators import member_staff_required
 
 from .. import selectors, services
 from ..filters import MemberFilter
@@ -31,19 +28,6 @@ from ..models import Member, MemberCard, MemberEvent
 
 # The history on the detail page shows this many events, newest first.
 HISTORY_LIMIT = 200
-
-
-def member_staff_required(view):
-    """Signed in, a staff role, and one of the roles that see members' personal data."""
-
-    @staff_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not any(role.kind in MEMBER_STAFF_KINDS for role in roles_of(request.user)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _form_errors_from(form, exc: ValidationError) -> None:

@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.decorators import member_staff_required
+
 from .. import pii, selectors, services
 from ..forms.transfers import DIRECTIONS, AcceptForm, TransferFilterForm, TransferRequestForm, decline_form
 from ..models import Transfer, Union
-from .approvals import member_staff_required
 
 TRANSFERS_PER_PAGE = 50
 
@@ -79,6 +80,8 @@ def _detail(request, transfer: Transfer, *, status: int = 200, **forms):
         in {member.user_id, getattr(transfer.application, "applicant_id", None)},
         "accept_form": forms.get("accept_form") or AcceptForm(transfer=transfer, targets=_targets_below(transfer)),
         "decline_form": forms.get("decline_form") or decline_form(prefix="decline"),
+        # The receiving side may not see the member's record in the other union.
+        "member_in_scope": selectors.members_visible_to(user).filter(pk=member.pk).exists(),
     }
     return render(request, "members/transfers/detail.html", context, status=status)
 

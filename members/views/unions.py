@@ -69,6 +69,7 @@ class UnionDetailView(View):
             "can_move": services.can_move(request.user, union),
             "can_close": services.can_close(request.user, union) and not union.is_closed,
             "can_grant": can_grant_somewhere(request.user),
+            "can_manage_members": services.can_manage_members(request.user, union),
             "roles": roles_at(request.user, union) if can_grant_somewhere(request.user) else [],
         }
         template = "members/_children.html" if request.htmx else "members/detail.html"

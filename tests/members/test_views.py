@@ -441,9 +441,9 @@ def test_post_with_the_forms_csrf_token_is_accepted(tree, district_staff):
 # --- query counts ------------------------------------------------------------------------------
 
 # Everything the detail page needs, whatever the number of children: session, user, roles, the
-# union, page count and rows, descendants per child, breadcrumb, kind counts, roles here, and the
-# session save (three statements with its savepoint).
-DETAIL_QUERY_BOUND = 13
+# union, page count and rows, descendants per child, breadcrumb, kind counts, roles here, the
+# unread-inbox badge, and the session save (three statements with its savepoint).
+DETAIL_QUERY_BOUND = 14
 
 
 @pytest.mark.parametrize("children", [3, 30])

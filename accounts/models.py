@@ -99,6 +99,7 @@ class AuditEvent(models.Model):
         TRANSFER_RELEASED = "transfer_released", _("Transfer released")
         TRANSFER_ACCEPTED = "transfer_accepted", _("Transfer accepted")
         TRANSFER_DECLINED = "transfer_declined", _("Transfer declined")
+        TRANSFER_CANCELLED = "transfer_cancelled", _("Transfer withdrawn")
 
     class Result(models.TextChoices):
         SUCCESS = "success", _("Success")

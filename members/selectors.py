@@ -1,8 +1,5 @@
 """Read queries over the union tree, always scoped to the user in SQL."""
 
-import re
-import unicodedata
-
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -12,6 +9,7 @@ from accounts.scope import scope_paths, subtree_q
 
 from .credit_code import normalise as normalise_credit_code
 from .models import Application, Member, MemberCard, Transfer, Union
+from .names import comparable_name
 
 
 def unions_visible_to(user) -> QuerySet[Union]:
@@ -160,16 +158,9 @@ def active_member_by_id_and_name(id_hash: str, name: str) -> Member | None:
     Both must match, so the answer says nothing about an ID number alone.
     """
     member = Member.objects.filter(id_hash=id_hash, status=Member.Status.ACTIVE).select_related("union").first()
-    if member is None or _comparable_name(member.name) != _comparable_name(name):
+    if member is None or comparable_name(member.name) != comparable_name(name):
         return None
     return member
-
-
-def _comparable_name(name: str) -> str:
-    """Names as typed: full-width forms, spaces and the several middle dots of minority names aside."""
-    name = unicodedata.normalize("NFKC", name or "")
-    name = "".join(name.split())
-    return re.sub(r"[·•‧・.]", "·", name).casefold()
 
 
 def unions_taking_applications(query: str, *, limit: int = 20) -> list[Union]:

@@ -21,6 +21,7 @@ from accounts.roles import MEMBER_STAFF_KINDS, holds_over
 from .. import pii
 from ..id_number import IdNumber
 from ..models import Application, Consent, Member, MemberCard, MemberEvent, Union
+from ..names import comparable_name
 
 A = AuditEvent.Action
 
@@ -87,11 +88,27 @@ def application_submit(*, applicant, union: Union, consent: Consent, number: IdN
             setattr(application, field, details[field])
 
     if existing is not None and existing.is_active:
+        # Someone who knows another person's ID number must not move them: the name has to match
+        # too, both unions still act on the transfer, and the member's own account is told.
+        if comparable_name(existing.name) != comparable_name(details.get("name", "")):
+            raise ValidationError(
+                _("These details do not match our records. Check your name and ID number, or contact your union.")
+            )
         if existing.union_id == union.pk or (not union.holds_members and existing.union.path.startswith(union.path)):
             raise ValidationError(_("You are already a member of this union."))
         application.status = Application.Status.TRANSFER
         application.save()
-        return transfer_request(member=existing, to_union=union, by=applicant, application=application)
+        transfer = transfer_request(member=existing, to_union=union, by=applicant, application=application)
+        if existing.user_id and existing.user_id != applicant.pk:
+            notify(
+                recipient=existing.user,
+                kind="transfer_requested_for_you",
+                title=_("A transfer to %(union)s was requested with your ID number") % {"union": union.name},
+                body=_("If this was not you, tell your union before it releases you."),
+                url=reverse("members:my_application"),
+                sms=True,
+            )
+        return transfer
     try:
         with transaction.atomic():
             application.save()

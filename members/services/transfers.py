@@ -114,6 +114,7 @@ def transfer_accept(*, transfer: Transfer, by, union: Union | None = None) -> Me
         or not target.holds_members
         or target.is_closed
         or not target.path.startswith(transfer.to_union.path)
+        or target.pk == transfer.member.union_id
     ):
         raise ValidationError(_("Choose the open grassroots or joint union the member joins."))
     member = transfer.member
@@ -160,6 +161,9 @@ def transfer_cancel(*, transfer: Transfer, by) -> Transfer:
         raise PermissionDenied
     transfer.status, transfer.decided_by, transfer.decided_at = Transfer.Status.CANCELLED, by, timezone.now()
     transfer.save(update_fields=["status", "decided_by", "decided_at"])
+    audit.record(A.TRANSFER_CANCELLED, actor=by, union=transfer.from_union, target=transfer.member)
+    if transfer.member.user_id != by.pk:
+        _tell_member(transfer, _("The transfer to %(union)s was withdrawn") % {"union": transfer.to_union.name})
     return transfer
 
 

@@ -30,11 +30,6 @@ CONSENT_SESSION_KEY = "members_join_consent"
 UNION_FORM_ID = "union-form"
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
-
-
 def _has_open_application(user) -> bool:
     return selectors.applications_of(user).filter(status__in=Application.OPEN_STATUSES).exists()
 
@@ -161,7 +156,7 @@ class JoinApplyView(View):
                     # A double submit that raced the first one: that one is being processed.
                     messages.warning(request, " ".join(exc.messages))
                     return redirect("members:my_application")
-                _add_errors(form, exc)
+                form.add_error(None, exc)
             else:
                 request.session.pop(CONSENT_SESSION_KEY, None)
                 if isinstance(result, Transfer):
@@ -260,7 +255,7 @@ class ApplicationCorrectView(View):
                     application=application, by=request.user, number=number, details=form.details()
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form.add_error(None, exc)
             else:
                 messages.success(
                     request,
@@ -308,7 +303,7 @@ class MyTransferView(View):
             try:
                 services.transfer_request(member=member, to_union=to_union, by=request.user)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                form.add_error(None, exc)
             except PermissionDenied:
                 form.add_error(None, _("You cannot ask for this transfer."))
             else:

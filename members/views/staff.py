@@ -30,11 +30,6 @@ from ..models import Member, MemberCard, MemberEvent
 HISTORY_LIMIT = 200
 
 
-def _form_errors_from(form, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
-
-
 @dataclass
 class Page:
     """A page of a list that is never counted: COUNT(*) over a million members on every page costs
@@ -154,7 +149,7 @@ class MemberUpdateView(View):
             try:
                 services.member_update(member=member, by=request.user, number=number, **form.details())
             except ValidationError as exc:
-                _form_errors_from(form, exc)
+                form.add_error(None, exc)
             else:
                 messages.success(request, _("The member's details were saved."))
                 return redirect("members:member_detail", pk=member.pk)
@@ -179,7 +174,7 @@ class MemberEndView(View):
                     member=member, by=request.user, status=data["status"], on=data["on"], reason=data["reason"]
                 )
             except ValidationError as exc:
-                _form_errors_from(form, exc)
+                form.add_error(None, exc)
             else:
                 if data["status"] == Member.Status.DECEASED:
                     messages.success(request, _("%(name)s was recorded as deceased.") % {"name": member.name})

@@ -22,11 +22,6 @@ from ..forms.unions import UnionCloseForm, UnionForm, UnionMoveForm
 from ..models import Union
 
 
-def _form_errors_from(form, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
-
-
 @method_decorator(staff_required, name="dispatch")
 class UnionTreeView(TemplateView):
     """Where a user's tree begins: straight to their node when they hold one subtree."""
@@ -97,7 +92,7 @@ class UnionCreateView(View):
             try:
                 union = services.union_create(parent=parent, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors_from(form, exc)
+                form.add_error(None, exc)
             else:
                 messages.success(request, _("%(name)s was created.") % {"name": union.name})
                 return redirect("members:detail", pk=union.pk)
@@ -125,7 +120,7 @@ class UnionUpdateView(View):
             try:
                 services.union_update(union=union, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors_from(form, exc)
+                form.add_error(None, exc)
             else:
                 messages.success(request, _("The changes were saved."))
                 return redirect("members:detail", pk=union.pk)
@@ -155,7 +150,7 @@ class UnionMoveView(View):
             try:
                 services.union_move(union=union, new_parent=form.cleaned_data["new_parent"], by=request.user)
             except ValidationError as exc:
-                _form_errors_from(form, exc)
+                form.add_error(None, exc)
             else:
                 messages.success(request, _("%(name)s was moved.") % {"name": union.name})
                 return redirect("members:detail", pk=union.pk)
@@ -190,7 +185,7 @@ class UnionCloseView(View):
                     union=union, on=form.cleaned_data["closed_on"], reason=form.cleaned_data["reason"], by=request.user
                 )
             except ValidationError as exc:
-                _form_errors_from(form, exc)
+                form.add_error(None, exc)
             else:
                 messages.success(request, _("%(name)s was closed.") % {"name": union.name})
                 return redirect("members:detail", pk=union.pk)

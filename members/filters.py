@@ -111,7 +111,7 @@ class MemberFilter(django_filters.FilterSet):
         choices=[
             ("joined_desc", _("Newest members first")),
             ("joined_asc", _("Longest-standing members first")),
-            ("name", _("Name")),
+            ("name", pgettext_lazy("person", "Name")),
         ],
         empty_label=None,
         method="keep",  # applied last, in filter_queryset, so that the default order applies too

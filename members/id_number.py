@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -141,3 +142,10 @@ def _birth_date(digits: str, today: datetime.date) -> datetime.date:
 def validate_id_number(value: str) -> None:
     """Field validator: the value must parse."""
     parse(value)
+
+
+def upgrade_notice(number: IdNumber | None) -> str | None:
+    """What to tell someone whose 15-digit number was converted (shown masked, like every ID)."""
+    if number is None or not number.upgraded_from_15:
+        return None
+    return gettext("The 15-digit ID number was converted to the 18-digit form %(masked)s.") % {"masked": number.masked}

@@ -21,7 +21,7 @@ from accounts.audit import client_ip
 
 from .. import selectors, services
 from ..forms.joining import ApplicationForm, ConsentForm, CorrectionForm, TransferRequestForm
-from ..id_number import parse
+from ..id_number import parse, upgrade_notice
 from ..models import Application, Consent, Transfer
 
 # The consent given at step 1, for step 2 of the same session.
@@ -159,6 +159,8 @@ class JoinApplyView(View):
                 form.add_error(None, exc)
             else:
                 request.session.pop(CONSENT_SESSION_KEY, None)
+                if notice := upgrade_notice(form.cleaned_data["id_number"]):
+                    messages.info(request, notice)
                 if isinstance(result, Transfer):
                     messages.warning(
                         request,

@@ -24,6 +24,7 @@ from accounts.decorators import member_staff_required
 from .. import selectors, services
 from ..filters import MemberFilter
 from ..forms.staff import MemberEndForm, MemberForm
+from ..id_number import upgrade_notice
 from ..models import Member, MemberCard, MemberEvent
 
 # The history on the detail page shows this many events, newest first.
@@ -151,6 +152,8 @@ class MemberUpdateView(View):
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
+                if notice := upgrade_notice(number):
+                    messages.info(request, notice)
                 messages.success(request, _("The member's details were saved."))
                 return redirect("members:member_detail", pk=member.pk)
         return render(request, self.template_name, {"form": form, "member": member}, status=400)

@@ -713,3 +713,15 @@ def test_the_member_is_told_when_a_transfer_is_requested_with_their_id_number(co
 
     assert Transfer.objects.filter(requested_by=worker).exists()
     assert owner.notifications.filter(kind="transfer_requested_for_you").exists()
+
+
+def test_a_legacy_15_digit_number_is_converted_and_the_worker_is_told(consented, tree):
+    # 440106800307213 is the 15-digit form of 440106198003072133
+    response = consented.post(
+        reverse("members:join_apply"), application_data(tree["g1"], id_number="440106800307213"), follow=True
+    )
+
+    application = Application.objects.get()
+    assert application.id_masked == "440106********2133"
+    assert application.birth_date == datetime.date(1980, 3, 7)
+    assert has_message(response, "The 15-digit ID number was converted to the 18-digit form 440106********2133.")

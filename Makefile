@@ -38,7 +38,9 @@ setup: $(VENV)/.runtime assets messages migrate
 run: setup demo
 	@echo ""
 	@echo "工会服务平台 Union portal: http://$(HOST):$(PORT)/   (background tasks run eagerly without Redis)"
-	@echo "With Redis, start a worker in another shell:  REDIS_URL=redis://127.0.0.1:6379/0 $(VENV)/bin/celery -A unionportal worker -l info"
+	@echo "With Redis, run the background processes in two more shells (and start this one with the same REDIS_URL):"
+	@echo "  REDIS_URL=redis://127.0.0.1:6379/0 $(VENV)/bin/celery -A unionportal worker -l info"
+	@echo "  REDIS_URL=redis://127.0.0.1:6379/0 $(VENV)/bin/celery -A unionportal beat -l info"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev assets messages

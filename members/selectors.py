@@ -170,8 +170,7 @@ def unions_taking_applications(query: str, *, limit: int = 20) -> list[Union]:
         return []
     code = normalise_credit_code(query)
     return list(
-        Union.objects.filter(closed_on__isnull=True)
-        .filter(Q(kind__in=[Union.Kind.GRASSROOTS_UNION, Union.Kind.JOINT_UNION]) | Q(takes_platform_workers=True))
+        unions_accepting_applications()
         .filter(Q(name__icontains=query) | Q(employer_name__icontains=query) | Q(credit_code=code))
         .order_by("name")[:limit]
     )

@@ -152,8 +152,20 @@ class AuditEvent(models.Model):
         raise ValidationError(_("Audit events cannot be deleted."))
 
 
+class ReminderKind(models.TextChoices):
+    """Reminders a user may choose to get by e-mail as well (the inbox always has them)."""
+
+    APPLICATION_PENDING = "reminder_application_pending", _("Applications waiting for a decision at my union")
+    APPLICATION_ESCALATED = "reminder_application_escalated", _("Applications overdue at unions below mine")
+    TRANSFER_WAITING = "reminder_transfer_waiting", _("Transfers waiting for my union to act")
+
+
 class Notification(models.Model):
-    """A message in a user's portal inbox; e-mail and SMS copies are sent alongside (accounts.notify)."""
+    """A message in a user's portal inbox; e-mail and SMS copies are sent alongside (accounts.notify).
+
+    ``dedupe_key`` names what the message is about (kind, object, due date): one row per recipient
+    and key, so a re-run or retried job finds the row and sends nothing twice.
+    """
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=40)
@@ -162,12 +174,46 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    dedupe_key = models.CharField(_("key"), max_length=120, blank=True, default="")
+    # An e-mail copy is owed until it has been handed to the mail server.
+    email_pending = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox")]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox"),
+            models.Index(fields=["dedupe_key"], condition=~models.Q(dedupe_key=""), name="notification_key"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_once_per_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class NotificationPreference(models.Model):
+    """Which reminders a user does not want by e-mail; without a row every reminder is e-mailed."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="notification_preference", verbose_name=_("user")
+    )
+    email_muted_kinds = models.JSONField(_("reminders not e-mailed"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def wants_email(self, kind: str) -> bool:
+        return kind not in self.email_muted_kinds

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_inbox
+from . import views, views_inbox, views_preferences
 
 app_name = "accounts"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
     path("audit/", views.audit_list, name="audit"),
     *views_inbox.urlpatterns,
+    *views_preferences.urlpatterns,
 ]

@@ -1,4 +1,9 @@
-"""The Celery app. Tasks live in each app's ``tasks.py``; settings come from Django's (CELERY_*)."""
+"""The Celery app. Tasks live in each app's ``tasks.py``; settings come from Django's (CELERY_*).
+
+``autodiscover_tasks()`` with no arguments imports ``tasks`` of every app in INSTALLED_APPS (through
+Celery's Django fix-up) once Django is set up; ``unionportal/__init__.py`` imports this module so
+that web processes queue through this app (eagerly when no broker is configured).
+"""
 
 import os
 

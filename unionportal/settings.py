@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "accounts",
     "members",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +244,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 CELERY_TASK_MAX_RETRY_DELAY = 600
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Reminders (members.reminders): days before an undecided application or a waiting transfer is raised.
+REMINDER_APPLICATION_DAYS = env.int("REMINDER_APPLICATION_DAYS", default=3)
+REMINDER_ESCALATION_DAYS = env.int("REMINDER_ESCALATION_DAYS", default=7)
+REMINDER_TRANSFER_DAYS = env.int("REMINDER_TRANSFER_DAYS", default=5)
+# Generated report files are deleted this many days after they are built; a PDF build stops after this long.
+REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=30)
+REPORT_SOFT_TIME_LIMIT = env.int("REPORT_SOFT_TIME_LIMIT", default=240)
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

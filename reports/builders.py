@@ -1,0 +1,105 @@
+"""What goes into each kind of report: the data, the template, the PDF.
+
+Called by ``services.report_build`` inside the task; every query is an aggregate or a bounded list
+of plain values (the roster), never a Python loop over the city's members.
+"""
+
+from django.conf import settings
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.phone import mask_mobile
+from members.models import EmploymentType, Member, MemberCard, PoliticalStatus, Sex
+from members.views.cards import check_url, qr_svg
+
+from .charts import line_chart
+from .models import Report
+from .pdf import render_pdf
+from .statistics import LARGE_EMPLOYER_STAFF, monthly_figures, parse_month
+
+ROSTER_MAX_ROWS = 20000
+
+
+class ReportDataGone(Exception):
+    """What the report was about no longer exists (e.g. the member left); the message says so."""
+
+
+def monthly_title(union_name: str, month: str) -> str:
+    """E.g. "示范市总工会 2026年10月 会员统计月报" when Chinese is active."""
+    when = formats.date_format(parse_month(month), "YEAR_MONTH_FORMAT")
+    return _("%(union)s %(month)s monthly membership report") % {"union": union_name, "month": when}
+
+
+def build(report: Report) -> tuple[bytes, str]:
+    builder = {
+        Report.Kind.MONTHLY_MEMBERSHIP: _monthly,
+        Report.Kind.ROSTER: _roster,
+        Report.Kind.MEMBER_CARD: _card,
+    }[report.kind]
+    with translation.override("zh-hans"):
+        template, context = builder(report)
+        context.setdefault("generated_at", timezone.localtime())
+        context["report"] = report
+        return render_pdf(template, context), f"{report.kind}-{report.pk}.pdf"
+
+
+def _monthly(report: Report):
+    figures = monthly_figures(report.union, report.month)
+    return "reports/pdf/monthly.html", {
+        "title": monthly_title(report.union.name, report.month),
+        "figures": figures,
+        "large_staff": LARGE_EMPLOYER_STAFF,
+        "trend_svg": line_chart(figures.trend, title=_("Members at the end of each month")),
+    }
+
+
+def _roster(report: Report):
+    union = report.union
+    labels = {
+        "sex": dict(Sex.choices),
+        "political_status": dict(PoliticalStatus.choices),
+        "employment_type": dict(EmploymentType.choices),
+    }
+    members = list(
+        Member.objects.filter(union=union, status=Member.Status.ACTIVE)
+        .order_by("joined_on", "id")
+        .values(
+            "id", "name", "id_masked", "sex", "birth_date", "mobile", "political_status", "employment_type", "joined_on"
+        )[:ROSTER_MAX_ROWS]
+    )
+    cards = dict(
+        MemberCard.objects.filter(
+            member__union=union, member__status=Member.Status.ACTIVE, revoked_on__isnull=True
+        ).values_list("member_id", "number")
+    )
+    rows = [
+        {
+            **m,
+            "mobile": mask_mobile(m["mobile"]),
+            "sex": labels["sex"].get(m["sex"], ""),
+            "political_status": labels["political_status"].get(m["political_status"], ""),
+            "employment_type": labels["employment_type"].get(m["employment_type"], ""),
+            "card": cards.get(m["id"], ""),
+        }
+        for m in members
+    ]
+    return "reports/pdf/roster.html", {
+        "title": _("%(union)s member roster") % {"union": union.name},
+        "rows": rows,
+        "truncated": len(rows) >= ROSTER_MAX_ROWS,
+        "as_of": report.parameters.get("date", ""),
+    }
+
+
+def _card(report: Report):
+    member = Member.objects.filter(pk=report.parameters.get("member"), status=Member.Status.ACTIVE).first()
+    card = MemberCard.objects.filter(member=member, revoked_on__isnull=True).select_related("union").first()
+    if member is None or card is None:
+        raise ReportDataGone(_("This membership or its card is no longer valid."))
+    return "reports/pdf/card.html", {
+        "title": _("Trade union member card"),
+        "member": member,
+        "card": card,
+        "qr": qr_svg(check_url(card)),
+        "site_url": settings.SITE_URL,
+    }

@@ -1,0 +1,42 @@
+"""Which reports a user may see: by the report's node in their scope, and a member's own cards."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.roles import MEMBER_STAFF_KINDS
+from accounts.scope import scope_paths, subtree_q
+from members.models import Union
+
+from .models import Report
+from .services import MONTHLY_READER_KINDS
+
+K = Report.Kind
+
+
+def reports_visible_to(user) -> QuerySet[Report]:
+    """Monthly reports of nodes in a leader's or member staff's subtree; rosters and cards of unions in
+    member staff's subtree (they hold personal data); a member's own card PDFs."""
+    if not getattr(user, "is_authenticated", False):
+        return Report.objects.none()
+    monthly = Q(kind=K.MONTHLY_MEMBERSHIP) & subtree_q(scope_paths(user, MONTHLY_READER_KINDS), "union__path")
+    personal = Q(kind__in=[K.ROSTER, K.MEMBER_CARD]) & subtree_q(scope_paths(user, MEMBER_STAFF_KINDS), "union__path")
+    own_card = Q(kind=K.MEMBER_CARD, requested_by=user)
+    return Report.objects.filter(monthly | personal | own_card).select_related("union", "requested_by")
+
+
+def report_get_visible(user, pk) -> Report:
+    try:
+        return reports_visible_to(user).get(pk=pk)
+    except (Report.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def unions_for_monthly(user) -> QuerySet[Union]:
+    return Union.objects.filter(subtree_q(scope_paths(user, MONTHLY_READER_KINDS))).order_by("path")
+
+
+def unions_for_roster(user) -> QuerySet[Union]:
+    return Union.objects.filter(
+        subtree_q(scope_paths(user, MEMBER_STAFF_KINDS)),
+        kind__in=[Union.Kind.GRASSROOTS_UNION, Union.Kind.JOINT_UNION],
+    ).order_by("path")

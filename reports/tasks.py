@@ -1,0 +1,42 @@
+"""Report tasks: thin wrappers taking IDs; the services do the work, the tasks own the retries."""
+
+from celery import shared_task
+from django.conf import settings
+from django.db import OperationalError
+
+from . import services
+
+# WeasyPrint cannot be interrupted politely: the soft limit lets the build mark its report failed,
+# the hard limit kills the child process if even that does not return; the worker lives on.
+REPORT_SOFT_TIME_LIMIT = getattr(settings, "REPORT_SOFT_TIME_LIMIT", 240)
+REPORT_TIME_LIMIT = getattr(settings, "REPORT_TIME_LIMIT", REPORT_SOFT_TIME_LIMIT + 30)
+
+
+@shared_task(
+    name="reports.build",
+    soft_time_limit=REPORT_SOFT_TIME_LIMIT,
+    time_limit=REPORT_TIME_LIMIT,
+    autoretry_for=(OperationalError,),
+    retry_backoff=10,
+    retry_backoff_max=settings.CELERY_TASK_MAX_RETRY_DELAY,
+    max_retries=5,
+)
+def report_build_task(report_id: int) -> str | None:
+    report = services.report_build(report_id=report_id)
+    return report.status if report else None
+
+
+@shared_task(name="reports.build_monthly")
+def build_monthly_reports() -> int:
+    """On the 1st (beat): last month's report for the city, every district and industry union."""
+    return len(services.monthly_reports_request())
+
+
+@shared_task(name="reports.requeue_stale")
+def requeue_stale_reports() -> int:
+    return services.reports_requeue_stale()
+
+
+@shared_task(name="reports.expire")
+def expire_reports() -> int:
+    return services.reports_expire()

@@ -33,6 +33,8 @@ class ReportRequestForm(forms.Form):
         self.fields["month"].initial = previous_month(timezone.localdate())
         monthly, roster = unions_for_monthly(user), unions_for_roster(user)
         self.fields["union"].queryset = (monthly | roster).distinct().order_by("path")
+        # The top of the user's own part of the tree is the usual choice (a leader's district).
+        self.fields["union"].initial = self.fields["union"].queryset.first()
         kinds = []
         if monthly.exists():
             kinds.append(Report.Kind.MONTHLY_MEMBERSHIP)

@@ -1,5 +1,6 @@
 """Test data: users, roles and union trees. Unions go through treebeard (add_root / add_child)."""
 
+import datetime
 import functools
 import itertools
 import random
@@ -9,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 
 from accounts.models import Role, User
 from members.credit_code import ALPHABET, check_character
+from members.id_number import check_character as id_check_character
 from members.models import Union
 
 PASSWORD = "Test-pass-2026!"
@@ -69,3 +71,14 @@ def staff(kind: str, union: Union, **user_fields) -> User:
     user = UserFactory(**user_fields)
     grant(user, union, kind)
     return user
+
+
+_people = itertools.count(1)
+
+
+def id_number(born: datetime.date | None = None, region: str = "110105") -> str:
+    """A valid resident ID number, different on every call in a test run."""
+    n = next(_people)
+    born = born or datetime.date(1970, 1, 1) + datetime.timedelta(days=n * 37 % 12000)
+    body = f"{region}{born:%Y%m%d}{n % 1000:03d}"
+    return body + id_check_character(body)

@@ -14,23 +14,17 @@ from django.utils import timezone
 
 from accounts.models import Role
 from members import services
-from members.id_number import check_character, parse
+from members.id_number import parse
 from members.models import Application, Member, MemberCard, Union
 
 from ..factories import UserFactory, make_child, staff
+from ..factories import id_number as new_id_number
 
 K = Union.Kind
 R = Role.Kind
 FULL_ID = re.compile(r"\d{17}[\dX]")
 
 _people = itertools.count(1)
-
-
-def new_id_number() -> str:
-    n = next(_people)
-    born = datetime.date(1980, 1, 1) + datetime.timedelta(days=n // 500)
-    body = f"440305{born:%Y%m%d}{n % 500 * 2 + 1:03d}"
-    return body + check_character(body)
 
 
 def submit(union: Union, name: str = "张三", *, days_ago: float = 0, **details) -> Application:

@@ -18,10 +18,11 @@ from django.utils.html import escape
 
 from accounts.models import AuditEvent, Role
 from members import services
-from members.id_number import check_character, parse
+from members.id_number import parse
 from members.models import EmploymentType, Member, MemberCard, MemberEvent, PoliticalStatus, Union
 from members.views.staff import MemberListView
 
+from ..factories import id_number as new_id_number
 from ..factories import make_child, staff
 
 K = Union.Kind
@@ -38,14 +39,6 @@ def _no_second_factor(settings):
 
 
 # --- helpers ---------------------------------------------------------------------------------------
-
-
-def new_id_number(born: datetime.date | None = None, region: str = "110105") -> str:
-    """A valid, unique resident ID number."""
-    n = next(_people)
-    born = born or datetime.date(1970, 1, 1) + datetime.timedelta(days=n * 37 % 12000)
-    body = f"{region}{born:%Y%m%d}{n % 1000:03d}"
-    return body + check_character(body)
 
 
 def make_member(union: Union, *, name: str = "张三", number: str | None = None, card: bool = True, **fields) -> Member:

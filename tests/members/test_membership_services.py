@@ -17,10 +17,11 @@ from django.utils import timezone
 from accounts.models import AuditEvent, Notification, Role
 from accounts.sms import MemoryBackend
 from members import services
-from members.id_number import check_character, parse
+from members.id_number import parse
 from members.models import Application, Member, MemberCard, MemberEvent, Transfer, Union
 
 from ..factories import UserFactory, make_child, staff
+from ..factories import id_number as new_id_number
 
 K = Union.Kind
 R = Role.Kind
@@ -28,14 +29,6 @@ A = AuditEvent.Action
 E = MemberEvent.Kind
 
 _people = itertools.count(1)
-
-
-def new_id_number() -> str:
-    """A valid resident ID number, different on every call."""
-    n = next(_people)
-    born = datetime.date(1970, 1, 1) + datetime.timedelta(days=n // 500)
-    body = f"110105{born:%Y%m%d}{n % 500 * 2 + 1:03d}"
-    return body + check_character(body)
 
 
 def new_worker(**fields):

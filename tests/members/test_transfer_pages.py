@@ -4,7 +4,6 @@ A request names a person by ID number and name; a wrong name and an unknown numb
 answer, so the form tells nothing about an ID number alone.
 """
 
-import datetime
 import itertools
 import re
 
@@ -18,10 +17,11 @@ from django.utils import timezone
 
 from accounts.models import Role
 from members import selectors, services
-from members.id_number import check_character, parse
+from members.id_number import parse
 from members.models import Member, MemberCard, Transfer, Union
 
 from ..factories import UserFactory, make_child, staff
+from ..factories import id_number as new_id_number
 
 K = Union.Kind
 R = Role.Kind
@@ -30,13 +30,6 @@ FULL_ID = re.compile(r"\d{17}[\dX]")
 NO_SUCH_MEMBER = "There is no active member with this ID number and name."
 
 _people = itertools.count(1)
-
-
-def new_id_number() -> str:
-    n = next(_people)
-    born = datetime.date(1985, 1, 1) + datetime.timedelta(days=n // 500)
-    body = f"510104{born:%Y%m%d}{n % 500 * 2:03d}"
-    return body + check_character(body)
 
 
 def join(union: Union, clerk, name: str = "张三", number: str | None = None) -> Member:

@@ -5,7 +5,6 @@ record per person, exactly one valid card per active member (none otherwise, alw
 member's own union) and at most one open transfer and one open application per person.
 """
 
-import datetime
 import itertools
 
 import pytest
@@ -18,10 +17,11 @@ from hypothesis import strategies as st
 
 from accounts.models import AuditEvent, Notification, Role
 from members import pii, services
-from members.id_number import check_character, parse
+from members.id_number import parse
 from members.models import Application, Member, MemberCard, MemberEvent, Transfer, Union
 
 from ..factories import UserFactory, make_child, staff
+from ..factories import id_number as new_id_number
 
 K = Union.Kind
 R = Role.Kind
@@ -29,13 +29,6 @@ A = AuditEvent.Action
 S = Transfer.Status
 
 _people = itertools.count(1)
-
-
-def new_id_number() -> str:
-    n = next(_people)
-    born = datetime.date(1975, 1, 1) + datetime.timedelta(days=n // 500)
-    body = f"310104{born:%Y%m%d}{n % 500 * 2:03d}"
-    return body + check_character(body)
 
 
 def new_worker():

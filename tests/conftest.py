@@ -51,6 +51,12 @@ def _marked_services(request):
 
 
 @pytest.fixture(autouse=True)
+def _no_second_factor(settings):
+    """Staff sign in with a password in tests; the second-factor gate is tested in tests/accounts/test_mfa.py."""
+    settings.STAFF_MFA_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests():
     """Services called directly speak the active language; tests read their messages in English.
 

@@ -1,25 +1,14 @@
 """The portal inbox: a user sees and reads only their own notifications."""
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Notification
 from accounts.notify import notify
+from tests.pages import client_for, text
 
 from ..factories import UserFactory
-
-
-def client_for(user, *, csrf: bool = False) -> Client:
-    client = Client(enforce_csrf_checks=csrf)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    return response.content.decode()
 
 
 @pytest.fixture

@@ -21,11 +21,6 @@ FULL_ID = re.compile(r"\d{17}[\dX]")
 _people = itertools.count(500)
 
 
-@pytest.fixture(autouse=True)
-def _no_second_factor(settings):
-    settings.STAFF_MFA_REQUIRED = False
-
-
 def new_id_number() -> str:
     n = next(_people)
     body = f"110105{datetime.date(1980, 1, 1) + datetime.timedelta(days=n):%Y%m%d}{n % 1000:03d}"

@@ -5,9 +5,7 @@ import itertools
 import re
 
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +14,7 @@ from accounts.models import Role
 from members import services
 from members.id_number import parse
 from members.models import Application, Member, MemberCard, Union
+from tests.pages import client_for, messages_of, text
 
 from ..factories import UserFactory, make_child, staff
 from ..factories import id_number as new_id_number
@@ -44,21 +43,6 @@ def submit(union: Union, name: str = "张三", *, days_ago: float = 0, **details
     return application
 
 
-def client_for(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def text(response) -> str:
-    return response.content.decode()
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]] if response.context else []
-
-
 def state() -> list:
     """Everything a refused decision must leave alone."""
     return [
@@ -66,11 +50,6 @@ def state() -> list:
         Member.objects.count(),
         MemberCard.objects.count(),
     ]
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor(settings):
-    settings.STAFF_MFA_REQUIRED = False
 
 
 @pytest.fixture
@@ -329,7 +308,7 @@ def test_a_decided_application_offers_no_decision(tree, clerk1):
 
 def test_decisions_need_the_csrf_token(tree, clerk1):
     application = submit(tree["g1"])
-    client = client_for(clerk1, enforce_csrf_checks=True)
+    client = client_for(clerk1, csrf=True)
     response = client.post(reverse("members:application_approve", args=[application.pk]))
     assert response.status_code == 403
     assert not Member.objects.exists()

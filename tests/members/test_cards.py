@@ -15,23 +15,12 @@ from members import services
 from members.id_number import parse
 from members.models import Member
 from members.views.cards import check_url, qr_svg
+from tests.pages import client_for, text
 
 from ..factories import UserFactory, staff
 
 VALID_ID = "11010519491231002X"
 FULL_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
-
-
-def client_for(user=None) -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    return response.content.decode()
 
 
 @pytest.fixture

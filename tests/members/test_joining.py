@@ -7,7 +7,6 @@ import datetime
 import re
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -20,6 +19,7 @@ from members import services
 from members.id_number import check_character, parse
 from members.models import Application, Consent, Member, MemberCard, Transfer, Union
 from members.views.joining import CONSENT_SESSION_KEY
+from tests.pages import client_for, text
 
 from ..factories import UserFactory, credit_code, make_child, staff
 
@@ -32,17 +32,6 @@ FULL_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
 def an_id(n: int, born: str = "19900101") -> str:
     body = f"110105{born}{n:03d}"
     return body + check_character(body)
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(user)
-    return client
-
-
-def text(response) -> str:
-    return response.content.decode()
 
 
 def has_message(response, message: str) -> bool:

@@ -21,6 +21,7 @@ from members import services
 from members.id_number import parse
 from members.models import EmploymentType, Member, MemberCard, MemberEvent, PoliticalStatus, Union
 from members.views.staff import MemberListView
+from tests.pages import client_for
 
 from ..factories import id_number as new_id_number
 from ..factories import make_child, staff
@@ -30,12 +31,6 @@ R = Role.Kind
 A = AuditEvent.Action
 FULL_ID = re.compile(r"\d{17}[\dX]")
 _people = itertools.count(1)
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor(settings):
-    # Scope and personal data are what these tests are about; the second factor is tested in tests/accounts.
-    settings.STAFF_MFA_REQUIRED = False
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -52,14 +47,6 @@ def make_member(union: Union, *, name: str = "张三", number: str | None = None
     if card:
         services.card_issue(member=member, by=None)
     return member
-
-
-def client_for(user, *, english: bool = True, csrf: bool = False) -> Client:
-    client = Client(enforce_csrf_checks=csrf)
-    client.force_login(user)
-    if english:
-        client.cookies["django_language"] = "en"
-    return client
 
 
 def body(response) -> str:

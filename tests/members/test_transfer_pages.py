@@ -8,9 +8,7 @@ import itertools
 import re
 
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +17,7 @@ from accounts.models import Role
 from members import selectors, services
 from members.id_number import parse
 from members.models import Member, MemberCard, Transfer, Union
+from tests.pages import client_for, messages_of, text
 
 from ..factories import UserFactory, make_child, staff
 from ..factories import id_number as new_id_number
@@ -45,32 +44,12 @@ def join(union: Union, clerk, name: str = "张三", number: str | None = None) -
     return services.application_approve(application=application, by=clerk)
 
 
-def client_for(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
-def text(response) -> str:
-    return response.content.decode()
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]] if response.context else []
-
-
 def state() -> list:
     return [
         sorted(Transfer.objects.values_list("pk", "status", "reason", "to_union", "released_by", "decided_by")),
         sorted(Member.objects.values_list("pk", "union", "status")),
         sorted(MemberCard.objects.values_list("pk", "revoked_on")),
     ]
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor(settings):
-    settings.STAFF_MFA_REQUIRED = False
 
 
 @pytest.fixture
@@ -441,6 +420,6 @@ def test_the_list_answers_htmx_with_its_region(tree, clerk1, transfer):
 
 def test_transfer_actions_need_the_csrf_token(tree, clerk1, transfer):
     before = state()
-    client = client_for(clerk1, enforce_csrf_checks=True)
+    client = client_for(clerk1, csrf=True)
     assert client.post(reverse("members:transfer_release", args=[transfer.pk])).status_code == 403
     assert state() == before

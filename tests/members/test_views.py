@@ -12,23 +12,12 @@ from django.utils.html import escape
 
 from accounts.models import Role
 from members.models import Union
+from tests.pages import client_for
 
 from ..factories import credit_code, grant, make_child, staff
 
 K = Union.Kind
 R = Role.Kind
-
-
-@pytest.fixture(autouse=True)
-def _no_second_factor(settings):
-    # Scope is what these tests are about; the second-factor gate is tested in tests/accounts.
-    settings.STAFF_MFA_REQUIRED = False
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def in_language(message: str, **params) -> str:
@@ -84,7 +73,7 @@ def edit_data(union: Union, **overrides) -> dict:
 
 
 def test_district_staff_see_their_district_and_its_children(tree, district_staff):
-    response = client_for(district_staff).get(reverse("members:detail", args=[tree["d1"].pk]))
+    response = client_for(district_staff, english=False).get(reverse("members:detail", args=[tree["d1"].pk]))
     assert response.status_code == 200
     page = body(response)
     assert tree["d1"].name in page
@@ -95,13 +84,13 @@ def test_district_staff_see_their_district_and_its_children(tree, district_staff
 
 
 def test_district_staff_see_a_street_and_its_grassroots_unions(tree, district_staff):
-    response = client_for(district_staff).get(reverse("members:detail", args=[tree["s1"].pk]))
+    response = client_for(district_staff, english=False).get(reverse("members:detail", args=[tree["s1"].pk]))
     assert response.status_code == 200
     assert tree["g1"].name in body(response)
 
 
 def test_the_tree_page_takes_a_single_subtree_holder_straight_to_their_node(tree, district_staff):
-    response = client_for(district_staff).get(reverse("members:tree"))
+    response = client_for(district_staff, english=False).get(reverse("members:tree"))
     assert response.status_code == 302
     assert response.url == reverse("members:detail", args=[tree["d1"].pk])
 
@@ -109,7 +98,7 @@ def test_the_tree_page_takes_a_single_subtree_holder_straight_to_their_node(tree
 def test_the_tree_page_lists_each_root_of_a_user_with_two_subtrees(tree):
     user = staff(R.FEDERATION_STAFF, tree["d1"])
     grant(user, tree["ind"], R.FEDERATION_STAFF)
-    response = client_for(user).get(reverse("members:tree"))
+    response = client_for(user, english=False).get(reverse("members:tree"))
     assert response.status_code == 200
     page = body(response)
     assert tree["d1"].name in page and tree["ind"].name in page
@@ -127,7 +116,7 @@ OUTSIDE_D1 = ["d2", "s2", "g2", "city", "ind", "g3"]
 @pytest.mark.parametrize("node", OUTSIDE_D1)
 def test_district_staff_get_404_for_unions_outside_their_district(tree, district_staff, url_name, node):
     union = tree[node]
-    response = client_for(district_staff).get(reverse(url_name, args=[union.pk]))
+    response = client_for(district_staff, english=False).get(reverse(url_name, args=[union.pk]))
     assert response.status_code == 404
     assert union.name not in body(response)
 
@@ -144,14 +133,14 @@ def test_district_staff_post_404_for_unions_outside_their_district(tree, distric
         "closed_on": "2026-01-01",
         "reason": "x",
     }
-    response = client_for(district_staff).post(reverse(url_name, args=[union.pk]), data)
+    response = client_for(district_staff, english=False).post(reverse(url_name, args=[union.pk]), data)
     assert response.status_code == 404
     assert union.name not in body(response)
     assert tree_state() == before
 
 
 def test_post_to_the_detail_page_is_405_inside_and_outside_scope_alike(tree, district_staff):
-    client = client_for(district_staff)
+    client = client_for(district_staff, english=False)
     inside = client.post(reverse("members:detail", args=[tree["d1"].pk]))
     outside = client.post(reverse("members:detail", args=[tree["d2"].pk]))
     assert inside.status_code == outside.status_code == 405
@@ -160,12 +149,12 @@ def test_post_to_the_detail_page_is_405_inside_and_outside_scope_alike(tree, dis
 @pytest.mark.parametrize("url_name", STAFF_PAGES)
 def test_a_union_that_does_not_exist_answers_like_one_outside_scope(tree, district_staff, url_name):
     missing = Union.objects.order_by("-pk").first().pk + 1000
-    response = client_for(district_staff).get(reverse(url_name, args=[missing]))
+    response = client_for(district_staff, english=False).get(reverse(url_name, args=[missing]))
     assert response.status_code == 404
 
 
 def test_htmx_search_outside_scope_is_404_too(tree, district_staff):
-    response = client_for(district_staff).get(
+    response = client_for(district_staff, english=False).get(
         reverse("members:detail", args=[tree["d2"].pk]), {"q": "工会"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 404
@@ -173,7 +162,7 @@ def test_htmx_search_outside_scope_is_404_too(tree, district_staff):
 
 def test_detail_page_counts_every_union_below_by_kind_and_per_child(tree, admin):
     make_child(tree["s1"], K.JOINT_UNION, "东华门联合工会")
-    response = client_for(admin).get(reverse("members:detail", args=[tree["city"].pk]))
+    response = client_for(admin, english=False).get(reverse("members:detail", args=[tree["city"].pk]))
     assert response.status_code == 200
     assert dict(response.context["counts"]) == {
         K.DISTRICT_FEDERATION.label: 2,
@@ -190,7 +179,7 @@ def test_detail_page_counts_every_union_below_by_kind_and_per_child(tree, admin)
 
 
 def test_clerk_can_edit_own_union(tree, clerk):
-    client = client_for(clerk)
+    client = client_for(clerk, english=False)
     url = reverse("members:edit", args=[tree["g1"].pk])
     assert client.get(url).status_code == 200
     response = client.post(url, edit_data(tree["g1"], chair_name="陈静", employer_staff_count="85"))
@@ -202,7 +191,7 @@ def test_clerk_can_edit_own_union(tree, clerk):
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_clerk_cannot_create_unions_below_own_union(tree, clerk, method):
     url = reverse("members:create", args=[tree["g1"].pk])
-    client = client_for(clerk)
+    client = client_for(clerk, english=False)
     response = client.get(url) if method == "get" else client.post(url, {"kind": K.GRASSROOTS_UNION, "name": "新"})
     assert response.status_code == 403
 
@@ -212,7 +201,7 @@ def test_clerk_role_at_a_federation_node_still_cannot_create_below_it(tree):
     # holding a clerk role there still gives no right to add unions.
     user = staff(R.UNION_CLERK, tree["s1"])
     before = tree_state()
-    response = client_for(user).post(
+    response = client_for(user, english=False).post(
         reverse("members:create", args=[tree["s1"].pk]), {"kind": K.GRASSROOTS_UNION, "name": "新工会"}
     )
     assert response.status_code == 403
@@ -221,7 +210,7 @@ def test_clerk_role_at_a_federation_node_still_cannot_create_below_it(tree):
 
 @pytest.mark.parametrize("url_name", ["members:move", "members:close"])
 def test_clerk_cannot_move_or_close_own_union(tree, clerk, url_name):
-    response = client_for(clerk).get(reverse(url_name, args=[tree["g1"].pk]))
+    response = client_for(clerk, english=False).get(reverse(url_name, args=[tree["g1"].pk]))
     assert response.status_code == 403
 
 
@@ -231,7 +220,7 @@ def test_clerk_cannot_move_or_close_own_union(tree, clerk, url_name):
 @pytest.mark.parametrize("node", ["s1", "d1", "city", "g2", "g3"])
 def test_clerk_gets_404_for_any_other_union(tree, clerk, url_name, method, node):
     before = tree_state()
-    client = client_for(clerk)
+    client = client_for(clerk, english=False)
     url = reverse(url_name, args=[tree[node].pk])
     response = client.get(url) if method == "get" else client.post(url, edit_data(tree[node], name="被篡改"))
     assert response.status_code == 404
@@ -241,7 +230,7 @@ def test_clerk_gets_404_for_any_other_union(tree, clerk, url_name, method, node)
 def test_user_without_a_staff_role_is_refused(tree):
     worker = staff(R.UNION_CLERK, tree["g1"])
     Role.objects.filter(user=worker).delete()
-    response = client_for(worker).get(reverse("members:detail", args=[tree["g1"].pk]))
+    response = client_for(worker, english=False).get(reverse("members:detail", args=[tree["g1"].pk]))
     assert response.status_code == 403
 
 
@@ -251,7 +240,7 @@ def test_user_without_a_staff_role_is_refused(tree):
 def test_district_staff_create_a_grassroots_union_with_a_pasted_credit_code(tree, district_staff):
     code = credit_code()
     pasted = " ".join(code[i : i + 4] for i in range(0, 18, 4)).lower()  # "9135 0100 ..." as people type it
-    response = client_for(district_staff).post(
+    response = client_for(district_staff, english=False).post(
         reverse("members:create", args=[tree["s1"].pk]),
         {"kind": K.GRASSROOTS_UNION, "name": "东华门印刷厂工会", "credit_code": pasted},
     )
@@ -282,7 +271,7 @@ def test_bad_credit_code_on_the_create_form_is_400_with_its_message_and_creates_
     tree, district_staff, code, message, params
 ):
     before = tree_state()
-    response = client_for(district_staff).post(
+    response = client_for(district_staff, english=False).post(
         reverse("members:create", args=[tree["s1"].pk]),
         {"kind": K.GRASSROOTS_UNION, "name": "东华门印刷厂工会", "credit_code": code},
     )
@@ -295,7 +284,7 @@ def test_a_credit_code_already_registered_is_refused_on_the_create_form(tree, di
     code = credit_code()
     Union.objects.filter(pk=tree["g2"].pk).update(credit_code=code)
     before = tree_state()
-    response = client_for(district_staff).post(
+    response = client_for(district_staff, english=False).post(
         reverse("members:create", args=[tree["s1"].pk]),
         {"kind": K.GRASSROOTS_UNION, "name": "重复工会", "credit_code": code},
     )
@@ -306,7 +295,7 @@ def test_a_credit_code_already_registered_is_refused_on_the_create_form(tree, di
 
 def test_create_form_offers_and_accepts_only_kinds_the_parent_may_hold(tree, district_staff):
     before = tree_state()
-    response = client_for(district_staff).post(
+    response = client_for(district_staff, english=False).post(
         reverse("members:create", args=[tree["s1"].pk]), {"kind": K.DISTRICT_FEDERATION, "name": "假区总工会"}
     )
     assert response.status_code == 400
@@ -314,7 +303,7 @@ def test_create_form_offers_and_accepts_only_kinds_the_parent_may_hold(tree, dis
 
 
 def test_create_form_ignores_forged_tree_and_state_fields(tree, district_staff):
-    response = client_for(district_staff).post(
+    response = client_for(district_staff, english=False).post(
         reverse("members:create", args=[tree["s1"].pk]),
         {
             "kind": K.GRASSROOTS_UNION,
@@ -342,7 +331,7 @@ def test_create_form_ignores_forged_tree_and_state_fields(tree, district_staff):
 def test_edit_form_ignores_forged_fields(tree, district_staff):
     g1 = tree["g1"]
     before = Union.objects.filter(pk=g1.pk).values().get()
-    response = client_for(district_staff).post(
+    response = client_for(district_staff, english=False).post(
         reverse("members:edit", args=[g1.pk]),
         edit_data(
             g1,
@@ -367,7 +356,7 @@ def test_edit_form_ignores_forged_fields(tree, district_staff):
 
 def test_edit_with_a_bad_credit_code_is_400_and_changes_nothing(tree, district_staff):
     before = tree_state()
-    response = client_for(district_staff).post(
+    response = client_for(district_staff, english=False).post(
         reverse("members:edit", args=[tree["g1"].pk]), edit_data(tree["g1"], name="改名", credit_code="123")
     )
     assert response.status_code == 400
@@ -379,14 +368,18 @@ def test_edit_with_a_bad_credit_code_is_400_and_changes_nothing(tree, district_s
 
 def test_move_into_own_descendant_is_400_with_a_message_and_the_tree_is_unchanged(tree, admin):
     before = tree_state()
-    response = client_for(admin).post(reverse("members:move", args=[tree["d1"].pk]), {"new_parent": tree["s1"].pk})
+    response = client_for(admin, english=False).post(
+        reverse("members:move", args=[tree["d1"].pk]), {"new_parent": tree["s1"].pk}
+    )
     assert response.status_code == 400
     assert in_language("A union cannot be moved under itself or one of its own subordinate unions.") in body(response)
     assert tree_state() == before
 
 
 def test_city_admin_moves_a_street_to_the_other_district(tree, admin):
-    response = client_for(admin).post(reverse("members:move", args=[tree["s1"].pk]), {"new_parent": tree["d2"].pk})
+    response = client_for(admin, english=False).post(
+        reverse("members:move", args=[tree["s1"].pk]), {"new_parent": tree["d2"].pk}
+    )
     assert response.status_code == 302
     s1 = Union.objects.get(pk=tree["s1"].pk)
     assert Union.objects.get_parent(s1).pk == tree["d2"].pk
@@ -394,12 +387,12 @@ def test_city_admin_moves_a_street_to_the_other_district(tree, admin):
 
 
 def test_district_staff_cannot_reach_the_move_page(tree, district_staff):
-    response = client_for(district_staff).get(reverse("members:move", args=[tree["s1"].pk]))
+    response = client_for(district_staff, english=False).get(reverse("members:move", args=[tree["s1"].pk]))
     assert response.status_code == 403
 
 
 def test_close_form_closes_a_leaf_and_refuses_a_union_with_open_children(tree, district_staff):
-    client = client_for(district_staff)
+    client = client_for(district_staff, english=False)
     today = datetime.date.today().isoformat()  # noqa: DTZ011 - the form's own "today" is the local date
     before = tree_state()
     refused = client.post(reverse("members:close", args=[tree["s1"].pk]), {"closed_on": today, "reason": "撤并"})
@@ -458,7 +451,7 @@ def test_detail_page_query_count_does_not_grow_with_children(
             make_child(street, K.JOINT_UNION, f"计数联合{i:02d}工会")
         street.refresh_from_db()
         assert child.pk
-    client = client_for(admin)
+    client = client_for(admin, english=False)
     url = reverse("members:detail", args=[street.pk])
     client.get(url, params)  # warm the session
     with django_assert_max_num_queries(DETAIL_QUERY_BOUND):
@@ -473,7 +466,7 @@ def test_detail_page_query_count_is_the_same_for_3_and_30_children(tree, admin):
         for i in range(n):
             make_child(street, K.GRASSROOTS_UNION, f"计数{n}-{i:02d}")
             street.refresh_from_db()
-        client = client_for(admin)
+        client = client_for(admin, english=False)
         url = reverse("members:detail", args=[street.pk])
         client.get(url)
         with CaptureQueriesContext(connection) as queries:
@@ -487,7 +480,7 @@ def test_detail_page_query_count_is_the_same_for_3_and_30_children(tree, admin):
 
 
 def test_search_finds_a_grassroots_union_deep_in_the_subtree(tree, admin):
-    response = client_for(admin).get(reverse("members:detail", args=[tree["city"].pk]), {"q": "机械厂"})
+    response = client_for(admin, english=False).get(reverse("members:detail", args=[tree["city"].pk]), {"q": "机械厂"})
     assert response.status_code == 200
     page = body(response)
     assert tree["g1"].name in page
@@ -497,7 +490,9 @@ def test_search_finds_a_grassroots_union_deep_in_the_subtree(tree, admin):
 def test_search_by_credit_code_finds_the_union(tree, district_staff):
     code = credit_code()
     Union.objects.filter(pk=tree["g1"].pk).update(credit_code=code)
-    response = client_for(district_staff).get(reverse("members:detail", args=[tree["d1"].pk]), {"q": code.lower()})
+    response = client_for(district_staff, english=False).get(
+        reverse("members:detail", args=[tree["d1"].pk]), {"q": code.lower()}
+    )
     assert tree["g1"].name in body(response)
 
 
@@ -512,13 +507,17 @@ def test_search_by_credit_code_finds_the_union(tree, district_staff):
 def test_search_by_a_pasted_credit_code_finds_the_union(tree, district_staff, typed):
     code = credit_code()
     Union.objects.filter(pk=tree["g1"].pk).update(credit_code=code)
-    response = client_for(district_staff).get(reverse("members:detail", args=[tree["d1"].pk]), {"q": typed(code)})
+    response = client_for(district_staff, english=False).get(
+        reverse("members:detail", args=[tree["d1"].pk]), {"q": typed(code)}
+    )
     assert tree["g1"].name in body(response)
 
 
 def test_search_never_returns_a_union_outside_scope(tree, district_staff):
     # Every grassroots union's name contains "工会", and so does every other union's.
-    response = client_for(district_staff).get(reverse("members:detail", args=[tree["d1"].pk]), {"q": "工会"})
+    response = client_for(district_staff, english=False).get(
+        reverse("members:detail", args=[tree["d1"].pk]), {"q": "工会"}
+    )
     assert response.status_code == 200
     page = body(response)
     assert tree["g1"].name in page and tree["s1"].name in page
@@ -527,6 +526,6 @@ def test_search_never_returns_a_union_outside_scope(tree, district_staff):
 
 
 def test_search_from_a_node_covers_only_that_nodes_subtree(tree, admin):
-    response = client_for(admin).get(reverse("members:detail", args=[tree["d2"].pk]), {"q": "机械厂"})
+    response = client_for(admin, english=False).get(reverse("members:detail", args=[tree["d2"].pk]), {"q": "机械厂"})
     assert response.status_code == 200
     assert tree["g1"].name not in body(response)

@@ -18,6 +18,7 @@ from reports import builders, services
 from reports.models import Report
 from reports.pdf import PortalStaticFetcher, RefusedURL, render_pdf
 from reports.tasks import build_monthly_reports, expire_reports
+from tests.pages import client_for
 
 from ..factories import UserFactory, staff
 from .conftest import make_member
@@ -35,13 +36,6 @@ def pdf_text(path) -> str:
 
 def pdf_fonts(path) -> str:
     return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    client.cookies["django_language"] = "en"
-    return client
 
 
 def build(kind, union, by, month=THIS_MONTH, *, django_capture_on_commit_callbacks) -> Report:

@@ -1,4 +1,4 @@
-from .models import Notification
+from .notify import unread_count
 from .roles import AUDIT_READER_KINDS, MEMBER_STAFF_KINDS, can_grant_somewhere
 from .scope import roles_of
 
@@ -18,6 +18,6 @@ def navigation(request):
             "can_manage_members": bool(kinds & MEMBER_STAFF_KINDS),
             "roles": roles,
             # Lazy: only pages that show the badge pay for the query.
-            "unread": lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+            "unread": lambda: unread_count(user),
         }
     }

@@ -100,6 +100,8 @@ class AuditEvent(models.Model):
         TRANSFER_ACCEPTED = "transfer_accepted", _("Transfer accepted")
         TRANSFER_DECLINED = "transfer_declined", _("Transfer declined")
         TRANSFER_CANCELLED = "transfer_cancelled", _("Transfer withdrawn")
+        ROSTER_IMPORTED = "roster_imported", _("Roster imported")
+        ROSTER_EXPORTED = "roster_exported", _("Roster exported")
 
     class Result(models.TextChoices):
         SUCCESS = "success", _("Success")

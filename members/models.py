@@ -420,3 +420,153 @@ class Transfer(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+# --- rosters in and out ---------------------------------------------------------------------------
+def _roster_upload_to(instance, filename: str) -> str:
+    # Never the uploaded name on disk: it is kept in ``original_name`` for people to read.
+    return f"roster-imports/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
+
+
+class RosterImport(models.Model):
+    """One roster upload and what became of it: checked (dry run), confirmed, imported or not.
+
+    Nothing touches the members before the clerk confirms. The counts are those of the latest pass
+    over the file: the dry run's until the import has run, then the import's.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
+        CHECKED = "checked", _("Checked, waiting for confirmation")
+        REFUSED = "refused", _("File refused")
+        IMPORTING = "importing", _("Being imported")
+        DONE = "done", _("Imported")
+        NOTHING_WRITTEN = "nothing_written", _("Not imported: errors found")
+        CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", _("Failed")
+
+    class Mode(models.TextChoices):
+        ALL_OR_NOTHING = "all_or_nothing", _("All or nothing: any error and nothing is written")
+        VALID_ONLY = "valid_only", _("Valid rows only: rows with errors are left out and listed")
+
+    class FileFormat(models.TextChoices):
+        XLSX = "xlsx", "XLSX"
+        XLS = "xls", "XLS"
+        CSV = "csv", "CSV"
+
+    IN_PROGRESS = (Status.CHECKING, Status.IMPORTING)
+
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+", verbose_name=_("import into"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    file = models.FileField(_("file"), upload_to=_roster_upload_to, blank=True, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    file_format = models.CharField(_("format"), max_length=8, choices=FileFormat.choices, blank=True)
+    encoding = models.CharField(max_length=20, blank=True)
+    # The clerk's language when uploading: the job writes its messages in it.
+    language = models.CharField(max_length=10, default="zh-hans")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CHECKING)
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, blank=True)
+    problem = models.TextField(_("problem"), blank=True)
+    # Messages about the whole file, e.g. columns that were not recognised and so ignored.
+    notices = models.JSONField(default=list, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    new_count = models.PositiveIntegerField(_("new"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    transfer_count = models.PositiveIntegerField(_("transfer candidates"), default=0)
+    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
+    cancel_requested = models.BooleanField(default=False)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["union", "-created_at"], name="roster_import_union")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS
+
+    @property
+    def written(self) -> bool:
+        return self.status == self.Status.DONE
+
+
+class RosterImportRow(models.Model):
+    """A row of an import worth listing: an error, a transfer candidate, or a member it wrote.
+
+    Unchanged rows are only counted. The row number is the spreadsheet's own (the header is row 1).
+    """
+
+    class Outcome(models.TextChoices):
+        NEW = "new", _("New member")
+        UPDATED = "updated", _("Updated")
+        TRANSFER = "transfer", _("Transfer candidate")
+        ERROR = "error", _("Error")
+
+    roster_import = models.ForeignKey(RosterImport, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField(_("row"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
+    id_masked = models.CharField(_("resident ID number"), max_length=18, blank=True)
+    member = models.ForeignKey(Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        verbose_name = _("roster import row")
+        verbose_name_plural = _("roster import rows")
+        ordering = ["row_number"]
+        indexes = [models.Index(fields=["roster_import", "outcome", "row_number"], name="roster_row_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.roster_import_id}:{self.row_number}"
+
+
+def _roster_export_upload_to(instance, filename: str) -> str:
+    return f"roster-exports/{timezone.now():%Y/%m}/{secrets.token_hex(16)}.{instance.file_format}"
+
+
+class RosterExport(models.Model):
+    """A member list exported as a job because it was too large to download at once.
+
+    ``query`` is the list's filter query string; the job applies it again within the scope of the
+    user who asked, so the file holds exactly what the list showed them.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    query = models.CharField(max_length=2000, blank=True)
+    file_format = models.CharField(_("format"), max_length=8, choices=RosterImport.FileFormat.choices)
+    # Full ID numbers and mobiles, for a role allowed them and when asked; masked otherwise.
+    full_details = models.BooleanField(_("full ID numbers and mobiles"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.FileField(_("file"), upload_to=_roster_export_upload_to, blank=True, max_length=200)
+    error = models.TextField(_("error"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roster export")
+        verbose_name_plural = _("roster exports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.pk}.{self.file_format}"

@@ -24,3 +24,25 @@ def dispatch_reminders() -> dict[str, int]:
         "messages": result.messages,
         "emails_queued": result.emails_queued,
     }
+
+
+# A roster of the largest size allowed takes a minute or two; the limits leave room, and stay well
+# under the broker's visibility timeout so that a task is never handed out twice while it runs.
+ROSTER_SOFT_TIME_LIMIT = 1200
+ROSTER_TIME_LIMIT = 1260
+
+
+@shared_task(name="members.roster_import_check", soft_time_limit=ROSTER_SOFT_TIME_LIMIT, time_limit=ROSTER_TIME_LIMIT)
+def roster_import_check(import_id: int) -> str | None:
+    from .services import roster
+
+    record = roster.import_check(import_id)
+    return record.status if record else None
+
+
+@shared_task(name="members.roster_import_execute", soft_time_limit=ROSTER_SOFT_TIME_LIMIT, time_limit=ROSTER_TIME_LIMIT)
+def roster_import_execute(import_id: int) -> str | None:
+    from .services import roster
+
+    record = roster.import_execute(import_id)
+    return record.status if record else None

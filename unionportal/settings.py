@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "treebeard",
     "django_celery_beat",
+    "import_export",
     "accounts",
     "members",
     "reports",
@@ -252,6 +253,20 @@ REMINDER_TRANSFER_DAYS = env.int("REMINDER_TRANSFER_DAYS", default=5)
 # Generated report files are deleted this many days after they are built; a PDF build stops after this long.
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=30)
 REPORT_SOFT_TIME_LIMIT = env.int("REPORT_SOFT_TIME_LIMIT", default=240)
+
+# --- Rosters in and out -----------------------------------------------------------------------
+# An upload larger than this, or with more data rows, is refused with a message before any work.
+ROSTER_IMPORT_MAX_BYTES = env.int("ROSTER_IMPORT_MAX_BYTES", default=30 * 1024 * 1024)
+ROSTER_IMPORT_MAX_ROWS = env.int("ROSTER_IMPORT_MAX_ROWS", default=200_000)
+# An XLSX is a zip: refused before unpacking when it holds more entries than this, unpacks to more
+# than this many bytes, or unpacks to more than this many times its own size (a "zip bomb").
+ROSTER_XLSX_MAX_ENTRIES = env.int("ROSTER_XLSX_MAX_ENTRIES", default=2_000)
+ROSTER_XLSX_MAX_UNPACKED_BYTES = env.int("ROSTER_XLSX_MAX_UNPACKED_BYTES", default=400 * 1024 * 1024)
+ROSTER_XLSX_MAX_RATIO = env.int("ROSTER_XLSX_MAX_RATIO", default=100)
+# Exports up to this many rows download at once; larger ones are built as a job.
+ROSTER_EXPORT_SYNC_MAX_ROWS = env.int("ROSTER_EXPORT_SYNC_MAX_ROWS", default=20_000)
+# Uploaded rosters and built exports are deleted after this many days (the import record stays).
+ROSTER_FILE_RETENTION_DAYS = env.int("ROSTER_FILE_RETENTION_DAYS", default=30)
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

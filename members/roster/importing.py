@@ -1,0 +1,510 @@
+"""The dry run and the import of a roster, in bulk.
+
+One pass reads and checks every row (``evaluate``): cells cleaned, unions found within the import's
+node, duplicates in the file found, each ID looked up city-wide by its keyed hash in batches. The
+dry run stores only what the clerk needs to see (counts, errors, transfer candidates). The import
+evaluates the file again, inside one transaction, and writes in bulk: members, their history, their
+cards, and a row record for everything it created or changed. Any exception, including the clerk's
+cancel, rolls the whole batch back.
+
+Progress goes to the cache, not the database: the import's own transaction hides its writes from
+the page that polls.
+"""
+
+import datetime
+import secrets
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .. import pii
+from ..id_number import IdNumber
+from ..models import (
+    EmploymentType,
+    Member,
+    MemberCard,
+    MemberEvent,
+    PoliticalStatus,
+    RosterImport,
+    RosterImportRow,
+    Union,
+)
+from . import cleaning
+from .cleaning import CellError
+from .columns import COLUMNS, map_headers
+from .files import FileRefused, Roster, open_roster
+
+Outcome = RosterImportRow.Outcome
+# Fields a roster may change on an existing member; blank cells never erase what is stored.
+UPDATABLE = (
+    "name",
+    "mobile",
+    "ethnicity",
+    "political_status",
+    "education",
+    "employment_type",
+    "employer_name",
+    "is_migrant_worker",
+    "is_in_hardship",
+)
+BATCH = 2000
+UNCHANGED = "unchanged"  # counted, never stored as a row
+PROGRESS_TIMEOUT = 24 * 3600
+
+
+class ImportCancelled(Exception):
+    pass
+
+
+@dataclass
+class Row:
+    number: int
+    name: str = ""
+    id: IdNumber | None = None
+    id_hash: str = ""
+    union_id: int | None = None
+    values: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    outcome: str = ""
+    member_id: int | None = None
+    changed: list[str] = field(default_factory=list)
+    rejoin: bool = False
+
+    @property
+    def message(self) -> str:
+        return "；".join(self.errors)
+
+
+@dataclass
+class Evaluation:
+    rows: list[Row]
+    notices: list[str]
+    counts: Counter
+
+
+# --- progress -------------------------------------------------------------------------------------
+def progress_key(pk: int) -> str:
+    return f"roster-import:{pk}:progress"
+
+
+def set_progress(pk: int, phase: str, done: int, total: int) -> None:
+    cache.set(progress_key(pk), {"phase": phase, "done": done, "total": total}, PROGRESS_TIMEOUT)
+
+
+def get_progress(pk: int) -> dict | None:
+    return cache.get(progress_key(pk))
+
+
+def _check_cancel(pk: int) -> None:
+    if RosterImport.objects.filter(pk=pk, cancel_requested=True).exists():
+        raise ImportCancelled
+
+
+# --- reading and checking -------------------------------------------------------------------------
+class _Unions:
+    """The open grassroots and joint unions an import may put members in: those under its node."""
+
+    def __init__(self, target: Union):
+        self.target = target
+        rows = Union.objects.filter(
+            path__startswith=target.path, kind__in=["grassroots_union", "joint_union"]
+        ).values_list("pk", "name", "credit_code", "closed_on")
+        self.by_code, self.by_name = {}, defaultdict(list)
+        self.closed = set()
+        for pk, name, code, closed_on in rows:
+            if closed_on is not None:
+                self.closed.add(pk)
+            if code:
+                self.by_code[code.upper()] = pk
+            self.by_name[cleaning.text(name)].append(pk)
+
+    def find(self, value) -> int:
+        raw = cleaning.text(value)
+        if not raw:
+            if self.target.holds_members:
+                if self.target.is_closed:
+                    raise CellError(_("The union %(name)s is closed.") % {"name": self.target.name})
+                return self.target.pk
+            raise CellError(_("The union is missing: give the grassroots or joint union's name or credit code."))
+        pk = self.by_code.get(raw.upper().replace(" ", ""))
+        if pk is None:
+            found = self.by_name.get(raw, [])
+            if len(found) > 1:
+                raise CellError(
+                    _("Several unions are named “%(name)s”: give the union's credit code instead.") % {"name": raw}
+                )
+            pk = found[0] if found else None
+        if pk is None:
+            raise CellError(
+                _("No grassroots or joint union “%(name)s” under %(node)s: check the name or credit code.")
+                % {"name": raw, "node": self.target.name}
+            )
+        if pk in self.closed:
+            raise CellError(_("The union “%(name)s” is closed.") % {"name": raw})
+        return pk
+
+
+def _labels() -> dict[str, str]:
+    """Column names as messages show them: the header the clerk's language writes."""
+    language = translation.get_language() or "zh-hans"
+    return {column.key: column.header(language) for column in COLUMNS}
+
+
+def _clean(number: int, cells: list, positions: dict[str, int], unions: _Unions, today, label) -> Row:
+    row = Row(number=number)
+
+    def cell(key):
+        index = positions.get(key)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    def read(key, reader):
+        try:
+            return reader(cell(key))
+        except CellError as exc:
+            row.errors.append(str(exc))
+            return None
+
+    row.name = read("name", cleaning.name_of) or cleaning.text(cell("name"))[:50]
+    row.id = read("id_number", cleaning.id_number_of)
+    mobile = read("mobile", cleaning.mobile_of)
+    values = {"name": row.name, "mobile": mobile}
+    for key in ("political_status", "education", "employment_type"):
+        if key in positions and cleaning.text(cell(key)):
+            values[key] = read(key, lambda v, key=key: cleaning.choice_of(v, key, label[key]))
+    for key, limit in (("ethnicity", 10), ("employer_name", 100)):
+        if key in positions and cleaning.text(cell(key)):
+            values[key] = read(
+                key, lambda v, key=key, limit=limit: cleaning.short_text(v, limit=limit, label=label[key])
+            )
+    for key in ("is_migrant_worker", "is_in_hardship"):
+        if key in positions and cleaning.text(cell(key)):
+            values[key] = read(key, lambda v, key=key: cleaning.yes_no_of(v, label[key]))
+    values["joined_on"] = read("joined_on", lambda v: cleaning.date_of(v, label["joined_on"], today=today))
+    if "sex" in positions and cleaning.text(cell("sex")) and row.id is not None:
+        sex = read("sex", lambda v: cleaning.choice_of(v, "sex", label["sex"]))
+        if sex is not None and sex != row.id.sex:
+            row.errors.append(_("The sex does not match the ID number."))
+    if row.id is not None and values["joined_on"] is not None and values["joined_on"] < row.id.birth_date:
+        row.errors.append(_("The join date is before the birth date in the ID number."))
+    row.union_id = read("union", unions.find)
+    row.values = values
+    if row.id is not None:
+        row.id_hash = pii.id_hash(row.id.value)
+    return row
+
+
+def evaluate(record: RosterImport, roster: Roster, *, phase: str) -> Evaluation:
+    headers = map_headers(roster.header)
+    target = Union.objects.get(pk=record.union_id)
+    notices = []
+    if headers.missing:
+        raise FileRefused(
+            _("The first row must name the columns; these required columns were not found: %(names)s.")
+            % {"names": "、".join(column.zh for column in headers.missing)}
+        )
+    if "union" not in headers.positions and not target.holds_members:
+        raise FileRefused(
+            _("Importing into %(node)s needs a “所属工会” column naming each member's grassroots or joint union.")
+            % {"node": target.name}
+        )
+    if headers.ignored:
+        notices.append(
+            _("These columns were not recognised and were ignored: %(names)s.") % {"names": "、".join(headers.ignored)}
+        )
+    if headers.duplicated:
+        notices.append(
+            _("These columns repeat an earlier column and were ignored: %(names)s.")
+            % {"names": "、".join(headers.duplicated)}
+        )
+
+    unions = _Unions(target)
+    today = timezone.localdate()
+    rows: list[Row] = []
+    label = _labels()
+    for number, cells in roster.rows():
+        rows.append(_clean(number, cells, headers.positions, unions, today, label))
+        if len(rows) % BATCH == 0:
+            set_progress(record.pk, phase, len(rows), 0)
+            _check_cancel(record.pk)
+    total = len(rows)
+    if total == 0:
+        raise FileRefused(_("The file has a header row but no members below it."))
+
+    first_seen: dict[str, int] = {}
+    for row in rows:
+        if not row.id_hash:
+            continue
+        if row.id_hash in first_seen:
+            row.errors.append(_("The same ID number is already on row %(n)d.") % {"n": first_seen[row.id_hash]})
+        else:
+            first_seen[row.id_hash] = row.number
+
+    _classify(rows, first_seen)
+    counts = Counter(row.outcome for row in rows)
+    upgraded = sum(1 for row in rows if row.id is not None and row.id.upgraded_from_15)
+    if upgraded:
+        notices.append(_("%(n)d 15-digit ID numbers will be stored in their 18-digit form.") % {"n": upgraded})
+    set_progress(record.pk, phase, total, total)
+    return Evaluation(rows=rows, notices=notices, counts=counts)
+
+
+def _classify(rows: list[Row], first_seen: dict[str, int]) -> None:
+    """Each row's outcome from the one member record its ID may already have, city-wide."""
+    hashes = list(first_seen)
+    existing = {}
+    for start in range(0, len(hashes), 5000):
+        for record in Member.objects.filter(id_hash__in=hashes[start : start + 5000]).values(
+            "pk", "id_hash", "union_id", "status", *UPDATABLE
+        ):
+            existing[record["id_hash"]] = record
+    for row in rows:
+        if row.errors:
+            row.outcome = Outcome.ERROR
+            continue
+        found = existing.get(row.id_hash)
+        if found is None:
+            row.outcome = Outcome.NEW
+        elif found["status"] == Member.Status.DECEASED:
+            row.errors.append(_("This ID number belongs to a member recorded as deceased."))
+            row.outcome = Outcome.ERROR
+        elif found["status"] != Member.Status.ACTIVE:
+            row.outcome, row.member_id, row.rejoin = Outcome.NEW, found["pk"], True
+        elif found["union_id"] != row.union_id:
+            row.outcome, row.member_id = Outcome.TRANSFER, found["pk"]
+            row.errors.append(_("Already an active member of another union: request a transfer instead of importing."))
+        else:
+            row.member_id = found["pk"]
+            row.changed = [
+                key
+                for key in UPDATABLE
+                if key in row.values and row.values[key] is not None and row.values[key] != found[key]
+            ]
+            row.outcome = Outcome.UPDATED if row.changed else UNCHANGED
+
+
+# --- the passes -----------------------------------------------------------------------------------
+def _save_counts(record: RosterImport, evaluation: Evaluation) -> None:
+    counts = evaluation.counts
+    record.rows_total = len(evaluation.rows)
+    record.new_count = counts[Outcome.NEW]
+    record.updated_count = counts[Outcome.UPDATED]
+    record.unchanged_count = counts[UNCHANGED]
+    record.transfer_count = counts[Outcome.TRANSFER]
+    record.error_count = counts[Outcome.ERROR]
+    record.notices = evaluation.notices
+
+
+def _row_records(record: RosterImport, rows, outcomes) -> list[RosterImportRow]:
+    return [
+        RosterImportRow(
+            roster_import=record,
+            row_number=row.number,
+            outcome=row.outcome,
+            name=row.name[:50],
+            id_masked=row.id.masked if row.id is not None else "",
+            member_id=row.member_id,
+            message=row.message,
+        )
+        for row in rows
+        if row.outcome in outcomes
+    ]
+
+
+def dry_run(record: RosterImport) -> Evaluation:
+    """Check the file and store the summary, the errors and the transfer candidates; write no member."""
+    roster = open_roster(record.file.path)
+    evaluation = evaluate(record, roster, phase="check")
+    with transaction.atomic():
+        record.rows.all().delete()
+        RosterImportRow.objects.bulk_create(
+            _row_records(record, evaluation.rows, {Outcome.ERROR, Outcome.TRANSFER}), batch_size=BATCH
+        )
+        _save_counts(record, evaluation)
+        record.file_format, record.encoding = roster.file_format, roster.encoding
+        record.status, record.checked_at = RosterImport.Status.CHECKED, timezone.now()
+        record.save()
+    return evaluation
+
+
+def run(record: RosterImport, *, by) -> Evaluation:
+    """The import itself, in one transaction. In all-or-nothing mode any error writes nothing."""
+    roster = open_roster(record.file.path)
+    evaluation = evaluate(record, roster, phase="import")
+    if record.mode == RosterImport.Mode.ALL_OR_NOTHING and evaluation.counts[Outcome.ERROR]:
+        with transaction.atomic():
+            record.rows.all().delete()
+            RosterImportRow.objects.bulk_create(
+                _row_records(record, evaluation.rows, {Outcome.ERROR, Outcome.TRANSFER}), batch_size=BATCH
+            )
+            _save_counts(record, evaluation)
+            record.status, record.finished_at = RosterImport.Status.NOTHING_WRITTEN, timezone.now()
+            record.save()
+        return evaluation
+
+    with transaction.atomic():
+        _write(record, evaluation.rows, by=by)
+        record.rows.all().delete()
+        RosterImportRow.objects.bulk_create(
+            _row_records(record, evaluation.rows, {Outcome.ERROR, Outcome.TRANSFER, Outcome.NEW, Outcome.UPDATED}),
+            batch_size=BATCH,
+        )
+        _save_counts(record, evaluation)
+        record.status, record.finished_at = RosterImport.Status.DONE, timezone.now()
+        record.save()
+    return evaluation
+
+
+def _write(record: RosterImport, rows: list[Row], *, by) -> None:
+    new = [row for row in rows if row.outcome == Outcome.NEW]
+    updated = [row for row in rows if row.outcome == Outcome.UPDATED]
+    total = len(new) + len(updated)
+    done = 0
+    today = timezone.localdate()
+    note = _("Roster import %(n)d") % {"n": record.pk}
+    now = timezone.now()
+
+    for start in range(0, len(new), BATCH):
+        _check_cancel(record.pk)
+        batch = new[start : start + BATCH]
+        fresh = [row for row in batch if not row.rejoin]
+        created = Member.objects.bulk_create([_member(row, today) for row in fresh])
+        for row, member in zip(fresh, created, strict=True):
+            row.member_id = member.pk
+        rejoining = [row for row in batch if row.rejoin]
+        if rejoining:
+            members = []
+            for row in rejoining:
+                member = _member(row, today)
+                member.pk = row.member_id
+                members.append(member)
+            Member.objects.bulk_update(members, _REJOIN_FIELDS)
+            MemberCard.objects.filter(member_id__in=[r.member_id for r in rejoining], revoked_on__isnull=True).update(
+                revoked_on=today
+            )
+        MemberEvent.objects.bulk_create(
+            MemberEvent(
+                member_id=row.member_id,
+                kind=MemberEvent.Kind.JOINED,
+                to_union_id=row.union_id,
+                by=by,
+                at=now,
+                note=note,
+            )
+            for row in batch
+        )
+        _issue_cards(batch, by=by, at=now)
+        done += len(batch)
+        set_progress(record.pk, "import", done, total)
+
+    for start in range(0, len(updated), BATCH):
+        _check_cancel(record.pk)
+        batch = updated[start : start + BATCH]
+        by_fields = defaultdict(list)
+        for row in batch:
+            member = Member(pk=row.member_id, **{key: row.values[key] for key in row.changed})
+            by_fields[tuple(row.changed)].append(member)
+        for fields, members in by_fields.items():
+            Member.objects.bulk_update(members, list(fields))
+        Member.objects.filter(pk__in=[row.member_id for row in batch]).update(updated_at=now)
+        MemberEvent.objects.bulk_create(
+            MemberEvent(
+                member_id=row.member_id, kind=MemberEvent.Kind.EDITED, by=by, at=now, note=", ".join(row.changed)
+            )
+            for row in batch
+        )
+        done += len(batch)
+        set_progress(record.pk, "import", done, total)
+    _check_cancel(record.pk)
+
+
+# What a new member gets where the roster leaves a cell blank.
+_DEFAULTS = {
+    "ethnicity": "汉族",
+    "political_status": PoliticalStatus.NONE,
+    "education": "",
+    "employment_type": EmploymentType.REGULAR,
+    "employer_name": "",
+    "is_migrant_worker": False,
+    "is_in_hardship": False,
+}
+
+
+_REJOIN_FIELDS = [
+    "name",
+    "mobile",
+    "id_encrypted",
+    "id_masked",
+    "sex",
+    "birth_date",
+    "union",
+    "status",
+    "joined_on",
+    "ended_on",
+    "end_reason",
+    *_DEFAULTS,
+]
+
+
+def _member(row: Row, today: datetime.date) -> Member:
+    details = {
+        key: row.values.get(key) if row.values.get(key) is not None else default for key, default in _DEFAULTS.items()
+    }
+    member = Member(
+        name=row.values["name"],
+        mobile=row.values["mobile"],
+        union_id=row.union_id,
+        joined_on=row.values.get("joined_on") or today,
+        status=Member.Status.ACTIVE,
+        ended_on=None,
+        end_reason="",
+        **details,
+    )
+    member.set_id_number(row.id)
+    return member
+
+
+def _issue_cards(rows: list[Row], *, by, at) -> None:
+    """A card for each new member: each union's counter is moved once for the whole batch."""
+    per_union = defaultdict(list)
+    for row in rows:
+        per_union[row.union_id].append(row)
+    cards, events = [], []
+    for union_id in sorted(per_union):  # one lock order for every import: no deadlock between two
+        members = per_union[union_id]
+        Union.objects.filter(pk=union_id).update(card_sequence=F("card_sequence") + len(members))
+        last = Union.objects.values_list("card_sequence", flat=True).get(pk=union_id)
+        for offset, row in enumerate(members):
+            sequence = last - len(members) + 1 + offset
+            cards.append(
+                MemberCard(
+                    member_id=row.member_id,
+                    union_id=union_id,
+                    number=f"{union_id:06d}-{sequence:06d}",
+                    token=secrets.token_urlsafe(32),
+                )
+            )
+            events.append(
+                MemberEvent(
+                    member_id=row.member_id, kind=MemberEvent.Kind.CARD_ISSUED, to_union_id=union_id, by=by, at=at
+                )
+            )
+    MemberCard.objects.bulk_create(cards)
+    MemberEvent.objects.bulk_create(events)
+
+
+def error_rows(record: RosterImport) -> dict[int, str]:
+    """Row number → message, for the rows the latest pass left out (errors and transfer candidates)."""
+    return dict(record.rows.filter(outcome__in=[Outcome.ERROR, Outcome.TRANSFER]).values_list("row_number", "message"))
+
+
+def text_columns(roster: Roster) -> set[int]:
+    positions = map_headers(roster.header).positions
+    return {positions[key] for key in ("id_number", "mobile") if key in positions}
+
+
+__all__ = ["ImportCancelled", "dry_run", "run", "error_rows", "get_progress", "text_columns"]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import MEMBER_STAFF_KINDS
 from accounts.scope import scope_paths, subtree_q
 
-from .models import Application, Member, MemberCard, Transfer, Union
+from .models import Application, Member, MemberCard, RosterImport, Transfer, Union
 
 
 @admin.register(Union)
@@ -141,3 +141,13 @@ class MemberCardAdmin(MemberScopedReadOnlyAdmin):
     search_fields = ("number__exact",)
     fields = ("number", "member", "union", "issued_on", "revoked_on")
     readonly_fields = fields
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(MemberScopedReadOnlyAdmin):
+    """The record of every roster import: who, when, which file, what it did. Read-only."""
+
+    list_display = ("original_name", "union", "created_by", "created_at", "status", "mode", "rows_total", "error_count")
+    list_filter = ("status", "mode")
+    list_select_related = ("union", "created_by")
+    exclude = ("file",)  # the upload holds ID numbers in clear: it is opened only by the portal's pages

@@ -480,6 +480,15 @@ class RosterImport(models.Model):
     error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
     cancel_requested = models.BooleanField(default=False)
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    # Who confirmed the import: the members' history names them (it may be another clerk).
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
@@ -557,6 +566,8 @@ class RosterExport(models.Model):
     file_format = models.CharField(_("format"), max_length=8, choices=RosterImport.FileFormat.choices)
     # Full ID numbers and mobiles, for a role allowed them and when asked; masked otherwise.
     full_details = models.BooleanField(_("full ID numbers and mobiles"), default=False)
+    # The requester's language: the job writes headers and labels in it.
+    language = models.CharField(max_length=10, default="zh-hans")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     file = models.FileField(_("file"), upload_to=_roster_export_upload_to, blank=True, max_length=200)

@@ -8,7 +8,7 @@ from accounts.roles import MEMBER_STAFF_KINDS
 from accounts.scope import scope_paths, subtree_q
 
 from .credit_code import normalise as normalise_credit_code
-from .models import Application, Member, MemberCard, Transfer, Union
+from .models import Application, Member, MemberCard, RosterImport, Transfer, Union
 from .names import comparable_name
 
 
@@ -104,6 +104,15 @@ def members_visible_to(user) -> QuerySet[Member]:
 
 def member_get_visible(user, pk) -> Member:
     return _get_or_404(members_visible_to(user), pk)
+
+
+def roster_imports_visible_to(user) -> QuerySet[RosterImport]:
+    """Imports into a node the user's member-staff scope covers, whoever uploaded them."""
+    return RosterImport.objects.filter(_member_scope(user)).select_related("union", "created_by")
+
+
+def roster_import_get_visible(user, pk) -> RosterImport:
+    return _get_or_404(roster_imports_visible_to(user), pk)
 
 
 def application_queue_for(user) -> QuerySet[Application]:

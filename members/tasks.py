@@ -46,3 +46,29 @@ def roster_import_execute(import_id: int) -> str | None:
 
     record = roster.import_execute(import_id)
     return record.status if record else None
+
+
+@shared_task(
+    name="members.roster_export_build",
+    soft_time_limit=ROSTER_SOFT_TIME_LIMIT,
+    time_limit=ROSTER_TIME_LIMIT,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=10,
+    retry_backoff_max=settings.CELERY_TASK_MAX_RETRY_DELAY,
+    max_retries=5,
+)
+def roster_export_build(export_id: int) -> str | None:
+    """Build a large member export (safe to deliver twice: a finished export is left alone)."""
+    from .services import roster_export
+
+    record = roster_export.export_build(export_id)
+    return record.status if record else None
+
+
+@shared_task(name="members.roster_files_purge")
+def roster_files_purge() -> dict[str, int]:
+    """Daily (beat): delete uploaded rosters and built exports past ROSTER_FILE_RETENTION_DAYS (the
+    records stay); queue again any export the broker never took."""
+    from .services import roster, roster_export
+
+    return {"exports": roster_export.exports_purge(), "imports": roster.imports_purge()}

@@ -1,4 +1,4 @@
-from .views import approvals, cards, joining, staff, transfers, unions
+from .views import approvals, cards, joining, roster_export, roster_import, staff, transfers, unions
 
 app_name = "members"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     *transfers.urlpatterns,
     *joining.urlpatterns,
     *cards.urlpatterns,
+    *roster_import.urlpatterns,
+    *roster_export.urlpatterns,
 ]

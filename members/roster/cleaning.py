@@ -24,8 +24,8 @@ class CellError(Exception):
     """A cell that cannot be read; the message is for the clerk, in their language."""
 
 
-# A cell a user escaped on export (see exporting.py) comes back with the leading apostrophe.
-_FORMULA_START = ("'=", "'+", "'-", "'@")
+# A cell escaped on export (see exporting.py) comes back with the leading apostrophe.
+_FORMULA_START = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 
 
 def text(value) -> str:
@@ -36,26 +36,34 @@ def text(value) -> str:
         value = int(value)
     result = unicodedata.normalize("NFKC", str(value)).strip()
     if result.startswith(_FORMULA_START):
-        result = result[1:]
+        result = result[1:].strip()
     return result
 
 
-def id_number_of(value) -> id_number.IdNumber:
+# Excel's mark for "keep this as text", which some systems also write into their CSV exports.
+_TEXT_MARK = "'"
+
+
+def id_number_of(value, *, today: datetime.date | None = None) -> id_number.IdNumber:
+    """``today`` may be given by a caller reading many rows: the local date costs a time-zone lookup."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        # Excel keeps 15 significant digits of a number: an 18-digit ID typed into a number cell has
-        # already lost its last digits, whatever it shows.
+        # Excel keeps 15 significant digits of a number: a first-generation (15-digit) number survives
+        # a number cell intact, but an 18-digit ID typed into one has already lost its last digits,
+        # whatever it shows.
+        if float(value).is_integer() and len(str(int(value))) == 15:
+            return id_number_of(str(int(value)), today=today)
         raise CellError(
             _(
                 "The ID number was stored by Excel as a number (%(value)s) and has lost its last digits. "
                 "Format the ID column as text, type the numbers again and upload the file again."
             )
-            % {"value": f"{value:.6g}" if isinstance(value, float) else value}
+            % {"value": f"{value:.6G}" if isinstance(value, float) else value}
         )
-    raw = text(value)
+    raw = text(value).removeprefix(_TEXT_MARK)
     if not raw:
         raise CellError(_("The ID number is missing."))
     try:
-        return id_number.parse(raw)
+        return id_number.parse(raw, today=today)
     except ValidationError as exc:
         compact = id_number.normalise(raw)
         if exc.code == "id_number_check" and compact.isdigit() and compact.endswith("000"):
@@ -69,7 +77,7 @@ def id_number_of(value) -> id_number.IdNumber:
 
 
 def mobile_of(value) -> str:
-    raw = text(value)
+    raw = text(value).removeprefix(_TEXT_MARK)
     if not raw:
         raise CellError(_("The mobile number is missing."))
     mobile = normalise_mobile(raw)
@@ -101,15 +109,16 @@ def _choice_key(label) -> str:
 
 
 @cache
-def _choice_table(field: str, language: str) -> dict[str, str]:
+def _choice_table(field: str) -> dict[str, str]:
     """Every accepted spelling of the field's choices → the stored value."""
-    choices = CHOICES[field]
     table = {}
-    for value, label in choices.choices:
+    for value, label in CHOICES[field].choices:
         table[_choice_key(value)] = value
-        table[_choice_key(label)] = value  # the English source
-        with translation.override("zh-hans"):
-            table[_choice_key(str(label))] = value
+        # Both languages explicitly: the table is cached, so the language that happens to be active
+        # when it is first built must not decide which labels are accepted ever after.
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                table[_choice_key(str(label))] = value
     for alias, value in CHOICE_ALIASES.get(field, {}).items():
         table[_choice_key(alias)] = value
     return table
@@ -124,12 +133,12 @@ def choice_labels(field: str) -> tuple[str, ...]:
 
 def choice_of(value, field: str, label: str) -> str:
     raw = text(value)
-    found = _choice_table(field, "").get(_choice_key(raw))
+    found = _choice_table(field).get(_choice_key(raw))
     if found is None:
         offered = (
             "、".join(choice_labels(field))
-            if translation.get_language().startswith("zh")
-            else ", ".join(CHOICES[field].labels)
+            if (translation.get_language() or "").startswith("zh")
+            else ", ".join(str(label) for label in CHOICES[field].labels)
         )
         raise CellError(
             _("%(label)s “%(value)s” is not one of: %(offered)s.") % {"label": label, "value": raw, "offered": offered}
@@ -154,7 +163,7 @@ def yes_no_of(value, label: str) -> bool:
 
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _DATE_PATTERNS = (
-    re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"),
+    re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:T?\d{1,2}:\d{2}(?::\d{2})?)?"),  # spaces are gone
     re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})[日号]?"),
     re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"),
 )

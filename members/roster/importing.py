@@ -11,30 +11,23 @@ Progress goes to the cache, not the database: the import's own transaction hides
 the page that polls.
 """
 
-import datetime
-import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .. import pii
 from ..id_number import IdNumber
 from ..models import (
-    EmploymentType,
     Member,
-    MemberCard,
-    MemberEvent,
-    PoliticalStatus,
     RosterImport,
     RosterImportRow,
     Union,
 )
-from . import cleaning
+from . import cleaning, writing
 from .cleaning import CellError
 from .columns import COLUMNS, map_headers
 from .files import FileRefused, Roster, open_roster
@@ -100,8 +93,13 @@ def get_progress(pk: int) -> dict | None:
     return cache.get(progress_key(pk))
 
 
-def _check_cancel(pk: int) -> None:
-    if RosterImport.objects.filter(pk=pk, cancel_requested=True).exists():
+def _check_cancel(pk: int, *, lock: bool = False) -> None:
+    """Stop if the clerk asked to. ``lock`` takes the row lock ``import_cancel`` takes: checked
+    that way just before a pass records its result, a cancel is either seen or comes after it."""
+    query = RosterImport.objects.filter(pk=pk)
+    if lock:
+        query = query.select_for_update()
+    if query.values_list("cancel_requested", flat=True).get():
         raise ImportCancelled
 
 
@@ -170,7 +168,7 @@ def _clean(number: int, cells: list, positions: dict[str, int], unions: _Unions,
             return None
 
     row.name = read("name", cleaning.name_of) or cleaning.text(cell("name"))[:50]
-    row.id = read("id_number", cleaning.id_number_of)
+    row.id = read("id_number", lambda v: cleaning.id_number_of(v, today=today))
     mobile = read("mobile", cleaning.mobile_of)
     values = {"name": row.name, "mobile": mobile}
     for key in ("political_status", "education", "employment_type"):
@@ -203,9 +201,14 @@ def evaluate(record: RosterImport, roster: Roster, *, phase: str) -> Evaluation:
     target = Union.objects.get(pk=record.union_id)
     notices = []
     if headers.missing:
+        chinese = (translation.get_language() or "zh-hans").startswith("zh")
         raise FileRefused(
             _("The first row must name the columns; these required columns were not found: %(names)s.")
-            % {"names": "、".join(column.zh for column in headers.missing)}
+            % {
+                "names": "、".join(column.zh for column in headers.missing)
+                if chinese
+                else ", ".join(f"{column.zh} ({column.en})" for column in headers.missing)
+            }
         )
     if "union" not in headers.positions and not target.holds_members:
         raise FileRefused(
@@ -226,7 +229,12 @@ def evaluate(record: RosterImport, roster: Roster, *, phase: str) -> Evaluation:
     today = timezone.localdate()
     rows: list[Row] = []
     label = _labels()
+    read = [index for key, index in headers.positions.items() if key != "union"]
     for number, cells in roster.rows():
+        # Templates come numbered (序号) or with a union pre-filled far below the last member: a row
+        # with nothing in any member column is not a member.
+        if not any(cleaning.text(cells[index]) for index in read if index < len(cells)):
+            continue
         rows.append(_clean(number, cells, headers.positions, unions, today, label))
         if len(rows) % BATCH == 0:
             set_progress(record.pk, phase, len(rows), 0)
@@ -249,7 +257,8 @@ def evaluate(record: RosterImport, roster: Roster, *, phase: str) -> Evaluation:
     upgraded = sum(1 for row in rows if row.id is not None and row.id.upgraded_from_15)
     if upgraded:
         notices.append(_("%(n)d 15-digit ID numbers will be stored in their 18-digit form.") % {"n": upgraded})
-    set_progress(record.pk, phase, total, total)
+    if phase == "check":  # the import pass reports its own progress as it writes
+        set_progress(record.pk, phase, total, total)
     return Evaluation(rows=rows, notices=notices, counts=counts)
 
 
@@ -274,6 +283,10 @@ def _classify(rows: list[Row], first_seen: dict[str, int]) -> None:
             row.outcome = Outcome.ERROR
         elif found["status"] != Member.Status.ACTIVE:
             row.outcome, row.member_id, row.rejoin = Outcome.NEW, found["pk"], True
+            # A former member rejoins with what the record holds wherever the row leaves a cell blank.
+            for key in UPDATABLE:
+                if row.values.get(key) is None:
+                    row.values[key] = found[key]
         elif found["union_id"] != row.union_id:
             row.outcome, row.member_id = Outcome.TRANSFER, found["pk"]
             row.errors.append(_("Already an active member of another union: request a transfer instead of importing."))
@@ -288,6 +301,17 @@ def _classify(rows: list[Row], first_seen: dict[str, int]) -> None:
 
 
 # --- the passes -----------------------------------------------------------------------------------
+COUNT_FIELDS = [
+    "rows_total",
+    "new_count",
+    "updated_count",
+    "unchanged_count",
+    "transfer_count",
+    "error_count",
+    "notices",
+]
+
+
 def _save_counts(record: RosterImport, evaluation: Evaluation) -> None:
     counts = evaluation.counts
     record.rows_total = len(evaluation.rows)
@@ -320,6 +344,7 @@ def dry_run(record: RosterImport) -> Evaluation:
     roster = open_roster(record.file.path)
     evaluation = evaluate(record, roster, phase="check")
     with transaction.atomic():
+        _check_cancel(record.pk, lock=True)
         record.rows.all().delete()
         RosterImportRow.objects.bulk_create(
             _row_records(record, evaluation.rows, {Outcome.ERROR, Outcome.TRANSFER}), batch_size=BATCH
@@ -327,7 +352,7 @@ def dry_run(record: RosterImport) -> Evaluation:
         _save_counts(record, evaluation)
         record.file_format, record.encoding = roster.file_format, roster.encoding
         record.status, record.checked_at = RosterImport.Status.CHECKED, timezone.now()
-        record.save()
+        record.save(update_fields=[*COUNT_FIELDS, "file_format", "encoding", "status", "checked_at"])
     return evaluation
 
 
@@ -337,17 +362,26 @@ def run(record: RosterImport, *, by) -> Evaluation:
     evaluation = evaluate(record, roster, phase="import")
     if record.mode == RosterImport.Mode.ALL_OR_NOTHING and evaluation.counts[Outcome.ERROR]:
         with transaction.atomic():
+            _check_cancel(record.pk, lock=True)
             record.rows.all().delete()
             RosterImportRow.objects.bulk_create(
                 _row_records(record, evaluation.rows, {Outcome.ERROR, Outcome.TRANSFER}), batch_size=BATCH
             )
             _save_counts(record, evaluation)
             record.status, record.finished_at = RosterImport.Status.NOTHING_WRITTEN, timezone.now()
-            record.save()
+            record.save(update_fields=[*COUNT_FIELDS, "status", "finished_at"])
         return evaluation
 
     with transaction.atomic():
-        _write(record, evaluation.rows, by=by)
+        writing.write(
+            record,
+            evaluation.rows,
+            by=by,
+            batch_size=BATCH,
+            check_cancel=lambda: _check_cancel(record.pk),
+            progress=lambda done, total: set_progress(record.pk, "import", done, total),
+        )
+        _check_cancel(record.pk, lock=True)
         record.rows.all().delete()
         RosterImportRow.objects.bulk_create(
             _row_records(record, evaluation.rows, {Outcome.ERROR, Outcome.TRANSFER, Outcome.NEW, Outcome.UPDATED}),
@@ -355,146 +389,8 @@ def run(record: RosterImport, *, by) -> Evaluation:
         )
         _save_counts(record, evaluation)
         record.status, record.finished_at = RosterImport.Status.DONE, timezone.now()
-        record.save()
+        record.save(update_fields=[*COUNT_FIELDS, "status", "finished_at"])
     return evaluation
-
-
-def _write(record: RosterImport, rows: list[Row], *, by) -> None:
-    new = [row for row in rows if row.outcome == Outcome.NEW]
-    updated = [row for row in rows if row.outcome == Outcome.UPDATED]
-    total = len(new) + len(updated)
-    done = 0
-    today = timezone.localdate()
-    note = _("Roster import %(n)d") % {"n": record.pk}
-    now = timezone.now()
-
-    for start in range(0, len(new), BATCH):
-        _check_cancel(record.pk)
-        batch = new[start : start + BATCH]
-        fresh = [row for row in batch if not row.rejoin]
-        created = Member.objects.bulk_create([_member(row, today) for row in fresh])
-        for row, member in zip(fresh, created, strict=True):
-            row.member_id = member.pk
-        rejoining = [row for row in batch if row.rejoin]
-        if rejoining:
-            members = []
-            for row in rejoining:
-                member = _member(row, today)
-                member.pk = row.member_id
-                members.append(member)
-            Member.objects.bulk_update(members, _REJOIN_FIELDS)
-            MemberCard.objects.filter(member_id__in=[r.member_id for r in rejoining], revoked_on__isnull=True).update(
-                revoked_on=today
-            )
-        MemberEvent.objects.bulk_create(
-            MemberEvent(
-                member_id=row.member_id,
-                kind=MemberEvent.Kind.JOINED,
-                to_union_id=row.union_id,
-                by=by,
-                at=now,
-                note=note,
-            )
-            for row in batch
-        )
-        _issue_cards(batch, by=by, at=now)
-        done += len(batch)
-        set_progress(record.pk, "import", done, total)
-
-    for start in range(0, len(updated), BATCH):
-        _check_cancel(record.pk)
-        batch = updated[start : start + BATCH]
-        by_fields = defaultdict(list)
-        for row in batch:
-            member = Member(pk=row.member_id, **{key: row.values[key] for key in row.changed})
-            by_fields[tuple(row.changed)].append(member)
-        for fields, members in by_fields.items():
-            Member.objects.bulk_update(members, list(fields))
-        Member.objects.filter(pk__in=[row.member_id for row in batch]).update(updated_at=now)
-        MemberEvent.objects.bulk_create(
-            MemberEvent(
-                member_id=row.member_id, kind=MemberEvent.Kind.EDITED, by=by, at=now, note=", ".join(row.changed)
-            )
-            for row in batch
-        )
-        done += len(batch)
-        set_progress(record.pk, "import", done, total)
-    _check_cancel(record.pk)
-
-
-# What a new member gets where the roster leaves a cell blank.
-_DEFAULTS = {
-    "ethnicity": "汉族",
-    "political_status": PoliticalStatus.NONE,
-    "education": "",
-    "employment_type": EmploymentType.REGULAR,
-    "employer_name": "",
-    "is_migrant_worker": False,
-    "is_in_hardship": False,
-}
-
-
-_REJOIN_FIELDS = [
-    "name",
-    "mobile",
-    "id_encrypted",
-    "id_masked",
-    "sex",
-    "birth_date",
-    "union",
-    "status",
-    "joined_on",
-    "ended_on",
-    "end_reason",
-    *_DEFAULTS,
-]
-
-
-def _member(row: Row, today: datetime.date) -> Member:
-    details = {
-        key: row.values.get(key) if row.values.get(key) is not None else default for key, default in _DEFAULTS.items()
-    }
-    member = Member(
-        name=row.values["name"],
-        mobile=row.values["mobile"],
-        union_id=row.union_id,
-        joined_on=row.values.get("joined_on") or today,
-        status=Member.Status.ACTIVE,
-        ended_on=None,
-        end_reason="",
-        **details,
-    )
-    member.set_id_number(row.id)
-    return member
-
-
-def _issue_cards(rows: list[Row], *, by, at) -> None:
-    """A card for each new member: each union's counter is moved once for the whole batch."""
-    per_union = defaultdict(list)
-    for row in rows:
-        per_union[row.union_id].append(row)
-    cards, events = [], []
-    for union_id in sorted(per_union):  # one lock order for every import: no deadlock between two
-        members = per_union[union_id]
-        Union.objects.filter(pk=union_id).update(card_sequence=F("card_sequence") + len(members))
-        last = Union.objects.values_list("card_sequence", flat=True).get(pk=union_id)
-        for offset, row in enumerate(members):
-            sequence = last - len(members) + 1 + offset
-            cards.append(
-                MemberCard(
-                    member_id=row.member_id,
-                    union_id=union_id,
-                    number=f"{union_id:06d}-{sequence:06d}",
-                    token=secrets.token_urlsafe(32),
-                )
-            )
-            events.append(
-                MemberEvent(
-                    member_id=row.member_id, kind=MemberEvent.Kind.CARD_ISSUED, to_union_id=union_id, by=by, at=at
-                )
-            )
-    MemberCard.objects.bulk_create(cards)
-    MemberEvent.objects.bulk_create(events)
 
 
 def error_rows(record: RosterImport) -> dict[int, str]:

@@ -5,7 +5,9 @@ the import's ID; both are safe to deliver twice: they act only on an import in t
 """
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -66,10 +68,26 @@ def import_check(pk: int) -> RosterImport | None:
             importing.dry_run(record)
         except FileRefused as exc:
             _finish(record, S.REFUSED, problem=str(exc))
-            record.file.delete(save=True)
+            _delete_file(record)
         except importing.ImportCancelled:
             _finish(record, S.CANCELLED)
+        except Exception:
+            # Never left "being checked" for ever: the clerk sees it failed and may upload again.
+            logger.exception("roster import %s: the check failed", pk)
+            _finish(
+                record,
+                S.FAILED,
+                problem=_("The check failed and nothing was written. Please upload the file again later."),
+            )
+            _delete_file(record)
+            raise
     return record
+
+
+def _delete_file(record: RosterImport) -> None:
+    """The upload of an import that can go no further: nothing will read it again."""
+    record.file.delete(save=False)
+    record.save(update_fields=["file"])
 
 
 def import_confirm(*, record: RosterImport, by, mode: str) -> RosterImport:
@@ -84,20 +102,25 @@ def import_confirm(*, record: RosterImport, by, mode: str) -> RosterImport:
         if locked.status != S.CHECKED:
             raise ValidationError(_("This import is not waiting for confirmation."))
         locked.mode, locked.status, locked.confirmed_at = mode, S.IMPORTING, timezone.now()
+        locked.confirmed_by = by
         locked.language = translation.get_language() or locked.language
-        locked.save(update_fields=["mode", "status", "confirmed_at", "language"])
+        locked.save(update_fields=["mode", "status", "confirmed_at", "confirmed_by", "language"])
         transaction.on_commit(lambda: roster_import_execute.delay(locked.pk))
     return locked
 
 
 def import_execute(pk: int) -> RosterImport | None:
     """The import (job): all of it in one transaction, or nothing."""
-    record = RosterImport.objects.filter(pk=pk, status=S.IMPORTING).select_related("created_by", "union").first()
+    record = (
+        RosterImport.objects.filter(pk=pk, status=S.IMPORTING)
+        .select_related("created_by", "confirmed_by", "union")
+        .first()
+    )
     if record is None:
         return None
     with translation.override(record.language):
         try:
-            importing.run(record, by=record.created_by)
+            importing.run(record, by=record.confirmed_by or record.created_by)
         except importing.ImportCancelled:
             _finish(record, S.CANCELLED)
             return record
@@ -111,7 +134,7 @@ def import_execute(pk: int) -> RosterImport | None:
     record.refresh_from_db()
     audit.record(
         AuditEvent.Action.ROSTER_IMPORTED,
-        actor=record.created_by,
+        actor=record.confirmed_by or record.created_by,
         union=record.union,
         target=record,
         result=AuditEvent.Result.SUCCESS if record.status == S.DONE else AuditEvent.Result.FAILURE,
@@ -142,6 +165,23 @@ def import_cancel(*, record: RosterImport, by) -> RosterImport:
         else:
             raise ValidationError(_("This import has already ended."))
     return locked
+
+
+def imports_purge(*, now=None) -> int:
+    """Delete uploaded files past the retention time: they hold ID numbers in clear. The import's
+    record, counts and rows stay; only the error file can no longer be made."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.ROSTER_FILE_RETENTION_DAYS)
+    old = (
+        RosterImport.objects.filter(created_at__lte=cutoff)
+        .exclude(file="")
+        .exclude(status__in=RosterImport.IN_PROGRESS)
+    )
+    purged = 0
+    for record in old.only("pk", "file").iterator():
+        record.file.delete(save=False)
+        RosterImport.objects.filter(pk=record.pk).update(file="")
+        purged += 1
+    return purged
 
 
 def _finish(record: RosterImport, status: str, *, problem: str = "") -> None:

@@ -78,3 +78,66 @@ def xls_bytes(rows, header=HEADER) -> bytes:
 
 def upload(content: bytes, name: str = "花名册.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
+
+
+# --- running imports through the services -----------------------------------------------------------
+ENGLISH_HEADER = [
+    "Name",
+    "Sex",
+    "ID number",
+    "Mobile",
+    "Ethnicity",
+    "Political status",
+    "Education",
+    "Employment type",
+    "Migrant worker",
+    "Joined on",
+    "Union",
+]
+
+
+def people(count: int, *, start: int = 0):
+    """``count`` distinct (ID number, mobile) pairs, valid, for large rosters."""
+    import datetime
+
+    from members.id_number import check_character
+
+    for n in range(start, start + count):
+        born = datetime.date(1960, 1, 1) + datetime.timedelta(days=n // 500)
+        body = f"110105{born:%Y%m%d}{n % 500 * 2 + 1:03d}"
+        yield body + check_character(body), f"139{n:08d}"
+
+
+def member_state():
+    """Everything an import may write about members; compare before and after to prove nothing changed."""
+    from members.models import Member, MemberCard, MemberEvent, Union
+
+    return {
+        "members": sorted(
+            Member.objects.values_list(
+                "pk", "name", "mobile", "union_id", "status", "employer_name", "education", "updated_at"
+            )
+        ),
+        "cards": sorted(MemberCard.objects.values_list("pk", "number", "revoked_on")),
+        "events": MemberEvent.objects.count(),
+        "card_sequences": sorted(Union.objects.values_list("pk", "card_sequence")),
+    }
+
+
+def start_import(user, union, content: bytes, name: str = "花名册.xlsx"):
+    """Upload and dry-run, as the page and the job would (the job's on-commit hook does not run in tests)."""
+    from members.services import roster
+
+    record = roster.import_start(user=user, union=union, upload=upload(content, name))
+    roster.import_check(record.pk)
+    record.refresh_from_db()
+    return record
+
+
+def confirm_import(record, by, mode: str):
+    from members.services import roster
+
+    roster.import_confirm(record=record, by=by, mode=mode)
+    roster.import_execute(record.pk)
+    record.refresh_from_db()
+    return record

@@ -442,7 +442,7 @@ class RosterImport(models.Model):
         IMPORTING = "importing", _("Being imported")
         DONE = "done", _("Imported")
         NOTHING_WRITTEN = "nothing_written", _("Not imported: errors found")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("roster import", "Cancelled")
         FAILED = "failed", _("Failed")
 
     class Mode(models.TextChoices):

@@ -300,7 +300,7 @@ def test_an_export_is_seen_and_downloaded_only_by_whoever_asked(tree, settings):
 
 def _queued(user, query: str, *, file_format="csv", full_details=False) -> RosterExport:
     return RosterExport.objects.create(
-        requested_by=user, query=query, file_format=file_format, full_details=full_details
+        requested_by=user, query=query, file_format=file_format, full_details=full_details, language="en"
     )
 
 

@@ -383,9 +383,15 @@ def run(record: RosterImport, *, by) -> Evaluation:
         )
         _check_cancel(record.pk, lock=True)
         record.rows.all().delete()
-        RosterImportRow.objects.bulk_create(
-            _row_records(record, evaluation.rows, {Outcome.ERROR, Outcome.TRANSFER, Outcome.NEW, Outcome.UPDATED}),
-            batch_size=BATCH,
+        kept = {Outcome.ERROR, Outcome.TRANSFER, Outcome.NEW, Outcome.UPDATED}
+        writing.insert_rows(
+            RosterImportRow,
+            ("roster_import", "row_number", "outcome", "name", "id_masked", "member", "message"),
+            (
+                (record.pk, r.number, r.outcome, r.name[:50], r.id.masked if r.id else "", r.member_id, r.message)
+                for r in evaluation.rows
+                if r.outcome in kept
+            ),
         )
         _save_counts(record, evaluation)
         record.status, record.finished_at = RosterImport.Status.DONE, timezone.now()

@@ -1,16 +1,23 @@
 """The import's writes, in bulk: new members (and former members rejoining), their cards and
-history, and the updates of existing members. One INSERT or UPDATE per batch and kind, never one
-per row; card numbers come from one move of each union's counter per batch.
+history, and the updates of existing members. Never one statement per row.
+
+New rows are built as plain tuples and inserted with ``insert_rows``: PostgreSQL's COPY, or
+bulk_create elsewhere. bulk_create builds a model instance and an SQL parameter for every field of
+every row (about 100 µs a row on a 2-core machine, two thirds of an import's time); COPY streams the
+tuples. COPY does not report the IDs it used, so the new members' IDs are taken first, and the cards
+and history refer to them. Each union's card counter moves once for the whole import.
 """
 
 import datetime
 import secrets
 from collections import defaultdict
 
-from django.db.models import F
+from django.db import connection
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import pii
 from ..models import (
     EmploymentType,
     Member,
@@ -23,6 +30,39 @@ from ..models import (
 )
 
 Outcome = RosterImportRow.Outcome
+# What a new member gets where the roster leaves a cell blank.
+DEFAULTS = {
+    "ethnicity": "汉族",
+    "political_status": PoliticalStatus.NONE.value,
+    "education": "",
+    "employment_type": EmploymentType.REGULAR.value,
+    "employer_name": "",
+    "is_migrant_worker": False,
+    "is_in_hardship": False,
+}
+MEMBER_FIELDS = (
+    "id",
+    "name",
+    "id_hash",
+    "id_encrypted",
+    "id_masked",
+    "sex",
+    "birth_date",
+    "mobile",
+    *DEFAULTS,
+    "union",
+    "joined_on",
+    "status",
+    "ended_on",
+    "end_reason",
+    "user",
+    "created_at",
+    "updated_at",
+)
+CARD_FIELDS = ("member", "union", "number", "token", "issued_on", "revoked_on")
+EVENT_FIELDS = ("member", "kind", "from_union", "to_union", "by", "at", "note")
+# A former member rejoining keeps their record: these fields are set again from the roster.
+REJOIN_FIELDS = [field for field in MEMBER_FIELDS if field not in {"id", "id_hash", "user", "created_at"}]
 
 
 def write(record: RosterImport, rows: list, *, by, batch_size: int, check_cancel, progress) -> None:
@@ -31,43 +71,41 @@ def write(record: RosterImport, rows: list, *, by, batch_size: int, check_cancel
     ``progress(done, total)`` reports how far."""
     new = [row for row in rows if row.outcome == Outcome.NEW]
     updated = [row for row in rows if row.outcome == Outcome.UPDATED]
-    total = len(new) + len(updated)
-    done = 0
-    today = timezone.localdate()
+    total, done = len(new) + len(updated), 0
+    today, now = timezone.localdate(), timezone.now()
+    by_id = by.pk if by is not None else None
     note = _("Roster import %(n)d") % {"n": record.pk}
-    now = timezone.now()
 
     progress(0, total)
+    _reserve_member_ids([row for row in new if not row.rejoin])
+    numbers = _card_numbers(new)
     for start in range(0, len(new), batch_size):
         check_cancel()
         batch = new[start : start + batch_size]
-        fresh = [row for row in batch if not row.rejoin]
-        created = Member.objects.bulk_create([_member(row, today) for row in fresh])
-        for row, member in zip(fresh, created, strict=True):
-            row.member_id = member.pk
+        insert_rows(Member, MEMBER_FIELDS, (_member_values(row, today, now) for row in batch if not row.rejoin))
         rejoining = [row for row in batch if row.rejoin]
         if rejoining:
-            members = []
-            for row in rejoining:
-                member = _member(row, today)
-                member.pk, member.updated_at = row.member_id, now
-                members.append(member)
-            Member.objects.bulk_update(members, _REJOIN_FIELDS)
-            MemberCard.objects.filter(member_id__in=[r.member_id for r in rejoining], revoked_on__isnull=True).update(
-                revoked_on=today
-            )
-        MemberEvent.objects.bulk_create(
-            MemberEvent(
-                member_id=row.member_id,
-                kind=MemberEvent.Kind.JOINED,
-                to_union_id=row.union_id,
-                by=by,
-                at=now,
-                note=note,
-            )
-            for row in batch
+            _rejoin(rejoining, today, now)
+        insert_rows(
+            MemberCard,
+            CARD_FIELDS,
+            (
+                (row.member_id, row.union_id, numbers[row.number], secrets.token_urlsafe(32), today, None)
+                for row in batch
+            ),
         )
-        _issue_cards(batch, by=by, at=now)
+        insert_rows(
+            MemberEvent,
+            EVENT_FIELDS,
+            (
+                event
+                for row in batch
+                for event in (
+                    (row.member_id, MemberEvent.Kind.JOINED.value, None, row.union_id, by_id, now, note),
+                    (row.member_id, MemberEvent.Kind.CARD_ISSUED.value, None, row.union_id, by_id, now, ""),
+                )
+            ),
+        )
         done += len(batch)
         progress(done, total)
 
@@ -76,92 +114,111 @@ def write(record: RosterImport, rows: list, *, by, batch_size: int, check_cancel
         batch = updated[start : start + batch_size]
         by_fields = defaultdict(list)
         for row in batch:
-            member = Member(pk=row.member_id, **{key: row.values[key] for key in row.changed})
+            member = Member(pk=row.member_id, updated_at=now, **{key: row.values[key] for key in row.changed})
             by_fields[tuple(row.changed)].append(member)
         for fields, members in by_fields.items():
-            Member.objects.bulk_update(members, list(fields))
-        Member.objects.filter(pk__in=[row.member_id for row in batch]).update(updated_at=now)
-        MemberEvent.objects.bulk_create(
-            MemberEvent(
-                member_id=row.member_id, kind=MemberEvent.Kind.EDITED, by=by, at=now, note=", ".join(row.changed)
-            )
-            for row in batch
+            Member.objects.bulk_update(members, [*fields, "updated_at"])
+        insert_rows(
+            MemberEvent,
+            EVENT_FIELDS,
+            (
+                (row.member_id, MemberEvent.Kind.EDITED.value, None, None, by_id, now, ", ".join(row.changed))
+                for row in batch
+            ),
         )
         done += len(batch)
         progress(done, total)
 
 
-# What a new member gets where the roster leaves a cell blank.
-_DEFAULTS = {
-    "ethnicity": "汉族",
-    "political_status": PoliticalStatus.NONE,
-    "education": "",
-    "employment_type": EmploymentType.REGULAR,
-    "employer_name": "",
-    "is_migrant_worker": False,
-    "is_in_hardship": False,
-}
+def insert_rows(model, fields, rows) -> None:
+    """Insert tuples (values of ``fields``, by field name, in that order) into the model's table."""
+    opts = model._meta
+    if connection.vendor == "postgresql":
+        columns = ", ".join(connection.ops.quote_name(opts.get_field(name).column) for name in fields)
+        table = connection.ops.quote_name(opts.db_table)
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    attnames = [opts.get_field(name).attname for name in fields]
+    model.objects.bulk_create((model(**dict(zip(attnames, row, strict=True))) for row in rows), batch_size=500)
 
 
-_REJOIN_FIELDS = [
-    "name",
-    "mobile",
-    "id_encrypted",
-    "id_masked",
-    "sex",
-    "birth_date",
-    "union",
-    "status",
-    "joined_on",
-    "ended_on",
-    "end_reason",
-    "updated_at",
-    *_DEFAULTS,
-]
+def _reserve_member_ids(rows: list) -> None:
+    """Give each new member its ID before it is written, so that cards and history can refer to it."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [Member._meta.db_table, len(rows)],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+    else:
+        # SQLite (development): one writer at a time, inside this transaction, so the next IDs are free.
+        first = (Member.objects.aggregate(last=Max("id"))["last"] or 0) + 1
+        ids = range(first, first + len(rows))
+    for row, pk in zip(rows, ids, strict=True):
+        row.member_id = pk
 
 
-def _member(row, today: datetime.date) -> Member:
-    details = {
-        key: row.values.get(key) if row.values.get(key) is not None else default for key, default in _DEFAULTS.items()
-    }
-    member = Member(
-        name=row.values["name"],
-        mobile=row.values["mobile"],
-        union_id=row.union_id,
-        joined_on=row.values.get("joined_on") or today,
-        status=Member.Status.ACTIVE,
-        ended_on=None,
-        end_reason="",
-        **details,
-    )
-    member.set_id_number(row.id)
-    return member
-
-
-def _issue_cards(rows: list, *, by, at) -> None:
-    """A card for each new member: each union's counter is moved once for the whole batch."""
+def _card_numbers(rows: list) -> dict[int, str]:
+    """Row number → card number: the union's ID and the next numbers of its counter, moved once per
+    union, in one lock order for every import so that two imports cannot deadlock."""
     per_union = defaultdict(list)
     for row in rows:
         per_union[row.union_id].append(row)
-    cards, events = [], []
-    for union_id in sorted(per_union):  # one lock order for every import: no deadlock between two
+    numbers = {}
+    for union_id in sorted(per_union):
         members = per_union[union_id]
         Union.objects.filter(pk=union_id).update(card_sequence=F("card_sequence") + len(members))
-        last = Union.objects.values_list("card_sequence", flat=True).get(pk=union_id)
+        first = Union.objects.values_list("card_sequence", flat=True).get(pk=union_id) - len(members) + 1
         for offset, row in enumerate(members):
-            sequence = last - len(members) + 1 + offset
-            cards.append(
-                MemberCard(
-                    member_id=row.member_id,
-                    union_id=union_id,
-                    number=f"{union_id:06d}-{sequence:06d}",
-                    token=secrets.token_urlsafe(32),
-                )
-            )
-            events.append(
-                MemberEvent(
-                    member_id=row.member_id, kind=MemberEvent.Kind.CARD_ISSUED, to_union_id=union_id, by=by, at=at
-                )
-            )
-    MemberCard.objects.bulk_create(cards)
-    MemberEvent.objects.bulk_create(events)
+            numbers[row.number] = f"{union_id:06d}-{first + offset:06d}"
+    return numbers
+
+
+def _details(row) -> list:
+    """The roster's values for the DEFAULTS fields, the default where a cell was blank."""
+    values = row.values
+    return [values[key] if values.get(key) is not None else default for key, default in DEFAULTS.items()]
+
+
+def _member_values(row, today: datetime.date, now) -> tuple:
+    """A new member as a tuple in MEMBER_FIELDS order."""
+    number = row.id
+    return (
+        row.member_id,
+        row.values["name"],
+        row.id_hash,
+        pii.encrypt(number.value),
+        number.masked,
+        number.sex,
+        number.birth_date,
+        row.values["mobile"],
+        *_details(row),
+        row.union_id,
+        row.values.get("joined_on") or today,
+        Member.Status.ACTIVE.value,
+        None,
+        "",
+        None,
+        now,
+        now,
+    )
+
+
+def _rejoin(rows: list, today: datetime.date, now) -> None:
+    """Former members active again: their record set from the roster (where a cell was blank,
+    ``importing`` filled in what the record held), any old card revoked."""
+    members = []
+    for row in rows:
+        values = dict(zip(MEMBER_FIELDS, _member_values(row, today, now), strict=True))
+        members.append(
+            Member(pk=row.member_id, **{Member._meta.get_field(f).attname: values[f] for f in REJOIN_FIELDS})
+        )
+    Member.objects.bulk_update(members, REJOIN_FIELDS)
+    MemberCard.objects.filter(member_id__in=[row.member_id for row in rows], revoked_on__isnull=True).update(
+        revoked_on=today
+    )

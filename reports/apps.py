@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from members.signals import members_changed
+
+        from . import tallies
+
+        members_changed.connect(tallies.on_members_changed, dispatch_uid="reports.tallies")

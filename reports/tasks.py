@@ -40,3 +40,17 @@ def requeue_stale_reports() -> int:
 @shared_task(name="reports.expire")
 def expire_reports() -> int:
     return services.reports_expire()
+
+
+@shared_task(
+    name="reports.refresh_tallies",
+    autoretry_for=(OperationalError,),
+    retry_backoff=10,
+    retry_backoff_max=settings.CELERY_TASK_MAX_RETRY_DELAY,
+    max_retries=5,
+)
+def refresh_tallies(union_ids: list[int] | None = None) -> int:
+    """The dashboards' summary data of these unions (all when None). Safe to run twice."""
+    from . import tallies
+
+    return tallies.refresh(union_ids)

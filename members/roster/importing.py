@@ -67,6 +67,7 @@ class Row:
     member_id: int | None = None
     changed: list[str] = field(default_factory=list)
     rejoin: bool = False
+    previous_union_id: int | None = None  # a rejoining former member's last union
 
     @property
     def message(self) -> str:
@@ -283,6 +284,7 @@ def _classify(rows: list[Row], first_seen: dict[str, int]) -> None:
             row.outcome = Outcome.ERROR
         elif found["status"] != Member.Status.ACTIVE:
             row.outcome, row.member_id, row.rejoin = Outcome.NEW, found["pk"], True
+            row.previous_union_id = found["union_id"]
             # A former member rejoins with what the record holds wherever the row leaves a cell blank.
             for key in UPDATABLE:
                 if row.values.get(key) is None:

@@ -17,7 +17,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import pii
+from .. import pii, signals
 from ..models import (
     EmploymentType,
     Member,
@@ -77,6 +77,7 @@ def write(record: RosterImport, rows: list, *, by, batch_size: int, check_cancel
     note = _("Roster import %(n)d") % {"n": record.pk}
 
     progress(0, total)
+    signals.changed(*{row.union_id for row in new + updated}, *{row.previous_union_id for row in new if row.rejoin})
     _reserve_member_ids([row for row in new if not row.rejoin])
     numbers = _card_numbers(new)
     for start in range(0, len(new), batch_size):

@@ -18,7 +18,7 @@ from accounts.models import AuditEvent
 from accounts.notify import notify
 from accounts.roles import MEMBER_STAFF_KINDS, holds_over
 
-from .. import pii
+from .. import pii, signals
 from ..id_number import IdNumber
 from ..models import Application, Consent, Member, MemberCard, MemberEvent, Union
 from ..names import comparable_name
@@ -199,6 +199,7 @@ def application_approve(*, application: Application, by, union: Union | None = N
     if member is not None and member.is_active:
         raise ValidationError(_("This person became a member of another union meanwhile: request a transfer instead."))
     today = timezone.localdate()
+    previous_union_id = member.union_id if member is not None else None
     if member is None:
         member = Member(id_hash=application.id_hash)
     member.id_encrypted, member.id_masked = application.id_encrypted, application.id_masked
@@ -212,6 +213,7 @@ def application_approve(*, application: Application, by, union: Union | None = N
     member.save()
     MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.JOINED, to_union=target, by=by)
     card = card_issue(member=member, by=by)
+    signals.changed(target.pk, previous_union_id)
 
     application.status = Application.Status.APPROVED
     application.decided_at, application.decided_by, application.member = timezone.now(), by, member
@@ -281,6 +283,7 @@ def member_update(*, member: Member, by, number: IdNumber | None = None, **field
         member.save()
         MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.EDITED, by=by, note=", ".join(changed))
         audit.record(A.MEMBER_EDITED, actor=by, union=member.union, target=member, detail={"changed": changed})
+        signals.changed(member.union_id)
     return member
 
 
@@ -305,6 +308,7 @@ def member_end(*, member: Member, by, status: str, on: datetime.date, reason: st
     card_revoke(member=member, by=by)
     close_open_transfers(member=member, by=by)
     audit.record(A.MEMBER_ENDED, actor=by, union=member.union, target=member, detail={"status": status})
+    signals.changed(member.union_id)
     return member
 
 

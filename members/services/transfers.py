@@ -12,6 +12,7 @@ from accounts import audit
 from accounts.models import AuditEvent
 from accounts.notify import notify
 
+from .. import signals
 from ..models import Application, Member, MemberEvent, Transfer, Union
 from .membership import can_manage_members, card_issue
 
@@ -125,6 +126,7 @@ def transfer_accept(*, transfer: Transfer, by, union: Union | None = None) -> Me
         member=member, kind=MemberEvent.Kind.TRANSFERRED, from_union=old_union, to_union=target, by=by
     )
     card = card_issue(member=member, by=by)
+    signals.changed(old_union.pk, target.pk)
     transfer.status, transfer.decided_by, transfer.decided_at = Transfer.Status.ACCEPTED, by, timezone.now()
     transfer.to_union = target
     transfer.save(update_fields=["status", "decided_by", "decided_at", "to_union"])

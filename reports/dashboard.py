@@ -1,0 +1,248 @@
+"""The leadership dashboard of one node: its figures as one JSON-ready dict, from the summary data.
+
+Members, composition, enrolment and movements come from ``UnionTally`` and ``UnionMonth`` added up
+over the node's subtree (one indexed path-prefix join each); applications and coverage are read
+live (both small). The whole dict is cached per node and year under the summary data's version, so
+a refresh of any union makes the next view recompute it.
+
+Everything here is aggregate: no person's name, ID or mobile ever appears (leaders read this).
+"""
+
+import datetime
+
+from django.core.cache import cache
+from django.db.models import Avg, Count, F, Min, Q, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from members.models import Application, EmploymentType, PoliticalStatus, Sex, Union
+
+from . import tallies
+from .models import AGE_BANDS, EnrolmentTarget, UnionMonth, UnionTally, tally_fields
+from .statistics import LARGE_EMPLOYER_STAFF, TREND_MONTHS, add_months
+
+CACHE_SECONDS = 300
+LARGEST_WITHOUT_UNION = 10
+NEW_FORM_GROUPS = [value for value in EmploymentType.values if value in EmploymentType.new_form_values()]
+AGE_LABELS = {
+    "age_under_30": "<30",
+    "age_30_39": "30–39",
+    "age_40_49": "40–49",
+    "age_50_59": "50–59",
+    "age_60_plus": "60+",
+}
+
+
+def figures(union: Union, *, year: int | None = None, today: datetime.date | None = None) -> dict:
+    """The dashboard of ``union`` (cached). The caller has checked the user's scope."""
+    today = today or timezone.localdate()
+    year = year or today.year
+    key = f"dashboard:{union.pk}:{year}:{today.isoformat()}:{get_language()}:{tallies.version()}"
+    data = cache.get(key)
+    if data is None:
+        data = compute(union, year=year, today=today)
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def compute(union: Union, *, year: int, today: datetime.date) -> dict:
+    in_subtree = Q(union__path__startswith=union.path)
+    fields = tally_fields()
+    sums = UnionTally.objects.filter(in_subtree).aggregate(**{f: Sum(f) for f in fields})
+    sums = {f: sums[f] or 0 for f in fields}
+    trend = _trend(union, sums["members"], today)
+    this_month, this_year = today.replace(day=1), datetime.date(today.year, 1, 1)
+    children = _children(union, year=year, today=today)
+    return {
+        "union": {"id": union.pk, "name": union.name, "kind": union.kind, "kind_label": union.get_kind_display()},
+        "year": year,
+        "as_of": today.isoformat(),
+        "members": {
+            "total": sums["members"],
+            "change_month": sum(p["joins"] - p["leavers"] for p in trend if p["month"] >= f"{this_month:%Y-%m}"),
+            "change_year": sum(p["joins"] - p["leavers"] for p in trend if p["month"] >= f"{this_year:%Y-%m}"),
+            "trend": trend,
+        },
+        "applications": _applications(union, today),
+        "composition": _composition(sums),
+        "enrolment": _enrolment(union, sums, year),
+        "coverage": _coverage(union),
+        "children": children,
+    }
+
+
+def _trend(union: Union, total_now: int, today: datetime.date) -> list[dict]:
+    """Joins, leavers and the total at each month's end over the last TREND_MONTHS months. Totals are
+    counted back from today's: the total at a month's end is today's less what changed since."""
+    first = add_months(today.replace(day=1), -(TREND_MONTHS - 1))
+    rows = (
+        UnionMonth.objects.filter(union__path__startswith=union.path, month__gte=first)
+        .values("month")
+        .annotate(joins=Sum("joins"), leavers=Sum("leavers"))
+    )
+    by_month = {row["month"]: row for row in rows}
+    months = [add_months(first, i) for i in range(TREND_MONTHS)]
+    points, total = [], total_now
+    for month in reversed(months):
+        row = by_month.get(month, {"joins": 0, "leavers": 0})
+        points.append({"month": f"{month:%Y-%m}", "joins": row["joins"], "leavers": row["leavers"], "total": total})
+        total -= row["joins"] - row["leavers"]
+    return list(reversed(points))
+
+
+def _applications(union: Union, today: datetime.date) -> dict:
+    scope = Application.objects.filter(union__path__startswith=union.path)
+    pending = scope.filter(status=Application.Status.SUBMITTED).aggregate(n=Count("id"), oldest=Min("submitted_at"))
+    since = timezone.now() - datetime.timedelta(days=365)
+    decided = scope.filter(decided_at__gte=since, status__in=[Application.Status.APPROVED, Application.Status.REJECTED])
+    average = decided.aggregate(d=Avg(F("decided_at") - F("submitted_at")))["d"]
+    oldest = pending["oldest"]
+    return {
+        "pending": pending["n"],
+        "average_days": round(average.total_seconds() / 86400, 1) if average is not None else None,
+        "oldest_days": (today - timezone.localtime(oldest).date()).days if oldest else None,
+    }
+
+
+def _composition(sums: dict) -> dict:
+    return {
+        "political": [
+            {"key": value, "label": str(label), "count": sums[f"political_{value}"]}
+            for value, label in PoliticalStatus.choices
+        ],
+        "employment": [
+            {
+                "key": value,
+                "label": str(label),
+                "count": sums[f"employment_{value}"],
+                "new_form": value in EmploymentType.new_form_values(),
+            }
+            for value, label in EmploymentType.choices
+        ],
+        "sex": [
+            {"key": Sex.MALE, "label": str(Sex.MALE.label), "count": sums["members"] - sums["female"]},
+            {"key": Sex.FEMALE, "label": str(Sex.FEMALE.label), "count": sums["female"]},
+        ],
+        "age": [{"key": column, "label": AGE_LABELS[column], "count": sums[column]} for column, _lo, _hi in AGE_BANDS],
+        "migrant": sums["migrant"],
+        "hardship": sums["hardship"],
+        "new_form_total": sum(sums[f"employment_{value}"] for value in NEW_FORM_GROUPS),
+    }
+
+
+def _enrolment(union: Union, sums: dict, year: int) -> list[dict]:
+    """Each new-employment-form group: members who joined this year against the node's target."""
+    targets = dict(EnrolmentTarget.objects.filter(union=union, year=year).values_list("group", "target"))
+    result = []
+    for value in NEW_FORM_GROUPS:
+        joined, target = sums[f"joined_{value}"], targets.get(value)
+        result.append(
+            {
+                "group": value,
+                "label": str(EmploymentType(value).label),
+                "joined": joined,
+                "target": target,
+                "rate": round(100 * joined / target, 1) if target else None,
+            }
+        )
+    return result
+
+
+def _large_employers(union: Union):
+    return Union.objects.filter(
+        path__startswith=union.path,
+        kind__in=tallies.HOLDING_KINDS,
+        employer_staff_count__gte=LARGE_EMPLOYER_STAFF,
+        closed_on__isnull=True,
+    )
+
+
+def _coverage(union: Union) -> dict:
+    """Employers with 25 or more staff known to the portal; those with a union of their own
+    (a grassroots union) against those only in a joint union, as the monthly report counts them."""
+    large = _large_employers(union)
+    counts = large.aggregate(known=Count("id"), own=Count("id", filter=Q(kind=Union.Kind.GRASSROOTS_UNION)))
+    without = (
+        large.filter(kind=Union.Kind.JOINT_UNION)
+        .exclude(employer_name="")
+        .order_by("-employer_staff_count", "employer_name")
+        .values("employer_name", "employer_staff_count")[:LARGEST_WITHOUT_UNION]
+    )
+    return {
+        "large_employers": counts["known"],
+        "with_own_union": counts["own"],
+        "rate": round(100 * counts["own"] / counts["known"], 1) if counts["known"] else None,
+        "largest_without": [{"name": r["employer_name"], "staff": r["employer_staff_count"]} for r in without],
+    }
+
+
+def _children(union: Union, *, year: int, today: datetime.date) -> list[dict]:
+    """The league table: each child node's members, growth this year, coverage and target completion,
+    ranked (1 = best) on each. One grouped query per measure over the whole subtree."""
+    children = list(Union.objects.filter(path__startswith=union.path, depth=union.depth + 1).order_by("path"))
+    if not children:
+        return []
+    prefix = len(union.path) + Union.steplen
+    child_path = Substr("union__path", 1, prefix)
+    members = dict(
+        UnionTally.objects.filter(union__path__startswith=union.path)
+        .annotate(child=child_path)
+        .values("child")
+        .annotate(n=Sum("members"))
+        .values_list("child", "n")
+    )
+    joined_new_form = dict(
+        UnionTally.objects.filter(union__path__startswith=union.path)
+        .annotate(child=child_path)
+        .values("child")
+        .annotate(n=Sum(sum((F(f"joined_{v}") for v in NEW_FORM_GROUPS[1:]), F(f"joined_{NEW_FORM_GROUPS[0]}"))))
+        .values_list("child", "n")
+    )
+    year_start = datetime.date(today.year, 1, 1)
+    change = {
+        row["child"]: (row["j"] or 0) - (row["l"] or 0)
+        for row in UnionMonth.objects.filter(union__path__startswith=union.path, month__gte=year_start)
+        .annotate(child=child_path)
+        .values("child")
+        .annotate(j=Sum("joins"), l=Sum("leavers"))
+    }
+    large = _large_employers(union).annotate(child=Substr("path", 1, prefix)).values("child")
+    coverage = {
+        row["child"]: (row["own"], row["known"])
+        for row in large.annotate(known=Count("id"), own=Count("id", filter=Q(kind=Union.Kind.GRASSROOTS_UNION)))
+    }
+    targets = dict(
+        EnrolmentTarget.objects.filter(union__in=children, year=year)
+        .values("union_id")
+        .annotate(n=Sum("target"))
+        .values_list("union_id", "n")
+    )
+    rows = []
+    for child in children:
+        total = members.get(child.path, 0) or 0
+        grown = change.get(child.path, 0)
+        own, known = coverage.get(child.path, (0, 0))
+        target = targets.get(child.pk)
+        joined = joined_new_form.get(child.path, 0) or 0
+        rows.append(
+            {
+                "id": child.pk,
+                "name": child.name,
+                "kind": child.kind,
+                "members": total,
+                "growth": grown,
+                "growth_rate": round(100 * grown / (total - grown), 1) if total - grown > 0 else None,
+                "coverage_rate": round(100 * own / known, 1) if known else None,
+                "target": target,
+                "new_form_joined": joined,
+                "target_rate": round(100 * joined / target, 1) if target else None,
+            }
+        )
+    for measure in ("members", "growth_rate", "coverage_rate", "target_rate"):
+        ranked = sorted((r for r in rows if r[measure] is not None), key=lambda r: r[measure], reverse=True)
+        for position, row in enumerate(ranked, start=1):
+            row[f"rank_{measure}"] = position
+        for row in rows:
+            row.setdefault(f"rank_{measure}", None)
+    return rows

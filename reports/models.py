@@ -20,6 +20,7 @@ class Report(models.Model):
         MONTHLY_MEMBERSHIP = "monthly_membership", _("Monthly membership report")
         ROSTER = "roster", _("Member roster")
         MEMBER_CARD = "member_card", _("Member card")
+        DASHBOARD = "dashboard", _("Dashboard")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

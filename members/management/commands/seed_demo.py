@@ -12,6 +12,7 @@ from random import Random
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
@@ -241,6 +242,8 @@ class Command(BaseCommand):
                 f"会员 Members: {added['members']}, 待审批入会申请 pending applications: {added['applications']}, "
                 f"转会 open transfers: {added['transfers']}."
             )
+        # The dashboards read summary data; count it now rather than wait for the nightly job.
+        call_command("refresh_tallies", stdout=self.stdout)
         self.print_table(rows)
 
     def ensure_children(self, parent: Union, specs: list[dict]) -> None:

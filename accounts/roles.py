@@ -38,6 +38,8 @@ TREE_MANAGER_KINDS = frozenset({K.CITY_ADMIN, K.FEDERATION_STAFF})
 # Roles that see and manage members' personal data (lists, applications, transfers) in their subtree.
 MEMBER_STAFF_KINDS = frozenset({K.CITY_ADMIN, K.FEDERATION_STAFF, K.UNION_CLERK})
 AUDIT_READER_KINDS = frozenset({K.CITY_ADMIN, K.AUDITOR})
+# Roles that read the leadership dashboards (aggregates only) of the nodes their scope covers.
+DASHBOARD_KINDS = frozenset({K.LEADER, *MEMBER_STAFF_KINDS})
 # Roles whose exports may carry full ID numbers and mobiles (asked for each time, and audited);
 # every other member staff role exports them masked.
 FULL_EXPORT_KINDS = frozenset({K.CITY_ADMIN, K.UNION_CLERK})

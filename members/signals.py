@@ -1,18 +1,32 @@
 """Signals the members app sends; other apps (the dashboards' summary data) listen.
 
 ``members_changed`` is sent inside the transaction that changed members, with the IDs of the
-grassroots or joint unions whose members changed (``union_ids=None``: possibly all of them).
+grassroots or joint unions whose members changed (``union_ids=None``: possibly all of them). A
+member's whole history counts under their current union, so a transfer changes both unions and a
+former member rejoining elsewhere changes the union they left too.
+
+``unions_changed`` is sent inside the transaction that created, edited, moved or closed a union:
+the tree, names and employers that the dashboards show changed, though no member did.
+
 Receivers that do work should wait for the commit (``transaction.on_commit``).
 """
 
 from django.dispatch import Signal
 
 members_changed = Signal()
+unions_changed = Signal()
 
 
 def changed(*union_ids) -> None:
-    members_changed.send(sender="members", union_ids={pk for pk in union_ids if pk is not None})
+    """Members of these unions changed (``None`` entries are ignored; nothing is sent for none)."""
+    ids = {pk for pk in union_ids if pk is not None}
+    if ids:
+        members_changed.send(sender="members", union_ids=ids)
 
 
 def changed_everywhere() -> None:
     members_changed.send(sender="members", union_ids=None)
+
+
+def unions_reshaped() -> None:
+    unions_changed.send(sender="members")

@@ -7,8 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from members.signals import members_changed
+        from members.signals import members_changed, unions_changed
 
         from . import tallies
 
         members_changed.connect(tallies.on_members_changed, dispatch_uid="reports.tallies")
+        unions_changed.connect(tallies.on_unions_changed, dispatch_uid="reports.tallies.unions")

@@ -4,15 +4,18 @@ Called by ``services.report_build`` inside the task; every query is an aggregate
 of plain values (the roster), never a Python loop over the city's members.
 """
 
+import datetime
+
 from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.phone import mask_mobile
-from members.models import EmploymentType, Member, MemberCard, PoliticalStatus, Sex
+from members.models import EmploymentType, Member, MemberCard, PoliticalStatus, Sex, Union
 from members.views.cards import check_url, qr_svg
 
-from .charts import line_chart
+from . import dashboard
+from .charts import bar_chart, line_chart, multi_line_chart
 from .models import Report
 from .pdf import render_pdf
 from .statistics import LARGE_EMPLOYER_STAFF, monthly_figures, parse_month
@@ -35,6 +38,7 @@ def build(report: Report) -> tuple[bytes, str]:
         Report.Kind.MONTHLY_MEMBERSHIP: _monthly,
         Report.Kind.ROSTER: _roster,
         Report.Kind.MEMBER_CARD: _card,
+        Report.Kind.DASHBOARD: _dashboard,
     }[report.kind]
     with translation.override("zh-hans"):
         template, context = builder(report)
@@ -102,4 +106,52 @@ def _card(report: Report):
         "card": card,
         "qr": qr_svg(check_url(card)),
         "site_url": settings.SITE_URL,
+    }
+
+
+def dashboard_title(union_name: str, as_of: datetime.date) -> str:
+    """E.g. "示范市总工会 数据看板（2026年5月14日）" when Chinese is active."""
+    when = formats.date_format(as_of, "DATE_FORMAT")
+    return _("%(union)s dashboard (%(date)s)") % {"union": union_name, "date": when}
+
+
+def _dashboard(report: Report):
+    """The figures of the leadership dashboard as the page shows them, computed afresh (not from the
+    page's cache) for the day and year of the request; charts drawn as SVG."""
+    as_of = datetime.date.fromisoformat(report.parameters["date"])
+    data = dashboard.compute(report.union, year=report.parameters["year"], today=as_of)
+    members, composition = data["members"], data["composition"]
+    trend = members["trend"]
+    kind_labels = dict(Union.Kind.choices)
+    children = [{**child, "kind_label": kind_labels.get(child["kind"], "")} for child in data["children"]]
+    refreshed_at = data.get("refreshed_at")
+    return "reports/pdf/dashboard.html", {
+        "title": dashboard_title(report.union.name, as_of),
+        "data": data,
+        "refreshed_at": timezone.localtime(datetime.datetime.fromisoformat(refreshed_at)) if refreshed_at else None,
+        "total": members["total"],
+        # Two months to a row, the earlier year on the left: the 24 months take twelve rows.
+        "trend_rows": list(zip(trend[: len(trend) // 2], trend[len(trend) // 2 :], strict=False)),
+        "children": children,
+        "large_staff": LARGE_EMPLOYER_STAFF,
+        "total_svg": line_chart(
+            [(datetime.date.fromisoformat(f"{p['month']}-01"), p["total"]) for p in trend],
+            title=_("Members at the end of each month"),
+        ),
+        "movements_svg": multi_line_chart(
+            [p["month"] for p in trend],
+            [(_("Joined"), [p["joins"] for p in trend]), (_("Left"), [p["leavers"] for p in trend])],
+            title=_("Members who joined and who left, by month"),
+        ),
+        "enrolment_svg": bar_chart(
+            [(row["label"], row["joined"], row["target"]) for row in data["enrolment"]],
+            title=_("New-employment-form workers who joined in %(year)s, against its targets") % {"year": data["year"]},
+            value_name=_("Joined in %(year)s") % {"year": data["year"]},
+            target_name=_("Target"),
+        ),
+        "has_targets": any(row["target"] for row in data["enrolment"]),
+        "political": composition["political"],
+        "employment": composition["employment"],
+        "sex": composition["sex"],
+        "age": composition["age"],
     }

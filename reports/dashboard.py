@@ -16,7 +16,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from members.models import Application, EmploymentType, PoliticalStatus, Sex, Union
+from members.models import Application, EmploymentType, Member, PoliticalStatus, Sex, Union
 
 from . import tallies
 from .models import AGE_BANDS, EnrolmentTarget, UnionMonth, UnionTally, tally_fields
@@ -47,10 +47,23 @@ def figures(union: Union, *, year: int | None = None, today: datetime.date | Non
 
 
 def compute(union: Union, *, year: int, today: datetime.date) -> dict:
+    """The figures of ``union``'s subtree. Members and composition are today's; enrolment is of
+    ``year`` (the members of today who joined in it, against that year's targets); the change this
+    month and this year, and the league table's growth, are of ``today``'s month and year."""
     in_subtree = Q(union__path__startswith=union.path)
     fields = tally_fields()
-    sums = UnionTally.objects.filter(in_subtree).aggregate(**{f: Sum(f) for f in fields})
+    joined = [f for f in fields if f.startswith("joined_")]
+    # A tally's joined_* are of the year it was counted in: a row not yet recounted this year (the
+    # small hours of 1 January) has nobody who joined this year.
+    counted_in_year = Q(year=year)
+    sums = UnionTally.objects.filter(in_subtree).aggregate(
+        **{f: Sum(f, filter=counted_in_year) if f in joined else Sum(f) for f in fields},
+        refreshed_at=Min("refreshed_at"),
+    )
+    refreshed_at = sums.pop("refreshed_at")
     sums = {f: sums[f] or 0 for f in fields}
+    if year != today.year:
+        sums.update(_joined_in(union, year, today))
     trend = _trend(union, sums["members"], today)
     this_month, this_year = today.replace(day=1), datetime.date(today.year, 1, 1)
     children = _children(union, year=year, today=today)
@@ -58,6 +71,7 @@ def compute(union: Union, *, year: int, today: datetime.date) -> dict:
         "union": {"id": union.pk, "name": union.name, "kind": union.kind, "kind_label": union.get_kind_display()},
         "year": year,
         "as_of": today.isoformat(),
+        "refreshed_at": refreshed_at.isoformat() if refreshed_at else None,
         "members": {
             "total": sums["members"],
             "change_month": sum(p["joins"] - p["leavers"] for p in trend if p["month"] >= f"{this_month:%Y-%m}"),
@@ -67,7 +81,7 @@ def compute(union: Union, *, year: int, today: datetime.date) -> dict:
         "applications": _applications(union, today),
         "composition": _composition(sums),
         "enrolment": _enrolment(union, sums, year),
-        "coverage": _coverage(union),
+        "coverage": _coverage(union, today),
         "children": children,
     }
 
@@ -91,10 +105,37 @@ def _trend(union: Union, total_now: int, today: datetime.date) -> list[dict]:
     return list(reversed(points))
 
 
+def _year_joiners(union: Union, year: int, today: datetime.date):
+    """Today's members of the subtree who joined in ``year`` (another year than the summary data's)."""
+    if year > today.year:
+        return Member.objects.none()
+    return Member.objects.filter(
+        union__path__startswith=union.path,
+        status=Member.Status.ACTIVE,
+        joined_on__gte=datetime.date(year, 1, 1),
+        joined_on__lte=datetime.date(year, 12, 31),
+    ).order_by()
+
+
+def _joined_in(union: Union, year: int, today: datetime.date) -> dict:
+    """joined_* of another year, counted from the members (one grouped query; the summary data
+    holds this year's only). Asked for last year's targets, which the PDF can be built for."""
+    by_type = dict(
+        _year_joiners(union, year, today)
+        .values("employment_type")
+        .annotate(n=Count("id"))
+        .values_list("employment_type", "n")
+    )
+    return {"joined_year": sum(by_type.values()), **{f"joined_{v}": by_type.get(v, 0) for v in EmploymentType.values}}
+
+
 def _applications(union: Union, today: datetime.date) -> dict:
+    """Waiting for the union (submitted; not those sent back for correction): how many and the
+    oldest; decided in the year up to ``today``: the average days from submission to decision."""
     scope = Application.objects.filter(union__path__startswith=union.path)
     pending = scope.filter(status=Application.Status.SUBMITTED).aggregate(n=Count("id"), oldest=Min("submitted_at"))
-    since = timezone.now() - datetime.timedelta(days=365)
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime.combine(today - datetime.timedelta(days=365), datetime.time.min, tzinfo=tz)
     decided = scope.filter(decided_at__gte=since, status__in=[Application.Status.APPROVED, Application.Status.REJECTED])
     average = decided.aggregate(d=Avg(F("decided_at") - F("submitted_at")))["d"]
     oldest = pending["oldest"]
@@ -133,7 +174,9 @@ def _composition(sums: dict) -> dict:
 
 def _enrolment(union: Union, sums: dict, year: int) -> list[dict]:
     """Each new-employment-form group: members who joined this year against the node's target."""
-    targets = dict(EnrolmentTarget.objects.filter(union=union, year=year).values_list("group", "target"))
+    targets = dict(
+        EnrolmentTarget.objects.filter(union=union, year=year, group__in=NEW_FORM_GROUPS).values_list("group", "target")
+    )
     result = []
     for value in NEW_FORM_GROUPS:
         joined, target = sums[f"joined_{value}"], targets.get(value)
@@ -149,19 +192,22 @@ def _enrolment(union: Union, sums: dict, year: int) -> list[dict]:
     return result
 
 
-def _large_employers(union: Union):
+def _large_employers(union: Union, today: datetime.date):
+    """Open grassroots and joint unions of the subtree whose employer has 25 or more staff (a union
+    closing on a later day is open until then, as in the monthly report)."""
     return Union.objects.filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=today),
         path__startswith=union.path,
         kind__in=tallies.HOLDING_KINDS,
         employer_staff_count__gte=LARGE_EMPLOYER_STAFF,
-        closed_on__isnull=True,
     )
 
 
-def _coverage(union: Union) -> dict:
+def _coverage(union: Union, today: datetime.date) -> dict:
     """Employers with 25 or more staff known to the portal; those with a union of their own
-    (a grassroots union) against those only in a joint union, as the monthly report counts them."""
-    large = _large_employers(union)
+    (a grassroots union) against those only in a joint union, as the monthly report counts them.
+    The largest without are the joint unions' employers, largest first (names only)."""
+    large = _large_employers(union, today)
     counts = large.aggregate(known=Count("id"), own=Count("id", filter=Q(kind=Union.Kind.GRASSROOTS_UNION)))
     without = (
         large.filter(kind=Union.Kind.JOINT_UNION)
@@ -179,26 +225,32 @@ def _coverage(union: Union) -> dict:
 
 def _children(union: Union, *, year: int, today: datetime.date) -> list[dict]:
     """The league table: each child node's members, growth this year, coverage and target completion,
-    ranked (1 = best) on each. One grouped query per measure over the whole subtree."""
+    ranked (1 = best, equal values share a rank) on each. One grouped query per measure over the
+    whole subtree. A closed child stays in the table (its members still count) but is not ranked;
+    a measure without data (no target, no large employer, nobody a year ago) has no rank."""
     children = list(Union.objects.filter(path__startswith=union.path, depth=union.depth + 1).order_by("path"))
     if not children:
         return []
     prefix = len(union.path) + Union.steplen
     child_path = Substr("union__path", 1, prefix)
-    members = dict(
-        UnionTally.objects.filter(union__path__startswith=union.path)
+    new_form_joined = sum((F(f"joined_{v}") for v in NEW_FORM_GROUPS[1:]), F(f"joined_{NEW_FORM_GROUPS[0]}"))
+    tallied = {
+        row["child"]: row
+        for row in UnionTally.objects.filter(union__path__startswith=union.path)
         .annotate(child=child_path)
         .values("child")
-        .annotate(n=Sum("members"))
-        .values_list("child", "n")
-    )
-    joined_new_form = dict(
-        UnionTally.objects.filter(union__path__startswith=union.path)
-        .annotate(child=child_path)
-        .values("child")
-        .annotate(n=Sum(sum((F(f"joined_{v}") for v in NEW_FORM_GROUPS[1:]), F(f"joined_{NEW_FORM_GROUPS[0]}"))))
-        .values_list("child", "n")
-    )
+        .annotate(n=Sum("members"), joined=Sum(new_form_joined, filter=Q(year=year)))
+    }
+    joined_by_child = {path: row["joined"] for path, row in tallied.items()}
+    if year != today.year:
+        joined_by_child = dict(
+            _year_joiners(union, year, today)
+            .filter(employment_type__in=NEW_FORM_GROUPS)
+            .annotate(child=child_path)
+            .values("child")
+            .annotate(n=Count("id"))
+            .values_list("child", "n")
+        )
     year_start = datetime.date(today.year, 1, 1)
     change = {
         row["child"]: (row["j"] or 0) - (row["l"] or 0)
@@ -207,29 +259,31 @@ def _children(union: Union, *, year: int, today: datetime.date) -> list[dict]:
         .values("child")
         .annotate(j=Sum("joins"), l=Sum("leavers"))
     }
-    large = _large_employers(union).annotate(child=Substr("path", 1, prefix)).values("child")
+    # No ordering: treebeard orders by path, which would split the GROUP BY per union.
+    large = _large_employers(union, today).order_by().annotate(child=Substr("path", 1, prefix)).values("child")
     coverage = {
         row["child"]: (row["own"], row["known"])
         for row in large.annotate(known=Count("id"), own=Count("id", filter=Q(kind=Union.Kind.GRASSROOTS_UNION)))
     }
     targets = dict(
-        EnrolmentTarget.objects.filter(union__in=children, year=year)
+        EnrolmentTarget.objects.filter(union__in=children, year=year, group__in=NEW_FORM_GROUPS)
         .values("union_id")
         .annotate(n=Sum("target"))
         .values_list("union_id", "n")
     )
     rows = []
     for child in children:
-        total = members.get(child.path, 0) or 0
+        total = tallied.get(child.path, {}).get("n") or 0
+        joined = joined_by_child.get(child.path) or 0
         grown = change.get(child.path, 0)
         own, known = coverage.get(child.path, (0, 0))
         target = targets.get(child.pk)
-        joined = joined_new_form.get(child.path, 0) or 0
         rows.append(
             {
                 "id": child.pk,
                 "name": child.name,
                 "kind": child.kind,
+                "closed": child.closed_on is not None and child.closed_on <= today,
                 "members": total,
                 "growth": grown,
                 "growth_rate": round(100 * grown / (total - grown), 1) if total - grown > 0 else None,
@@ -239,10 +293,20 @@ def _children(union: Union, *, year: int, today: datetime.date) -> list[dict]:
                 "target_rate": round(100 * joined / target, 1) if target else None,
             }
         )
-    for measure in ("members", "growth_rate", "coverage_rate", "target_rate"):
-        ranked = sorted((r for r in rows if r[measure] is not None), key=lambda r: r[measure], reverse=True)
-        for position, row in enumerate(ranked, start=1):
-            row[f"rank_{measure}"] = position
-        for row in rows:
-            row.setdefault(f"rank_{measure}", None)
+    for measure in RANKED:
+        _rank(rows, measure)
     return rows
+
+
+RANKED = ("members", "growth_rate", "coverage_rate", "target_rate")
+
+
+def _rank(rows: list[dict], measure: str) -> None:
+    """Standard competition ranking (1, 2, 2, 4) of the open children with a value, highest first."""
+    values = sorted((r[measure] for r in rows if r[measure] is not None and not r["closed"]), reverse=True)
+    first_at = {}
+    for position, value in enumerate(values, start=1):
+        first_at.setdefault(value, position)
+    for row in rows:
+        value = row[measure]
+        row[f"rank_{measure}"] = first_at[value] if value is not None and not row["closed"] else None

@@ -15,7 +15,11 @@ class UnionChoiceField(forms.ModelChoiceField):
 
 
 class ReportRequestForm(forms.Form):
-    """Kind, node and month of a staff report; the node list holds only the user's own subtree."""
+    """Kind, node and month of a staff report; the node list holds only the user's own subtree.
+
+    The month is for the monthly report only; the dashboard (posted from the dashboard page with its
+    node) and the roster need none.
+    """
 
     kind = forms.ChoiceField(
         label=_("Report"), choices=[(k, label) for k, label in Report.Kind.choices if k != Report.Kind.MEMBER_CARD]
@@ -37,7 +41,7 @@ class ReportRequestForm(forms.Form):
         self.fields["union"].initial = self.fields["union"].queryset.first()
         kinds = []
         if monthly.exists():
-            kinds.append(Report.Kind.MONTHLY_MEMBERSHIP)
+            kinds += [Report.Kind.MONTHLY_MEMBERSHIP, Report.Kind.DASHBOARD]
         if roster.exists():
             kinds.append(Report.Kind.ROSTER)
         self.fields["kind"].choices = [(k, label) for k, label in Report.Kind.choices if k in kinds]

@@ -14,11 +14,14 @@ K = Report.Kind
 
 
 def reports_visible_to(user) -> QuerySet[Report]:
-    """Monthly reports of nodes in a leader's or member staff's subtree; rosters and cards of unions in
-    member staff's subtree (they hold personal data); a member's own card PDFs."""
+    """Monthly reports and dashboards (aggregates) of nodes in a leader's or member staff's subtree;
+    rosters and cards of unions in member staff's subtree (they hold personal data); a member's own
+    card PDFs."""
     if not getattr(user, "is_authenticated", False):
         return Report.objects.none()
-    monthly = Q(kind=K.MONTHLY_MEMBERSHIP) & subtree_q(scope_paths(user, MONTHLY_READER_KINDS), "union__path")
+    monthly = Q(kind__in=[K.MONTHLY_MEMBERSHIP, K.DASHBOARD]) & subtree_q(
+        scope_paths(user, MONTHLY_READER_KINDS), "union__path"
+    )
     personal = Q(kind__in=[K.ROSTER, K.MEMBER_CARD]) & subtree_q(scope_paths(user, MEMBER_STAFF_KINDS), "union__path")
     own_card = Q(kind=K.MEMBER_CARD, requested_by=user)
     return Report.objects.filter(monthly | personal | own_card).select_related("union", "requested_by")

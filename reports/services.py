@@ -23,12 +23,12 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import Role, User
 from accounts.notify import notify
-from accounts.roles import MEMBER_STAFF_KINDS
+from accounts.roles import DASHBOARD_KINDS, MEMBER_STAFF_KINDS
 from accounts.scope import covers
 from members.models import Union
 from members.selectors import card_of, membership_of
 
-from . import builders
+from . import builders, tallies
 from .models import Report
 from .statistics import parse_month, previous_month
 
@@ -37,7 +37,7 @@ K = Report.Kind
 S = Report.Status
 
 # Roles that may ask for and read the monthly (aggregate) report of a node in their subtree.
-MONTHLY_READER_KINDS = frozenset({Role.Kind.LEADER, *MEMBER_STAFF_KINDS})
+MONTHLY_READER_KINDS = DASHBOARD_KINDS
 # A queued report whose task has not started after this long is handed to the broker again.
 REQUEUE_AFTER = timedelta(minutes=5)
 
@@ -46,8 +46,9 @@ def retention() -> timedelta:
     return timedelta(days=getattr(settings, "REPORT_RETENTION_DAYS", 30))
 
 
-def _reuse_key(kind: str, union: Union, params: dict) -> str:
-    return f"{kind}:{union.pk}:{json.dumps(params, sort_keys=True, separators=(',', ':'))}"
+def _reuse_key(kind: str, union: Union, params: dict, data_version: str = "") -> str:
+    key = f"{kind}:{union.pk}:{json.dumps(params, sort_keys=True, separators=(',', ':'))}"
+    return f"{key}:{data_version}" if data_version else key
 
 
 def _month_param(params: dict) -> str:
@@ -63,19 +64,42 @@ def _month_param(params: dict) -> str:
     return f"{first:%Y-%m}"
 
 
+def _year_param(params: dict, today: datetime.date) -> int:
+    """The dashboard's target year: this year unless another is given (2000 up to this year)."""
+    year = params.get("year") or today.year
+    try:
+        year = int(year)
+    except (ValueError, TypeError):
+        raise ValidationError(_("Give the year as four digits, for example 2026."), code="year") from None
+    if not 2000 <= year <= today.year:
+        raise ValidationError(_("Give the year as four digits, for example 2026."), code="year")
+    return year
+
+
 def report_request(*, kind: str, union: Union | None, params: dict | None, by: User | None) -> Report:
     """Ask for a report; returns the one being built (or still ready) when it is the same request.
 
-    Who may ask: for the monthly report, a leader or member staff whose subtree holds the node; for a
-    roster, member staff over a grassroots or joint union; for a card, the member themself (the node
-    is their union). ``by=None`` is the monthly schedule.
+    Who may ask: for the monthly report and the dashboard, a leader or member staff whose subtree
+    holds the node; for a roster, member staff over a grassroots or joint union; for a card, the
+    member themself (the node is their union). ``by=None`` is the monthly schedule, which makes
+    monthly reports only.
+
+    A dashboard is of today's figures: the same node, year and day reuse one report, but only while
+    the summary data is unchanged (its version is part of the reuse key), so a PDF never shows older
+    numbers than the page it was asked from.
     """
     params = dict(params or {})
     today = timezone.localdate()
+    data_version = ""
     if kind == K.MONTHLY_MEMBERSHIP:
         params = {"month": _month_param(params)}
         if by is not None and not covers(by, union.path, MONTHLY_READER_KINDS):
             raise PermissionDenied
+    elif kind == K.DASHBOARD:
+        if by is None or union is None or not covers(by, union.path, MONTHLY_READER_KINDS):
+            raise PermissionDenied
+        params = {"year": _year_param(params, today), "date": today.isoformat()}
+        data_version = f"v{tallies.version()}"
     elif kind == K.ROSTER:
         if by is None or not covers(by, union.path, MEMBER_STAFF_KINDS):
             raise PermissionDenied
@@ -90,11 +114,11 @@ def report_request(*, kind: str, union: Union | None, params: dict | None, by: U
         params = {"member": member.pk, "date": today.isoformat()}
     else:
         raise ValidationError(_("Unknown kind of report."), code="kind")
-    return _find_or_create(kind=kind, union=union, params=params, by=by)
+    return _find_or_create(kind=kind, union=union, params=params, by=by, data_version=data_version)
 
 
-def _find_or_create(*, kind: str, union: Union, params: dict, by: User | None) -> Report:
-    key = _reuse_key(kind, union, params)
+def _find_or_create(*, kind: str, union: Union, params: dict, by: User | None, data_version: str = "") -> Report:
+    key = _reuse_key(kind, union, params, data_version)
     now = timezone.now()
     reusable = Q(status__in=Report.IN_PROGRESS) | Q(status=S.DONE, expires_at__gt=now)
     existing = Report.objects.filter(reuse_key=key).filter(reusable).order_by("-created_at").first()

@@ -11,6 +11,7 @@ from accounts import audit
 from accounts.models import AuditEvent, Role
 from accounts.roles import TREE_MANAGER_KINDS, holds_over
 
+from .. import signals
 from ..credit_code import normalise as normalise_credit_code
 from ..credit_code import validate_credit_code
 from ..models import Union
@@ -78,6 +79,7 @@ def union_create(*, parent: Union, by, **fields) -> Union:
     values = {f: fields[f] for f in ("kind", *EDITABLE_FIELDS) if f in fields}
     union = Union.objects.add_child(parent, values)
     audit.record(A.UNION_CREATED, actor=by, union=union, target=union, detail={"parent": parent.pk})
+    signals.unions_reshaped()
     return union
 
 
@@ -95,6 +97,7 @@ def union_update(*, union: Union, by, **fields) -> Union:
     if changes:
         union.save(update_fields=[*changes, "updated_at"])
         audit.record(A.UNION_UPDATED, actor=by, union=union, target=union, detail={"changed": sorted(changes)})
+        signals.unions_reshaped()
     return union
 
 
@@ -127,6 +130,7 @@ def union_move(*, union: Union, new_parent: Union, by) -> Union:
         target=union,
         detail={"from": old_parent.pk if old_parent else None, "to": new_parent.pk},
     )
+    signals.unions_reshaped()
     return union
 
 
@@ -156,4 +160,5 @@ def union_close(*, union: Union, on: datetime.date, reason: str, by) -> Union:
     union.close_reason = reason.strip()
     union.save(update_fields=["closed_on", "close_reason", "updated_at"])
     audit.record(A.UNION_CLOSED, actor=by, union=union, target=union, detail={"on": on.isoformat()})
+    signals.unions_reshaped()
     return union

@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.roles import NODE_KINDS_FOR_ROLE
@@ -234,3 +235,15 @@ def test_members_applications_and_transfers_are_demo_ready(seed):
     # a second run adds no members
     seed()
     assert Member.objects.count() == len(members)
+
+
+def test_the_demo_dashboard_has_counted_members_and_targets(seed):
+    from reports import dashboard
+
+    seed()
+    city = Union.objects.get(depth=1)
+    figures = dashboard.compute(city, year=timezone.localdate().year, today=timezone.localdate())
+
+    assert figures["members"]["total"] == Member.objects.filter(status=Member.Status.ACTIVE).count() > 0
+    assert all(group["target"] and group["target"] >= group["joined"] for group in figures["enrolment"])
+    assert all(child["target"] for child in figures["children"] if not child["closed"])

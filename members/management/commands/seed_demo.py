@@ -244,6 +244,7 @@ class Command(BaseCommand):
             )
         # The dashboards read summary data; count it now rather than wait for the nightly job.
         call_command("refresh_tallies", stdout=self.stdout)
+        call_command("seed_demo_targets", stdout=self.stdout)
         self.print_table(rows)
 
     def ensure_children(self, parent: Union, specs: list[dict]) -> None:

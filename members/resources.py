@@ -25,16 +25,13 @@ from accounts.scope import covers, scope_paths, subtree_q
 from .models import Education, EmploymentType, Member, PoliticalStatus, Sex, Union
 from .roster import cleaning
 from .roster.cleaning import CellError
-from .roster.columns import BY_KEY, EXPORT_ONLY
+from .roster.columns import BY_KEY, EXPORT_ONLY, escape_formula
 
 ID_COLUMN = BY_KEY["id_number"].zh
 UNION_COLUMN = BY_KEY["union"].zh
 SEX_COLUMN = BY_KEY["sex"].zh
 # Filled by ``before_import_row`` from the ID number; never taken from the file, never exported.
 DERIVED = ("id_hash", "id_encrypted", "id_masked", "sex", "birth_date")
-# Cells a spreadsheet program would run as a formula; exported with a leading apostrophe, which
-# ``cleaning.text`` strips again on import.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _header(key: str) -> str:
@@ -276,6 +273,4 @@ class MemberResource(resources.ModelResource):
 
     def export_field(self, field, instance, **kwargs):
         value = super().export_field(field, instance, **kwargs)
-        if isinstance(value, str) and value.startswith(FORMULA_START):
-            return "'" + value
-        return value
+        return escape_formula(value) if isinstance(value, str) else value

@@ -20,7 +20,7 @@ from members.models import Application, EmploymentType, Member, PoliticalStatus,
 
 from . import tallies
 from .models import AGE_BANDS, EnrolmentTarget, UnionMonth, UnionTally, tally_fields
-from .statistics import LARGE_EMPLOYER_STAFF, TREND_MONTHS, add_months
+from .statistics import TREND_MONTHS, add_months, large_employers
 
 CACHE_SECONDS = 300
 LARGEST_WITHOUT_UNION = 10
@@ -192,22 +192,11 @@ def _enrolment(union: Union, sums: dict, year: int) -> list[dict]:
     return result
 
 
-def _large_employers(union: Union, today: datetime.date):
-    """Open grassroots and joint unions of the subtree whose employer has 25 or more staff (a union
-    closing on a later day is open until then, as in the monthly report)."""
-    return Union.objects.filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=today),
-        path__startswith=union.path,
-        kind__in=tallies.HOLDING_KINDS,
-        employer_staff_count__gte=LARGE_EMPLOYER_STAFF,
-    )
-
-
 def _coverage(union: Union, today: datetime.date) -> dict:
     """Employers with 25 or more staff known to the portal; those with a union of their own
     (a grassroots union) against those only in a joint union, as the monthly report counts them.
     The largest without are the joint unions' employers, largest first (names only)."""
-    large = _large_employers(union, today)
+    large = large_employers(union, today)
     counts = large.aggregate(known=Count("id"), own=Count("id", filter=Q(kind=Union.Kind.GRASSROOTS_UNION)))
     without = (
         large.filter(kind=Union.Kind.JOINT_UNION)
@@ -260,7 +249,7 @@ def _children(union: Union, *, year: int, today: datetime.date) -> list[dict]:
         .annotate(j=Sum("joins"), l=Sum("leavers"))
     }
     # No ordering: treebeard orders by path, which would split the GROUP BY per union.
-    large = _large_employers(union, today).order_by().annotate(child=Substr("path", 1, prefix)).values("child")
+    large = large_employers(union, today).order_by().annotate(child=Substr("path", 1, prefix)).values("child")
     coverage = {
         row["child"]: (row["own"], row["known"])
         for row in large.annotate(known=Count("id"), own=Count("id", filter=Q(kind=Union.Kind.GRASSROOTS_UNION)))

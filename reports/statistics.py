@@ -78,6 +78,17 @@ class MonthlyFigures:
         return 100.0 * n / self.total if self.total else 0.0
 
 
+def large_employers(union: Union, on: datetime.date):
+    """The grassroots and joint unions of the subtree whose employer has 25 or more staff, open on
+    ``on`` (a union closing later is open until then): the employers coverage is measured over."""
+    return Union.objects.filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=on),
+        path__startswith=union.path,
+        kind__in=[Union.Kind.GRASSROOTS_UNION, Union.Kind.JOINT_UNION],
+        employer_staff_count__gte=LARGE_EMPLOYER_STAFF,
+    )
+
+
 def _grouped(queryset, column: str) -> dict:
     return {row[column]: row["n"] for row in queryset.order_by().values(column).annotate(n=Count("id"))}
 
@@ -132,12 +143,9 @@ def monthly_figures(union: Union, month: str) -> MonthlyFigures:
     figures.new_form_total = sum(n for value, n in employment.items() if value in new_form)
 
     # Coverage: large employers known to the portal, and those organised in a union of their own.
-    large = Union.objects.filter(
-        path__startswith=union.path,
-        kind__in=[Union.Kind.GRASSROOTS_UNION, Union.Kind.JOINT_UNION],
-        employer_staff_count__gte=LARGE_EMPLOYER_STAFF,
-    ).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))
-    coverage = large.aggregate(known=Count("id"), own=Count("id", filter=Q(kind=Union.Kind.GRASSROOTS_UNION)))
+    coverage = large_employers(union, end).aggregate(
+        known=Count("id"), own=Count("id", filter=Q(kind=Union.Kind.GRASSROOTS_UNION))
+    )
     figures.large_employers, figures.large_employers_with_own_union = coverage["known"], coverage["own"]
 
     # The trend: one query with a conditional count per month end.

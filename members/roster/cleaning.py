@@ -17,15 +17,15 @@ from django.utils.translation import gettext as _
 from accounts.phone import MOBILE_RE, normalise_mobile
 
 from .. import id_number
-from .columns import CHOICE_ALIASES, CHOICES
+from .columns import CHOICE_ALIASES, CHOICES, FORMULA_START
 
 
 class CellError(Exception):
     """A cell that cannot be read; the message is for the clerk, in their language."""
 
 
-# A cell escaped on export (see exporting.py) comes back with the leading apostrophe.
-_FORMULA_START = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+# A cell escaped on export (columns.escape_formula) comes back with the leading apostrophe.
+_ESCAPED_FORMULA = tuple("'" + start for start in FORMULA_START)
 
 
 def text(value) -> str:
@@ -35,7 +35,7 @@ def text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     result = unicodedata.normalize("NFKC", str(value)).strip()
-    if result.startswith(_FORMULA_START):
+    if result.startswith(_ESCAPED_FORMULA):
         result = result[1:].strip()
     return result
 

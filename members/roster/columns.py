@@ -81,6 +81,17 @@ EXPORT_ONLY = (("card_number", "会员卡号", "Card number"), ("status", "会�
 ERROR_HEADER = ("错误说明", "Errors")
 
 BY_KEY = {column.key: column for column in COLUMNS}
+
+# Spreadsheet programs run a cell starting with one of these as a formula (CSV injection). Every
+# text file the roster writes puts an apostrophe before such a cell (Excel hides it); reading a
+# cell takes it off again (``cleaning.text``).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 _BRACKETED = re.compile(r"[(（\[【].*?[)）\]】]")
 
 

@@ -23,11 +23,10 @@ from accounts.phone import mask_mobile
 
 from .. import pii
 from ..models import Education, EmploymentType, Member, MemberCard, PoliticalStatus, Sex
-from .columns import COLUMNS, EXPORT_ONLY
+from .columns import COLUMNS, EXPORT_ONLY, FORMULA_START, escape_formula
 
 # Rows fetched per round trip; also how often progress is reported.
 CHUNK = 2000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Columns Excel must keep as text: an 18-digit ID or an 11-digit mobile typed over stays digits.
 TEXT_COLUMNS = ("id_number", "mobile")
 
@@ -35,9 +34,7 @@ Progress = Callable[[int], None] | None
 
 
 def _plain(value) -> str:
-    if not value:
-        return ""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    return escape_formula(value) if value else ""
 
 
 class Layout:

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from .columns import ERROR_HEADER, header_key, map_headers
+from .columns import ERROR_HEADER, escape_formula, header_key, map_headers
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -242,8 +242,6 @@ def _too_many(max_rows: int) -> FileRefused:
 
 # --- the error file -------------------------------------------------------------------------------
 _ERROR_KEYS = {header_key(label) for label in ERROR_HEADER}
-# What spreadsheet programs run as a formula when a CSV is opened (CSV injection); see exporting.py.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_error_file(roster: Roster, errors: dict[int, str], out, *, text_columns: set[int]) -> str:
@@ -271,7 +269,7 @@ def write_error_file(roster: Roster, errors: dict[int, str], out, *, text_column
         writer.writerow(header)
         for number, cells in roster.rows():
             if number in errors:
-                writer.writerow([_csv_text(value) for value in line(cells)] + [errors[number]])
+                writer.writerow([escape_formula(value) for value in line(cells)] + [errors[number]])
         stream.detach()
         return "csv"
     from openpyxl import Workbook
@@ -298,11 +296,6 @@ def write_error_file(roster: Roster, errors: dict[int, str], out, *, text_column
             sheet.append([cell(v, i in text_columns) for i, v in enumerate(line(cells))] + [cell(errors[number])])
     workbook.save(out)
     return "xlsx"
-
-
-def _csv_text(value: str) -> str:
-    """A cell Excel would run as a formula, behind the apostrophe that ``cleaning.text`` strips on import."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def _error_header() -> str:

@@ -14,24 +14,19 @@ wall time and peak memory are its own. The figures are printed as a table and wr
 import argparse
 import datetime
 import json
-import os
 import random
-import secrets
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/unionportal"
-BENCH_DATABASE = "unionportal_bench"
+from bench.harness import BENCH_DATABASE, WORK, configure, ensure_database, machine, measure, note  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results-roster.json"
-WORK = Path(os.environ.get("BENCH_WORK_DIR", "/tmp/unionportal-bench"))  # noqa: S108 - generated files only
 GENERATOR_VERSION = 1
 SEED = 20261121
 
@@ -56,83 +51,6 @@ ETHNICITIES = ("汉族",) * 18 + ("回族", "满族", "壮族", "蒙古族")
 POLITICAL = ("群众",) * 12 + ("中共党员",) * 3 + ("党员", "共青团员", "共青团员", "预备党员", "")
 EDUCATION = ("本科", "本科", "大专", "大专", "高中", "中专", "初中", "硕士研究生", "")
 EMPLOYMENT = ("正式职工",) * 14 + ("劳务派遣", "快递员", "外卖骑手", "网约车司机", "货车司机", "")
-
-
-# --- environment ----------------------------------------------------------------------------------
-def configure(database: str = BENCH_DATABASE) -> str:
-    """Point Django at the bench database (same server and user as DATABASE_URL); return its URL."""
-    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
-        sys.exit("bench/roster.py measures PostgreSQL only: set DATABASE_URL=postgres://... (SQLite is refused).")
-    bench_url = urlunsplit(parts._replace(path="/" + database))
-    WORK.mkdir(parents=True, exist_ok=True)
-    keys_path = WORK / "keys.json"
-    if not keys_path.exists():
-        from cryptography.fernet import Fernet
-
-        keys = {"FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(), "ID_HASH_KEY": secrets.token_urlsafe(48)}
-        keys_path.write_text(json.dumps(keys))
-        keys_path.chmod(0o600)
-    keys = json.loads(keys_path.read_text())
-    os.environ.update(
-        {
-            "DATABASE_URL": bench_url,
-            "DJANGO_SETTINGS_MODULE": "unionportal.settings",
-            "MEDIA_ROOT": str(WORK / "media"),
-        }
-    )
-    # Production settings: with DEBUG on, Django keeps a log entry for every query it runs.
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "bench-only-" + keys["ID_HASH_KEY"])
-    os.environ.setdefault("FIELD_ENCRYPTION_KEY", keys["FIELD_ENCRYPTION_KEY"])
-    os.environ.setdefault("ID_HASH_KEY", keys["ID_HASH_KEY"])
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    return bench_url
-
-
-def ensure_database(url: str, *, fresh: bool) -> None:
-    """Create the bench database when missing; with ``fresh``, drop it first (the bench rebuilds all
-    its data on every run anyway, and a fresh database also follows migrations edited in place)."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if name != BENCH_DATABASE:
-        sys.exit(f"refusing to work in {name}: the bench drops and fills {BENCH_DATABASE} only")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        if fresh:
-            note(f"dropping database {name}")
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        elif conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            return
-    command = ["createdb", "-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
-    command += ["-U", parts.username or "postgres", name]
-    env = dict(os.environ, PGPASSWORD=parts.password or "")
-    note(f"creating database {name}")
-    subprocess.run(command, check=True, env=env)  # noqa: S603, S607 - fixed command, from PATH like psql
-
-
-def note(text: str) -> None:
-    print(f"· {text}", file=sys.stderr, flush=True)
-
-
-def _status_mb(field: str) -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def rss_mb() -> float:
-    return _status_mb("VmRSS")
-
-
-def peak_rss_mb() -> float:
-    """The process's peak resident memory. VmHWM, not getrusage's ru_maxrss: on Linux ru_maxrss
-    carries over the parent's peak through fork and exec, so a small step would show the parent's."""
-    return _status_mb("VmHWM")
 
 
 # --- data -----------------------------------------------------------------------------------------
@@ -591,77 +509,6 @@ def step_plain_export(union: int, file_format: str, out: str) -> dict:
     return {"rows": len(dataset), "bytes": Path(out).stat().st_size}
 
 
-STEPS = {
-    "read_calamine": step_read_calamine,
-    "floor": step_floor,
-    "plain_import": step_plain_import,
-    "dry_run": step_dry_run,
-    "run": step_run,
-    "export": step_export,
-    "plain_export": step_plain_export,
-}
-
-
-def child(step: str, params: dict, profile_to: str | None) -> None:
-    """Run one step in this (fresh) process and print its figures as the last line of output."""
-    import django
-
-    django.setup()
-    base = rss_mb()
-    load = os.getloadavg()[0]
-    started = time.perf_counter()
-    if profile_to:
-        import cProfile
-        import io
-        import pstats
-
-        profiler = cProfile.Profile()
-        result = profiler.runcall(STEPS[step], **params)
-        profiler.dump_stats(profile_to + ".pstats")
-        text = io.StringIO()
-        stats = pstats.Stats(profiler, stream=text).strip_dirs()
-        stats.sort_stats("tottime").print_stats(30)
-        stats.sort_stats("cumulative").print_stats(40)
-        Path(profile_to + ".txt").write_text(text.getvalue())
-        result["top_tottime"] = _top(profiler, 15)
-    else:
-        result = STEPS[step](**params)
-    result.setdefault("seconds", time.perf_counter() - started)
-    result["peak_rss_mb"] = round(peak_rss_mb(), 1)
-    result["start_rss_mb"] = round(base, 1)
-    # Other work on the machine slows every figure: the one-minute load average before and after.
-    result["load"] = [round(load, 2), round(os.getloadavg()[0], 2)]
-    print("RESULT " + json.dumps(result, default=str), flush=True)
-
-
-def _top(profiler, n: int) -> list[dict]:
-    import pstats
-
-    stats = pstats.Stats(profiler)
-    rows = []
-    for (filename, line, function), (_cc, calls, tottime, cumtime, _callers) in stats.stats.items():
-        short = filename.split("site-packages/")[-1].replace(str(ROOT) + "/", "")
-        rows.append({"function": f"{short}:{line}:{function}", "calls": calls, "tottime": tottime, "cumtime": cumtime})
-    rows.sort(key=lambda row: row["tottime"], reverse=True)
-    return [{**row, "tottime": round(row["tottime"], 3), "cumtime": round(row["cumtime"], 3)} for row in rows[:n]]
-
-
-def measure(step: str, *, profile_to: str | None = None, **params) -> dict:
-    command = [sys.executable, str(Path(__file__).resolve()), "--step", step, "--params", json.dumps(params)]
-    if profile_to:
-        command += ["--profile-to", profile_to]
-    process = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy())  # noqa: S603
-    lines = [line for line in process.stdout.splitlines() if line.startswith("RESULT ")]
-    if process.returncode or not lines:
-        sys.stderr.write(process.stdout[-4000:] + process.stderr[-8000:])
-        sys.exit(f"step {step} failed")
-    result = json.loads(lines[-1][len("RESULT ") :])
-    if result.get("rows") and result.get("seconds"):
-        result["rows_per_second"] = round(result["rows"] / result["seconds"])
-    result["seconds"] = round(result["seconds"], 2)
-    return result
-
-
 # --- the run --------------------------------------------------------------------------------------
 def new_import(tree: dict, path: Path) -> int:
     from django.core.files import File
@@ -685,33 +532,6 @@ def confirm(record: int) -> None:
     RosterImport.objects.filter(pk=record).update(
         status=RosterImport.Status.IMPORTING, mode=RosterImport.Mode.VALID_ONLY, confirmed_at=timezone.now()
     )
-
-
-def machine() -> dict:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
-    memory = 0
-    with open("/proc/meminfo") as meminfo:
-        for line in meminfo:
-            if line.startswith("MemTotal:"):
-                memory = round(int(line.split()[1]) / 1048576, 1)
-    import django
-    import import_export
-
-    return {
-        "cores": os.cpu_count(),
-        "memory_gib": memory,
-        "postgresql": server,
-        "database_host": connection.settings_dict.get("HOST") or "local socket",
-        "python": sys.version.split()[0],
-        "django": django.get_version(),
-        "django_import_export": import_export.__version__,
-        "cache": "redis" if os.environ.get("REDIS_URL") else "local memory",
-        "debug": os.environ.get("DEBUG"),
-    }
 
 
 def main(args) -> dict:
@@ -749,8 +569,8 @@ def main(args) -> dict:
     results["setup"]["roster_file_bytes"] = full.stat().st_size
 
     note("floor: openpyxl read-only + COPY; the engine's reader alone")
-    steps["floor"] = measure("floor", path=str(full))
-    steps["read_calamine"] = measure("read_calamine", path=str(full))
+    steps["floor"] = measure(step_floor, path=str(full))
+    steps["read_calamine"] = measure(step_read_calamine, path=str(full))
     # The floor for the engine's own reader: calamine reading the file, plus the same COPY.
     seconds = steps["read_calamine"]["seconds"] + steps["floor"]["copy_seconds"]
     steps["floor_calamine"] = {
@@ -763,16 +583,16 @@ def main(args) -> dict:
     for variant in ("rows", "bulk"):
         note(f"plain MemberResource import of {args.plain_rows:,} rows ({variant})")
         steps[f"plain_import_{variant}"] = measure(
-            "plain_import", path=str(head), union=tree["import_district"], variant=variant
+            step_plain_import, path=str(head), union=tree["import_district"], variant=variant
         )
         clear_members(tree["import_unions"])
 
     note(f"dry run of {args.rows:,} rows")
     record = new_import(tree, full)
-    steps["dry_run"] = measure("dry_run", record=record)
+    steps["dry_run"] = measure(step_dry_run, record=record)
     note(f"import of {args.rows:,} rows (valid rows only)")
     confirm(record)
-    steps["run"] = measure("run", record=record)
+    steps["run"] = measure(step_run, record=record)
 
     note(f"CSV export of {args.export_rows:,} members")
     out = WORK / "export"
@@ -786,7 +606,10 @@ def main(args) -> dict:
     for file_format in ("csv", "xlsx"):
         note(f"plain MemberResource export of {tree['xlsx_rows']:,} members ({file_format.upper()})")
         steps[f"plain_export_{file_format}"] = measure(
-            "plain_export", union=tree["xlsx_street"], file_format=file_format, out=str(WORK / f"plain.{file_format}")
+            step_plain_export,
+            union=tree["xlsx_street"],
+            file_format=file_format,
+            out=str(WORK / f"plain.{file_format}"),
         )
 
     if args.profile:
@@ -797,7 +620,8 @@ def main(args) -> dict:
             note(f"profiling {step}")
             if step == "run":
                 confirm(record)
-            profiled = measure(step, record=record, profile_to=str(WORK / f"profile-{step}"))
+            step_function = step_dry_run if step == "dry_run" else step_run
+            profiled = measure(step_function, record=record, profile_to=str(WORK / f"profile-{step}"))
             profiles[step] = {
                 "seconds_under_profiler": profiled["seconds"],
                 "text": str(WORK / f"profile-{step}.txt"),
@@ -922,9 +746,6 @@ def parse_args(argv=None):
         "--reuse-database", action="store_true", help=f"keep {BENCH_DATABASE} instead of dropping and creating it"
     )
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the figures (JSON)")
-    parser.add_argument("--step", help=argparse.SUPPRESS)
-    parser.add_argument("--params", help=argparse.SUPPRESS)
-    parser.add_argument("--profile-to", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.quick:
         args.rows, args.export_rows = 10_000, 100_000
@@ -934,11 +755,7 @@ def parse_args(argv=None):
 
 if __name__ == "__main__":
     arguments = parse_args()
-    if arguments.step:
-        configure()
-        child(arguments.step, json.loads(arguments.params), arguments.profile_to)
-    else:
-        figures = main(arguments)
-        arguments.output.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
-        print(table(figures))
-        print(f"\nwritten to {arguments.output}")
+    figures = main(arguments)
+    arguments.output.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
+    print(table(figures))
+    print(f"\nwritten to {arguments.output}")

@@ -1,0 +1,455 @@
+"""The background jobs at city scale: the monthly PDF report and the daily reminder dispatch.
+
+Steps (each run in a fresh process by ``harness.measure("bench.jobs:<step>", **params)``):
+
+- ``step_monthly_pdf(union, month)``: one node's monthly membership report, built the way the
+  monthly schedule's task builds it (``reports.services.report_build``), with the time of the
+  figures (SQL) and of the rendering (WeasyPrint) taken apart.
+- ``step_reminders(now)``: ``members.reminders.dispatch_reminders`` twice at the same moment; the
+  second run must make nothing.
+
+Preparation, run in the calling process before the step (Django set up): ``pdf_nodes()`` names the
+city and its largest district; ``prepare_reminders(due_items)`` makes exactly that many items due.
+``table(jobs)`` turns the figures into readable lines.
+"""
+
+import datetime
+import random
+import re
+import time
+import zlib
+from contextlib import contextmanager
+
+from bench.harness import WORK, note
+
+SEED = 20261207
+# Region code of the applications this bench adds (乌鲁木齐市天山区): no other generator of the
+# portal or its benches uses it, so the numbers cannot meet a seeded member or application.
+REGION = "650102"
+APPLICANT_PREFIX = "bench-reminder-"
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢钟"
+GIVEN = "伟芳娜英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚华国志红梅玉燕文斌辉鹏晓东春雪峰晨阳建亮琳凯"
+# How long ago the added applications were submitted: all past the first reminder (3 days by
+# default), about two thirds past the escalation (7 days), none older than a month.
+AGE_DAYS = (3.05, 21.0)
+
+
+# --- small tools -----------------------------------------------------------------------------------
+@contextmanager
+def timed_calls(module, name: str, spent: list[float]):
+    """Replace ``module.name`` by a wrapper that adds each call's wall time to ``spent``: the build
+    runs unchanged, and the step still learns how long its two phases took."""
+    original = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - started)
+
+    setattr(module, name, wrapper)
+    try:
+        yield
+    finally:
+        setattr(module, name, original)
+
+
+def pdf_pages(content: bytes) -> int:
+    """Pages of a PDF without a PDF library: WeasyPrint packs its objects into compressed object
+    streams, so inflate every stream and count the page objects (``/Type /Page``, not ``/Pages``)."""
+    texts = [content]
+    for match in re.finditer(rb"stream\r?\n", content):
+        end = content.find(b"endstream", match.end())
+        try:
+            texts.append(zlib.decompressobj().decompress(content[match.end() : end]))
+        except zlib.error:
+            continue  # an image or font stream that is not deflated: no page objects in it
+    return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", b"\n".join(texts)))
+
+
+@contextmanager
+def counted_queries(counter: list[int]):
+    """Count the SQL statements run inside (DEBUG is off, so Django keeps no query log)."""
+    from django.db import connection
+
+    def wrapper(execute, sql, params, many, context):
+        counter[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        yield
+
+
+def _moment(value) -> datetime.datetime:
+    """A datetime from a datetime, an ISO string, or a date (noon that day, local time); None is now."""
+    from django.utils import timezone
+
+    if value is None:
+        return timezone.now().replace(microsecond=0)
+    if isinstance(value, str):
+        value = (
+            datetime.datetime.fromisoformat(value)
+            if "T" in value or " " in value
+            else datetime.date.fromisoformat(value)
+        )
+    if not isinstance(value, datetime.datetime):
+        value = datetime.datetime.combine(value, datetime.time(12))
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+# --- the monthly PDF report ------------------------------------------------------------------------
+def pdf_nodes(city: str | None = None) -> dict:
+    """The nodes whose monthly report the bench builds: the city root (by name, else the root with the
+    most members) and its district federation with the most members. Run before the steps."""
+    from django.db.models.functions import Substr
+
+    from members.models import Member, Union
+
+    roots = Union.objects.get_root_nodes()
+    if city:
+        root = roots.get(name=city)
+    else:
+        sizes = _grouped_members(Member.objects.annotate(p=Substr("union__path", 1, Union.steplen)), "p")
+        root = max(roots, key=lambda union: sizes.get(union.path, 0))
+    districts = {d.path: d for d in root.get_children().filter(kind=Union.Kind.DISTRICT_FEDERATION)}
+    prefix = len(root.path) + Union.steplen
+    counts = _grouped_members(
+        Member.objects.filter(union__path__startswith=root.path).annotate(p=Substr("union__path", 1, prefix)), "p"
+    )
+    district = max(districts.values(), key=lambda union: counts.get(union.path, 0))
+    return {"city": root.pk, "district": district.pk, "city_name": root.name, "district_name": district.name}
+
+
+def _grouped_members(queryset, column: str) -> dict:
+    from django.db.models import Count
+
+    return {row[column]: row["n"] for row in queryset.order_by().values(column).annotate(n=Count("id"))}
+
+
+def step_monthly_pdf(union: int, month: str) -> dict:
+    """Build the monthly membership report of ``union`` for ``month`` (YYYY-MM) as its task does."""
+    from django.core import mail
+    from django.test import override_settings
+
+    from members.models import Union
+    from reports import builders, services
+    from reports.models import Report
+    from reports.statistics import parse_month
+
+    node = Union.objects.get(pk=union)
+    params = {"month": f"{parse_month(month):%Y-%m}"}
+    # The schedule's report (requested by no one) of this node and month. An earlier run's report
+    # would be reused by the service and make this step a no-op, so it goes first, with its file.
+    key = services._reuse_key(Report.Kind.MONTHLY_MEMBERSHIP, node, params)
+    for earlier in Report.objects.filter(reuse_key=key):
+        if earlier.file:
+            earlier.file.delete(save=False)
+        earlier.delete()
+    report = Report.objects.create(
+        kind=Report.Kind.MONTHLY_MEMBERSHIP, union=node, parameters=params, requested_by=None, reuse_key=key
+    )
+
+    figures_spent: list[float] = []
+    render_spent: list[float] = []
+    started = time.perf_counter()
+    # The schedule's report tells the node's leaders by e-mail too: keep those in memory, whatever
+    # mail server the settings name.
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+        timed_calls(builders, "monthly_figures", figures_spent),
+        timed_calls(builders, "render_pdf", render_spent),
+    ):
+        report = services.report_build(report_id=report.pk)
+        emails = len(getattr(mail, "outbox", []))
+    build_seconds = time.perf_counter() - started
+    if report is None or report.status != Report.Status.DONE:
+        raise RuntimeError(f"the report was not built: {report and report.status} {report and report.error}")
+
+    with report.file.open("rb") as handle:
+        content = handle.read()
+    WORK.mkdir(parents=True, exist_ok=True)
+    copy = WORK / f"monthly-{union}.pdf"
+    copy.write_bytes(content)
+    return {
+        "union": node.name,
+        "month": params["month"],
+        "bytes": len(content),
+        "pages": pdf_pages(content),
+        "figures_seconds": round(sum(figures_spent), 3),
+        "render_seconds": round(sum(render_spent), 3),
+        # report_build as a whole: the two phases, the charts, storing the file and the bookkeeping.
+        "build_seconds": round(build_seconds, 3),
+        "leader_emails": emails,
+        "file": str(copy),
+    }
+
+
+# --- the reminder dispatch -------------------------------------------------------------------------
+def due_counts(now: datetime.datetime) -> dict:
+    """What ``dispatch_reminders(now=now)`` will find due, counted with its own conditions."""
+    from django.conf import settings
+
+    from members.models import Application, Transfer
+
+    applications = Application.objects.filter(
+        status=Application.Status.SUBMITTED,
+        submitted_at__lte=now - datetime.timedelta(days=settings.REMINDER_APPLICATION_DAYS),
+    )
+    escalations = applications.filter(
+        submitted_at__lte=now - datetime.timedelta(days=settings.REMINDER_ESCALATION_DAYS)
+    )
+    waiting_since = now - datetime.timedelta(days=settings.REMINDER_TRANSFER_DAYS)
+    transfers = Transfer.objects.filter(
+        status=Transfer.Status.REQUESTED, requested_at__lte=waiting_since
+    ) | Transfer.objects.filter(status=Transfer.Status.RELEASED, released_at__lte=waiting_since)
+    counts = {
+        "applications_due": applications.count(),
+        "escalations_due": escalations.count(),
+        "transfers_due": transfers.count(),
+    }
+    counts["due_items"] = counts["applications_due"] + counts["transfers_due"]
+    return counts
+
+
+def remove_added_applications() -> int:
+    """Take out what an earlier ``prepare_reminders`` added: its applications, consents and users."""
+    from accounts.models import User
+    from members.models import Application, Consent
+
+    users = User.objects.filter(username__startswith=APPLICANT_PREFIX)
+    removed, _by_model = Application.objects.filter(applicant__in=users).delete()
+    Consent.objects.filter(user__in=users).delete()
+    users.delete()
+    return removed
+
+
+def _id_numbers(start: int):
+    """Valid ID numbers of REGION from the k-th on, never the same twice: k picks a birth day among
+    14,000 (1966 to 2004, so every applicant is an adult) and a sequence number."""
+    from members.id_number import check_character
+
+    k = start
+    while True:
+        day, turn = k % 14_000, k // 14_000
+        born = datetime.date(1966, 1, 1) + datetime.timedelta(days=day)
+        sequence = turn * 10 + day % 10  # distinct for each (day, turn) while turn < 100; mixes the sexes
+        body = f"{REGION}{born:%Y%m%d}{sequence:03d}"
+        yield body + check_character(body), born
+        k += 1
+
+
+def prepare_reminders(due_items: int = 50_000, *, today=None, city: str | None = None, batch: int = 5_000) -> dict:
+    """Make exactly ``due_items`` items due for ``dispatch_reminders`` at ``today`` (the moment the
+    step will pass as ``now``: a datetime, an ISO string, or a date meaning noon; default now).
+
+    Counts the seeded due applications and transfers and adds submitted applications, each with an
+    applicant account and a consent, spread over the open grassroots and joint unions of ``city``
+    (the root with the most such unions by default). Removes what an earlier run added and the
+    reminders earlier dispatches left, so the step measures a first dispatch. Returns the counts and
+    the ``now`` to pass to the step.
+    """
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection, transaction
+
+    from accounts.models import Notification, ReminderKind, User
+    from members import id_number, pii
+    from members.models import Application, Consent, Member, Union
+    from members.services import CONSENT_TEXT_VERSION
+
+    now = _moment(today)
+    started = time.perf_counter()
+    removed_applications = remove_added_applications()
+    removed_reminders, _by_model = Notification.objects.filter(kind__in=ReminderKind.values).delete()
+    seeded = due_counts(now)
+    missing = max(due_items - seeded["due_items"], 0)
+
+    holders = [Union.Kind.GRASSROOTS_UNION, Union.Kind.JOINT_UNION]
+    roots = Union.objects.get_root_nodes()
+    root = (
+        roots.get(name=city)
+        if city
+        else max(roots, key=lambda r: Union.objects.filter(path__startswith=r.path, kind__in=holders).count())
+    )
+    unions = list(
+        Union.objects.filter(path__startswith=root.path, kind__in=holders, closed_on__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "employer_name")
+    )
+    rng = random.Random(SEED)
+    numbers = _id_numbers(0)
+    added = 0
+    while added < missing:
+        size = min(batch, missing - added)
+        # Draw more numbers than needed, then drop any that a member or open application already holds.
+        drawn = [next(numbers) for _ in range(size)]
+        hashes = {pii.id_hash(value): (value, born) for value, born in drawn}
+        taken = set(Member.objects.filter(id_hash__in=hashes).values_list("id_hash", flat=True))
+        taken |= set(
+            Application.objects.filter(id_hash__in=hashes, status__in=Application.OPEN_STATUSES).values_list(
+                "id_hash", flat=True
+            )
+        )
+        people = [(h, value, born) for h, (value, born) in hashes.items() if h not in taken]
+        with transaction.atomic():
+            users = User.objects.bulk_create(
+                [
+                    User(
+                        username=f"{APPLICANT_PREFIX}{added + i + 1:07d}",
+                        name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(("", rng.choice(GIVEN))),
+                        password=make_password(None),  # cannot sign in
+                    )
+                    for i in range(len(people))
+                ],
+                batch_size=1000,
+            )
+            submitted = [now - datetime.timedelta(days=rng.uniform(*AGE_DAYS)) for _ in users]
+            consents = Consent.objects.bulk_create(
+                [
+                    Consent(user=user, text_version=CONSENT_TEXT_VERSION, given_at=at)
+                    for user, at in zip(users, submitted, strict=True)
+                ],
+                batch_size=1000,
+            )
+            applications = []
+            for user, consent, at, (hashed, value, born) in zip(users, consents, submitted, people, strict=True):
+                union_id, employer = rng.choice(unions)
+                applications.append(
+                    Application(
+                        applicant=user,
+                        consent=consent,
+                        union_id=union_id,
+                        submitted_at=at,
+                        name=user.name,
+                        id_hash=hashed,
+                        id_encrypted=pii.encrypt(value),
+                        id_masked=id_number.mask(value),
+                        sex="M" if int(value[16]) % 2 else "F",
+                        birth_date=born,
+                        mobile=f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}",
+                        employer_name=employer,
+                        is_migrant_worker=rng.random() < 0.25,
+                    )
+                )
+            Application.objects.bulk_create(applications, batch_size=1000)
+        added += len(applications)
+    # Fresh planner statistics after tens of thousands of rows in and out, as on a settled database.
+    with connection.cursor() as cursor:
+        for table_name in ("members_application", "members_consent", "accounts_user", "accounts_notification"):
+            cursor.execute(f"VACUUM ANALYZE {table_name}")
+    counts = due_counts(now)
+    note(
+        f"reminders: {counts['due_items']:,} items due at {now.isoformat()} "
+        f"({seeded['due_items']:,} seeded, {added:,} added in {time.perf_counter() - started:.1f} s)"
+    )
+    return {
+        **counts,
+        "seeded_due_items": seeded["due_items"],
+        "added_applications": added,
+        "over_target": max(seeded["due_items"] - due_items, 0),
+        "removed_earlier_applications": removed_applications,
+        "removed_earlier_reminders": removed_reminders,
+        "city": root.name,
+        "unions": len(unions),
+        "now": now.isoformat(),
+    }
+
+
+def _reminder_rows() -> int:
+    from accounts.models import Notification, ReminderKind
+
+    return Notification.objects.filter(kind__in=ReminderKind.values).count()
+
+
+def step_reminders(now: str | None = None) -> dict:
+    """Dispatch the due reminders twice at the same ``now`` (ISO; default the present moment)."""
+    from dataclasses import asdict
+
+    from django.conf import settings
+    from django.core import mail
+    from django.db import connection
+    from django.test import override_settings
+
+    from members.reminders import dispatch_reminders
+
+    moment = _moment(now)
+    eager = bool(settings.CELERY_TASK_ALWAYS_EAGER)
+    result = {
+        "now": moment.isoformat(),
+        # With a broker the e-mail jobs only go to its queue; without one Celery runs them in the
+        # dispatch (eager), so the times include rendering and sending every e-mail copy.
+        "celery_eager": eager,
+        "mail_backend_configured": settings.EMAIL_BACKEND,
+        # Whatever mail server the settings name, nothing leaves the machine: copies stay in memory.
+        "mail_backend": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    with override_settings(EMAIL_BACKEND=result["mail_backend"]):
+        for run in ("first", "second"):
+            before = _reminder_rows()
+            queries = [0]
+            mail.outbox = []
+            started = time.perf_counter()
+            with counted_queries(queries):
+                dispatched = dispatch_reminders(now=moment)
+            result[f"{run}_seconds"] = round(time.perf_counter() - started, 2)
+            result[run] = {
+                **asdict(dispatched),
+                "rows_created": _reminder_rows() - before,
+                "queries": queries[0],
+                "emails_sent": len(mail.outbox),
+            }
+            mail.outbox = []  # let the copies go: tens of thousands of messages weigh on memory
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM accounts_notification WHERE dedupe_key <> '' "
+            "GROUP BY recipient_id, dedupe_key HAVING count(*) > 1) AS twice"
+        )
+        result["duplicates"] = cursor.fetchone()[0]
+    result["due_items"] = result["first"]["applications"] + result["first"]["transfers"]
+    result["reminders"] = result["first"]["rows_created"]
+    return result
+
+
+# --- the figures as lines --------------------------------------------------------------------------
+def table(jobs: dict) -> list[str]:
+    """Readable lines for the figures of these steps, keyed by any label: a monthly PDF step's
+    figures have ``render_seconds``, a reminder step's ``first_seconds``, a preparation ``due_items``."""
+    lines = []
+    for label, figures in jobs.items():
+        if not isinstance(figures, dict):
+            continue
+        peak = f"{figures['peak_rss_mb']:.0f} MB peak" if "peak_rss_mb" in figures else ""
+        if "render_seconds" in figures:
+            lines.append(
+                f"{label}: monthly PDF of {figures['union']} {figures['month']}: {figures['seconds']:.2f} s wall, "
+                f"{peak}; build {figures['build_seconds']:.2f} s = figures {figures['figures_seconds']:.2f} s "
+                f"+ render {figures['render_seconds']:.2f} s + rest; "
+                f"{figures['pages']} pages, {figures['bytes'] / 1024:.0f} KiB"
+            )
+        elif "first_seconds" in figures:
+            first, second = figures["first"], figures["second"]
+            lines.append(
+                f"{label}: reminders for {figures['due_items']:,} due items "
+                f"({first['applications']:,} applications, {first['escalations']:,} of them escalated, "
+                f"{first['transfers']:,} transfers): {figures['seconds']:.2f} s wall for both runs, {peak}"
+            )
+            for run, run_figures in (("first", first), ("second", second)):
+                lines.append(
+                    f"    {run} run {figures[run + '_seconds']:.2f} s: {run_figures['rows_created']:,} reminders made "
+                    f"of {run_figures['messages']:,} addressed, {run_figures['batches']} batches, "
+                    f"{run_figures['queries']:,} queries, {run_figures['emails_queued']:,} e-mail copies queued, "
+                    f"{run_figures['emails_sent']:,} sent in the run"
+                )
+            mode = "eager (sent in the run)" if figures["celery_eager"] else "to the broker (sent by workers)"
+            lines.append(
+                f"    none twice: {figures['duplicates']} (recipient, key) pairs held twice; e-mail jobs {mode}, "
+                f"mail kept in memory (configured: {figures['mail_backend_configured'].rsplit('.', 2)[-2]})"
+            )
+        elif "due_items" in figures and "added_applications" in figures:
+            lines.append(
+                f"{label}: {figures['due_items']:,} items due ({figures['applications_due']:,} applications, "
+                f"{figures['escalations_due']:,} to escalate, {figures['transfers_due']:,} transfers); "
+                f"{figures['seeded_due_items']:,} from the seed, {figures['added_applications']:,} added "
+                f"over {figures['unions']:,} unions of {figures['city']}"
+            )
+    return lines

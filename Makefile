@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint format setup assets messages migrate demo clean
+.PHONY: run test lint format setup assets messages migrate demo bench clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ run: setup demo
 test: $(VENV)/.dev assets messages
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The city-scale bench on PostgreSQL (its own database, unionportal_bench): `make bench BENCH_ARGS=--quick`
+# runs the reduced set. Figures go to bench/results.json; bench/README.md explains them.
+bench: $(VENV)/.dev messages
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

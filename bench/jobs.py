@@ -30,8 +30,8 @@ APPLICANT_PREFIX = "bench-reminder-"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢钟"
 GIVEN = "伟芳娜英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚华国志红梅玉燕文斌辉鹏晓东春雪峰晨阳建亮琳凯"
 # How long ago the added applications were submitted: all past the first reminder (3 days by
-# default), about two thirds past the escalation (7 days), none older than a month.
-AGE_DAYS = (3.05, 21.0)
+# default), a little over half past the escalation (7 days), none older than 12 days.
+AGE_DAYS = (3.05, 12.0)
 
 
 # --- small tools -----------------------------------------------------------------------------------
@@ -239,20 +239,25 @@ def _id_numbers(start: int):
         k += 1
 
 
-def prepare_reminders(due_items: int = 50_000, *, today=None, city: str | None = None, batch: int = 5_000) -> dict:
+def prepare_reminders(
+    due_items: int = 50_000, *, today=None, city: str | None = None, staffed_only: bool = False, batch: int = 5_000
+) -> dict:
     """Make exactly ``due_items`` items due for ``dispatch_reminders`` at ``today`` (the moment the
     step will pass as ``now``: a datetime, an ISO string, or a date meaning noon; default now).
 
     Counts the seeded due applications and transfers and adds submitted applications, each with an
     applicant account and a consent, spread over the open grassroots and joint unions of ``city``
-    (the root with the most such unions by default). Removes what an earlier run added and the
+    (the root with the most such unions by default). With ``staffed_only``, only over those that
+    have a clerk, so that every added item makes at least one reminder (in a real city every union
+    has one; seeded data staffs few, and an item nobody is told of costs the dispatch little).
+    Removes what an earlier run added and the
     reminders earlier dispatches left, so the step measures a first dispatch. Returns the counts and
     the ``now`` to pass to the step.
     """
     from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
 
-    from accounts.models import Notification, ReminderKind, User
+    from accounts.models import Notification, ReminderKind, Role, User
     from members import id_number, pii
     from members.models import Application, Consent, Member, Union
     from members.services import CONSENT_TEXT_VERSION
@@ -271,11 +276,12 @@ def prepare_reminders(due_items: int = 50_000, *, today=None, city: str | None =
         if city
         else max(roots, key=lambda r: Union.objects.filter(path__startswith=r.path, kind__in=holders).count())
     )
-    unions = list(
-        Union.objects.filter(path__startswith=root.path, kind__in=holders, closed_on__isnull=True)
-        .order_by("pk")
-        .values_list("pk", "employer_name")
-    )
+    unions = Union.objects.filter(path__startswith=root.path, kind__in=holders, closed_on__isnull=True)
+    if staffed_only:
+        unions = unions.filter(roles__kind=Role.Kind.UNION_CLERK, roles__user__is_active=True).distinct()
+    unions = list(unions.order_by("pk").values_list("pk", "employer_name"))
+    if not unions:
+        raise RuntimeError(f"no grassroots or joint union to apply to under {root.name}")
     rng = random.Random(SEED)
     numbers = _id_numbers(0)
     added = 0
@@ -351,6 +357,7 @@ def prepare_reminders(due_items: int = 50_000, *, today=None, city: str | None =
         "removed_earlier_reminders": removed_reminders,
         "city": root.name,
         "unions": len(unions),
+        "staffed_only": staffed_only,
         "now": now.isoformat(),
     }
 

@@ -138,7 +138,7 @@ class ScaleCity:
 
     def write_tree(self) -> None:
         plan, rng, K = self.plan, self.rng, Union.Kind
-        city = Union.add_root(kind=K.CITY_FEDERATION, name=CITY_NAME, founded_on=datetime.date(1950, 5, 1))
+        city = Union.objects.add_root({"kind": K.CITY_FEDERATION, "name": CITY_NAME, "founded_on": datetime.date(1950, 5, 1)})
         self.city = city
         rows: list[Union] = []
         counters: Counter = Counter()
@@ -376,10 +376,11 @@ class ScaleCity:
             wanted.append((f"industry-{n:02d}-staff", f"{industry.name}工作人员", industry, R.FEDERATION_STAFF))
         for n, street in enumerate(streets[:60], start=1):
             wanted.append((f"street-{n:03d}-staff", f"{street.name}工作人员", street, R.FEDERATION_STAFF))
-        clerks = max(1, self.plan.staff - len(wanted))
-        for n, union in enumerate(unions[:clerks]):
+        # The rest are clerks of the largest unions (a small city's unions get a second clerk).
+        for n in range(max(1, self.plan.staff - len(wanted))):
+            union = unions[n % len(unions)]
             username = "clerk-largest" if n == 0 else f"clerk-{n:04d}"
-            wanted.append((username, f"{union.name}文员", union, R.UNION_CLERK))
+            wanted.append((username, f"{union.name}文员{n // len(unions) + 1}", union, R.UNION_CLERK))
         password = make_password(STAFF_PASSWORD)  # hashed once: the same hash for every staff account
         users = User.objects.bulk_create(
             User(username=USERNAME_PREFIX + username, name=name, password=password, email=f"{username}@scale.invalid")

@@ -44,6 +44,8 @@ class Command(BaseCommand):
             if Union.objects.exists():
                 self.stdout.write("Emptying the earlier scale city …")
                 with connection.cursor() as cursor:
+                    # Deferred foreign-key checks still pending in this transaction would block TRUNCATE.
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     # Every table that refers to a union or a user goes with them (CASCADE).
                     cursor.execute("TRUNCATE members_union, accounts_user RESTART IDENTITY CASCADE")
             figures = ScaleCity(plan).build()

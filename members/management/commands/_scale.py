@@ -138,7 +138,9 @@ class ScaleCity:
 
     def write_tree(self) -> None:
         plan, rng, K = self.plan, self.rng, Union.Kind
-        city = Union.objects.add_root({"kind": K.CITY_FEDERATION, "name": CITY_NAME, "founded_on": datetime.date(1950, 5, 1)})
+        city = Union.objects.add_root(
+            {"kind": K.CITY_FEDERATION, "name": CITY_NAME, "founded_on": datetime.date(1950, 5, 1)}
+        )
         self.city = city
         rows: list[Union] = []
         counters: Counter = Counter()

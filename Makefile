@@ -49,7 +49,7 @@ test: $(VENV)/.dev assets messages
 
 # The city-scale bench on PostgreSQL (its own database, unionportal_bench): `make bench BENCH_ARGS=--quick`
 # runs the reduced set. Figures go to bench/results.json; bench/README.md explains them.
-bench: $(VENV)/.dev messages
+bench: $(VENV)/.dev assets messages
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: $(VENV)/.dev

@@ -98,6 +98,11 @@ def _get_or_404(queryset, pk):
         raise Http404 from None
 
 
+def member_scope_unions(user) -> QuerySet[Union]:
+    """The nodes of the user's member-staff subtrees (where their personal-data pages reach)."""
+    return Union.objects.filter(_member_scope(user, "path"))
+
+
 def members_visible_to(user) -> QuerySet[Member]:
     return Member.objects.filter(_member_scope(user)).select_related("union")
 

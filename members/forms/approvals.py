@@ -1,6 +1,7 @@
 """Forms of the approval pages: the queue's filter, bulk approval, and the decisions on one application."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Application, Union
@@ -11,7 +12,15 @@ def union_label(union: Union) -> str:
 
 
 class QueueFilterForm(forms.Form):
-    """Narrow the queue to one union: the choices are the unions that have applications waiting."""
+    """Narrow the queue to one union or one federation's subtree.
+
+    A clerk's queue waits at a handful of unions, and those are offered. A city's queue may wait at
+    thousands, too many for one drop-down: beyond ``UNIONS_OFFERED_MAX`` the federations of the
+    user's scope (district, industry, street) are offered instead. Any union with applications
+    waiting is still accepted, so a link naming one keeps working.
+    """
+
+    UNIONS_OFFERED_MAX = 100
 
     union = forms.ModelChoiceField(
         label=_("Union"),
@@ -21,16 +30,27 @@ class QueueFilterForm(forms.Form):
         error_messages={"invalid_choice": _("No application is waiting at this union.")},
     )
 
-    def __init__(self, *args, unions=None, **kwargs):
+    def __init__(self, *args, unions=None, federations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if unions is not None:
-            self.fields["union"].queryset = unions
-        self.fields["union"].label_from_instance = union_label
+        field = self.fields["union"]
+        if unions is None:
+            return
+        federations = federations if federations is not None else Union.objects.none()
+        field.queryset = Union.objects.filter(Q(pk__in=unions.values("pk")) | Q(pk__in=federations.values("pk")))
+        offered = list(unions.order_by("name")[: self.UNIONS_OFFERED_MAX + 1])
+        if len(offered) > self.UNIONS_OFFERED_MAX:
+            nodes = list(federations.order_by("path").only("pk", "name", "depth"))
+            top = min((node.depth for node in nodes), default=1)
+            # Indented by depth, as in the member list: a street shows under its district.
+            offered_choices = [(node.pk, "\u3000" * (node.depth - top) + node.name) for node in nodes]
+        else:
+            offered_choices = [(union.pk, union_label(union)) for union in offered]
+        field.widget.choices = [("", field.empty_label), *offered_choices]
 
     def filter(self, queue):
         if not self.is_valid() or self.cleaned_data.get("union") is None:
             return queue
-        return queue.filter(union=self.cleaned_data["union"])
+        return queue.filter(union__path__startswith=self.cleaned_data["union"].path)
 
 
 class BulkApproveForm(forms.Form):

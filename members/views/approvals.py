@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import member_staff_required
 from accounts.phone import mask_mobile
+from accounts.roles import FEDERATION_NODE_KINDS
 
 from .. import selectors, services
 from ..forms.approvals import ApproveForm, BulkApproveForm, QueueFilterForm, ReasonForm
@@ -39,9 +40,11 @@ def _errors(exc: ValidationError) -> str:
 # --- the queue -----------------------------------------------------------------------------------
 def _queue_context(request, params) -> dict:
     queue = selectors.application_queue_for(request.user)
-    # The filter offers the unions that have applications waiting: a short list, whatever the scope.
-    unions = Union.objects.filter(pk__in=queue.order_by().values("union_id")).order_by("name")
-    form = QueueFilterForm(params, unions=unions)
+    # The filter offers the unions that have applications waiting, or the federations above them
+    # when those are too many (see QueueFilterForm).
+    unions = Union.objects.filter(pk__in=queue.order_by().values("union_id"))
+    federations = selectors.member_scope_unions(request.user).filter(kind__in=FEDERATION_NODE_KINDS)
+    form = QueueFilterForm(params, unions=unions, federations=federations)
     page = Paginator(form.filter(queue), QUEUE_PER_PAGE).get_page(params.get("page"))
     now = timezone.now()
     rows = list(page.object_list)

@@ -120,6 +120,26 @@ def test_staff_above_see_the_subtree_and_may_filter_by_union(tree, admin):
     assert "西城申请人" in only_g2 and "东城申请人" not in only_g2
 
 
+def test_when_many_unions_wait_the_filter_offers_federations_and_filters_their_subtree(tree, admin, monkeypatch):
+    """A city's applications wait at thousands of unions: the drop-down offers the federations then,
+    and choosing one shows its whole subtree. A link naming a union with waiting applications still works."""
+    from members.forms.approvals import QueueFilterForm
+
+    monkeypatch.setattr(QueueFilterForm, "UNIONS_OFFERED_MAX", 1)
+    submit(tree["g1"], "东城申请人")
+    submit(tree["g2"], "西城申请人")
+    client = client_for(admin)
+
+    response = client.get(reverse("members:application_queue"))
+    options = re.findall(r'<option value="(\d+)"', response.content.decode())
+    district = client.get(reverse("members:application_queue"), {"union": tree["d1"].pk})
+    union = client.get(reverse("members:application_queue"), {"union": tree["g2"].pk})
+
+    assert sorted(map(int, options)) == sorted(tree[k].pk for k in ("city", "d1", "d2", "ind", "s1", "s2"))
+    assert "东城申请人" in text(district) and "西城申请人" not in text(district)
+    assert "西城申请人" in text(union) and "东城申请人" not in text(union)
+
+
 def test_the_union_filter_offers_no_union_outside_the_scope(tree, clerk1):
     submit(tree["g1"], "东城申请人")
     submit(tree["g2"], "西城申请人")

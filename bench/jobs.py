@@ -8,12 +8,13 @@ Steps (each run in a fresh process by ``harness.measure("bench.jobs:<step>", **p
 - ``step_reminders(now)``: ``members.reminders.dispatch_reminders`` twice at the same moment; the
   second run must make nothing.
 
-Preparation, run in the calling process before the step (Django set up): ``pdf_nodes()`` names the
-city and its largest district; ``prepare_reminders(due_items)`` makes exactly that many items due.
+Preparation, run in the calling process before the step (Django set up): ``prepare_reminders``
+makes exactly the wanted number of items due and returns the ``now`` to pass to ``step_reminders``.
 ``table(jobs)`` turns the figures into readable lines.
 """
 
 import datetime
+import itertools
 import random
 import re
 import time
@@ -99,43 +100,18 @@ def _moment(value) -> datetime.datetime:
 
 
 # --- the monthly PDF report ------------------------------------------------------------------------
-def pdf_nodes(city: str | None = None) -> dict:
-    """The nodes whose monthly report the bench builds: the city root (by name, else the root with the
-    most members) and its district federation with the most members. Run before the steps."""
-    from django.db.models.functions import Substr
-
-    from members.models import Member, Union
-
-    roots = Union.objects.get_root_nodes()
-    if city:
-        root = roots.get(name=city)
-    else:
-        sizes = _grouped_members(Member.objects.annotate(p=Substr("union__path", 1, Union.steplen)), "p")
-        root = max(roots, key=lambda union: sizes.get(union.path, 0))
-    districts = {d.path: d for d in root.get_children().filter(kind=Union.Kind.DISTRICT_FEDERATION)}
-    prefix = len(root.path) + Union.steplen
-    counts = _grouped_members(
-        Member.objects.filter(union__path__startswith=root.path).annotate(p=Substr("union__path", 1, prefix)), "p"
-    )
-    district = max(districts.values(), key=lambda union: counts.get(union.path, 0))
-    return {"city": root.pk, "district": district.pk, "city_name": root.name, "district_name": district.name}
-
-
-def _grouped_members(queryset, column: str) -> dict:
-    from django.db.models import Count
-
-    return {row[column]: row["n"] for row in queryset.order_by().values(column).annotate(n=Count("id"))}
-
-
 def step_monthly_pdf(union: int, month: str) -> dict:
     """Build the monthly membership report of ``union`` for ``month`` (YYYY-MM) as its task does."""
+    started = time.perf_counter()
     from django.core import mail
     from django.test import override_settings
 
     from members.models import Union
-    from reports import builders, services
+    from reports import builders, services  # WeasyPrint with them: loaded once in a worker's life
     from reports.models import Report
     from reports.statistics import parse_month
+
+    import_seconds = time.perf_counter() - started
 
     node = Union.objects.get(pk=union)
     params = {"month": f"{parse_month(month):%Y-%m}"}
@@ -180,6 +156,8 @@ def step_monthly_pdf(union: int, month: str) -> dict:
         "render_seconds": round(sum(render_spent), 3),
         # report_build as a whole: the two phases, the charts, storing the file and the bookkeeping.
         "build_seconds": round(build_seconds, 3),
+        # A fresh process first loads WeasyPrint and the report modules; a running worker has them.
+        "import_seconds": round(import_seconds, 3),
         "leader_emails": emails,
         "file": str(copy),
     }
@@ -208,28 +186,51 @@ def due_counts(now: datetime.datetime) -> dict:
         "escalations_due": escalations.count(),
         "transfers_due": transfers.count(),
     }
-    counts["due_items"] = counts["applications_due"] + counts["transfers_due"]
+    counts["total_due"] = counts["applications_due"] + counts["transfers_due"]
     return counts
 
 
 def remove_added_applications() -> int:
-    """Take out what an earlier ``prepare_reminders`` added: its applications, consents and users."""
-    from accounts.models import User
-    from members.models import Application, Consent
+    """Take out the applications an earlier ``prepare_reminders`` added. Their applicant accounts and
+    consents stay for the next run to use again: they hold nothing else and cannot sign in, and
+    deleting tens of thousands of users through the ORM (which follows every relation) takes long."""
+    from members.models import Application
 
-    users = User.objects.filter(username__startswith=APPLICANT_PREFIX)
-    removed, _by_model = Application.objects.filter(applicant__in=users).delete()
-    Consent.objects.filter(user__in=users).delete()
-    users.delete()
+    removed, _by_model = Application.objects.filter(applicant__username__startswith=APPLICANT_PREFIX).delete()
     return removed
 
 
-def _id_numbers(start: int):
-    """Valid ID numbers of REGION from the k-th on, never the same twice: k picks a birth day among
-    14,000 (1966 to 2004, so every applicant is an adult) and a sequence number."""
+def _applicants(names: list[str], rng: random.Random) -> list[tuple[int, int]]:
+    """(user, consent) for each of these applicant usernames: kept from an earlier run, else made."""
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import User
+    from members.models import Consent
+    from members.services import CONSENT_TEXT_VERSION
+
+    # Drawn for every name, made or not, so that the rest of the run draws the same whatever exists.
+    people = {name: rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(("", rng.choice(GIVEN))) for name in names}
+    users = dict(User.objects.filter(username__in=names).values_list("username", "pk"))
+    made = User.objects.bulk_create(
+        [User(username=name, name=people[name], password=make_password(None)) for name in names if name not in users],
+        batch_size=1000,
+    )
+    users.update((user.username, user.pk) for user in made)
+    consents = dict(Consent.objects.filter(user_id__in=users.values()).values_list("user_id", "pk"))
+    made = Consent.objects.bulk_create(
+        [Consent(user_id=pk, text_version=CONSENT_TEXT_VERSION) for pk in users.values() if pk not in consents],
+        batch_size=1000,
+    )
+    consents.update((consent.user_id, consent.pk) for consent in made)
+    return [(users[name], consents[users[name]]) for name in names]
+
+
+def _id_numbers():
+    """Valid ID numbers of REGION, never the same twice: the k-th picks a birth day among 14,000
+    (1966 to 2004, so every applicant is an adult) and a sequence number."""
     from members.id_number import check_character
 
-    k = start
+    k = 0
     while True:
         day, turn = k % 14_000, k // 14_000
         born = datetime.date(1966, 1, 1) + datetime.timedelta(days=day)
@@ -239,35 +240,30 @@ def _id_numbers(start: int):
         k += 1
 
 
-def prepare_reminders(
-    due_items: int = 50_000, *, today=None, city: str | None = None, staffed_only: bool = False, batch: int = 5_000
-) -> dict:
+def prepare_reminders(due_items: int = 50_000, *, today=None, city: str | None = None, batch: int = 5_000) -> dict:
     """Make exactly ``due_items`` items due for ``dispatch_reminders`` at ``today`` (the moment the
     step will pass as ``now``: a datetime, an ISO string, or a date meaning noon; default now).
 
     Counts the seeded due applications and transfers and adds submitted applications, each with an
-    applicant account and a consent, spread over the open grassroots and joint unions of ``city``
-    (the root with the most such unions by default). With ``staffed_only``, only over those that
-    have a clerk, so that every added item makes at least one reminder (in a real city every union
-    has one; seeded data staffs few, and an item nobody is told of costs the dispatch little).
-    Removes what an earlier run added and the
-    reminders earlier dispatches left, so the step measures a first dispatch. Returns the counts and
-    the ``now`` to pass to the step.
+    applicant account and a consent, over the open grassroots and joint unions of ``city`` (the root
+    with the most such unions by default) in proportion to their active members, as workers apply
+    where they work (and as the seed spreads its own). Removes the applications an earlier run added
+    and every reminder earlier dispatches left, so the step measures a first dispatch. Returns the
+    counts and the ``now`` to pass to the step.
     """
-    from django.contrib.auth.hashers import make_password
     from django.db import connection, transaction
+    from django.db.models import Count, Q
 
-    from accounts.models import Notification, ReminderKind, Role, User
+    from accounts.models import Notification, ReminderKind
     from members import id_number, pii
-    from members.models import Application, Consent, Member, Union
-    from members.services import CONSENT_TEXT_VERSION
+    from members.models import Application, Member, Union
 
     now = _moment(today)
     started = time.perf_counter()
     removed_applications = remove_added_applications()
     removed_reminders, _by_model = Notification.objects.filter(kind__in=ReminderKind.values).delete()
     seeded = due_counts(now)
-    missing = max(due_items - seeded["due_items"], 0)
+    missing = max(due_items - seeded["total_due"], 0)
 
     holders = [Union.Kind.GRASSROOTS_UNION, Union.Kind.JOINT_UNION]
     roots = Union.objects.get_root_nodes()
@@ -276,18 +272,22 @@ def prepare_reminders(
         if city
         else max(roots, key=lambda r: Union.objects.filter(path__startswith=r.path, kind__in=holders).count())
     )
-    unions = Union.objects.filter(path__startswith=root.path, kind__in=holders, closed_on__isnull=True)
-    if staffed_only:
-        unions = unions.filter(roles__kind=Role.Kind.UNION_CLERK, roles__user__is_active=True).distinct()
-    unions = list(unions.order_by("pk").values_list("pk", "employer_name"))
+    unions = list(
+        Union.objects.filter(path__startswith=root.path, kind__in=holders, closed_on__isnull=True)
+        .annotate(size=Count("members", filter=Q(members__status=Member.Status.ACTIVE)))
+        .order_by("pk")
+        .values_list("pk", "employer_name", "size")
+    )
     if not unions:
         raise RuntimeError(f"no grassroots or joint union to apply to under {root.name}")
+    # Unions without members yet still get the odd application (weight 1 instead of 0).
+    cumulative = list(itertools.accumulate(max(size, 1) for _pk, _employer, size in unions))
     rng = random.Random(SEED)
-    numbers = _id_numbers(0)
+    numbers = _id_numbers()
     added = 0
     while added < missing:
         size = min(batch, missing - added)
-        # Draw more numbers than needed, then drop any that a member or open application already holds.
+        # Drop the numbers a member or an open application already holds; the next pass makes up for them.
         drawn = [next(numbers) for _ in range(size)]
         hashes = {pii.id_hash(value): (value, born) for value, born in drawn}
         taken = set(Member.objects.filter(id_hash__in=hashes).values_list("id_hash", flat=True))
@@ -298,35 +298,20 @@ def prepare_reminders(
         )
         people = [(h, value, born) for h, (value, born) in hashes.items() if h not in taken]
         with transaction.atomic():
-            users = User.objects.bulk_create(
-                [
-                    User(
-                        username=f"{APPLICANT_PREFIX}{added + i + 1:07d}",
-                        name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(("", rng.choice(GIVEN))),
-                        password=make_password(None),  # cannot sign in
-                    )
-                    for i in range(len(people))
-                ],
-                batch_size=1000,
-            )
-            submitted = [now - datetime.timedelta(days=rng.uniform(*AGE_DAYS)) for _ in users]
-            consents = Consent.objects.bulk_create(
-                [
-                    Consent(user=user, text_version=CONSENT_TEXT_VERSION, given_at=at)
-                    for user, at in zip(users, submitted, strict=True)
-                ],
-                batch_size=1000,
-            )
+            names = [f"{APPLICANT_PREFIX}{added + i + 1:07d}" for i in range(len(people))]
+            applicants = _applicants(names, rng)
+            targets = rng.choices(unions, cum_weights=cumulative, k=len(people))
             applications = []
-            for user, consent, at, (hashed, value, born) in zip(users, consents, submitted, people, strict=True):
-                union_id, employer = rng.choice(unions)
+            for (user_id, consent_id), (hashed, value, born), (union_id, employer, _size) in zip(
+                applicants, people, targets, strict=True
+            ):
                 applications.append(
                     Application(
-                        applicant=user,
-                        consent=consent,
+                        applicant_id=user_id,
+                        consent_id=consent_id,
                         union_id=union_id,
-                        submitted_at=at,
-                        name=user.name,
+                        submitted_at=now - datetime.timedelta(days=rng.uniform(*AGE_DAYS)),
+                        name=rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(("", rng.choice(GIVEN))),
                         id_hash=hashed,
                         id_encrypted=pii.encrypt(value),
                         id_masked=id_number.mask(value),
@@ -345,19 +330,19 @@ def prepare_reminders(
             cursor.execute(f"VACUUM ANALYZE {table_name}")
     counts = due_counts(now)
     note(
-        f"reminders: {counts['due_items']:,} items due at {now.isoformat()} "
-        f"({seeded['due_items']:,} seeded, {added:,} added in {time.perf_counter() - started:.1f} s)"
+        f"reminders: {counts['total_due']:,} items due at {now.isoformat()} "
+        f"({seeded['total_due']:,} seeded, {added:,} added in {time.perf_counter() - started:.1f} s)"
     )
     return {
         **counts,
-        "seeded_due_items": seeded["due_items"],
+        "seeded_due": seeded["total_due"],
         "added_applications": added,
-        "over_target": max(seeded["due_items"] - due_items, 0),
+        # The seed alone may hold more due items than wanted: none are taken away.
+        "over_target": max(seeded["total_due"] - due_items, 0),
         "removed_earlier_applications": removed_applications,
         "removed_earlier_reminders": removed_reminders,
         "city": root.name,
         "unions": len(unions),
-        "staffed_only": staffed_only,
         "now": now.isoformat(),
     }
 
@@ -369,7 +354,8 @@ def _reminder_rows() -> int:
 
 
 def step_reminders(now: str | None = None) -> dict:
-    """Dispatch the due reminders twice at the same ``now`` (ISO; default the present moment)."""
+    """Dispatch the due reminders twice at the same moment: ``now`` as ``prepare_reminders`` returned
+    it (ISO), so that exactly the prepared items are due; default the present moment."""
     from dataclasses import asdict
 
     from django.conf import settings
@@ -380,12 +366,11 @@ def step_reminders(now: str | None = None) -> dict:
     from members.reminders import dispatch_reminders
 
     moment = _moment(now)
-    eager = bool(settings.CELERY_TASK_ALWAYS_EAGER)
     result = {
         "now": moment.isoformat(),
-        # With a broker the e-mail jobs only go to its queue; without one Celery runs them in the
-        # dispatch (eager), so the times include rendering and sending every e-mail copy.
-        "celery_eager": eager,
+        # With a broker (REDIS_URL) the e-mail jobs only go to its queue, for workers to send; without
+        # one Celery runs them inside the dispatch (eager), so its time includes every e-mail sent.
+        "celery_eager": bool(settings.CELERY_TASK_ALWAYS_EAGER),
         "mail_backend_configured": settings.EMAIL_BACKEND,
         # Whatever mail server the settings name, nothing leaves the machine: copies stay in memory.
         "mail_backend": "django.core.mail.backends.locmem.EmailBackend",
@@ -399,12 +384,8 @@ def step_reminders(now: str | None = None) -> dict:
             with counted_queries(queries):
                 dispatched = dispatch_reminders(now=moment)
             result[f"{run}_seconds"] = round(time.perf_counter() - started, 2)
-            result[run] = {
-                **asdict(dispatched),
-                "rows_created": _reminder_rows() - before,
-                "queries": queries[0],
-                "emails_sent": len(mail.outbox),
-            }
+            result[f"{run}_created"] = _reminder_rows() - before
+            result[run] = {**asdict(dispatched), "queries": queries[0], "emails_sent": len(mail.outbox)}
             mail.outbox = []  # let the copies go: tens of thousands of messages weigh on memory
     with connection.cursor() as cursor:
         cursor.execute(
@@ -412,51 +393,52 @@ def step_reminders(now: str | None = None) -> dict:
             "GROUP BY recipient_id, dedupe_key HAVING count(*) > 1) AS twice"
         )
         result["duplicates"] = cursor.fetchone()[0]
-    result["due_items"] = result["first"]["applications"] + result["first"]["transfers"]
-    result["reminders"] = result["first"]["rows_created"]
+    first = result["first"]
+    result["total_due"] = first["applications"] + first["transfers"]
+    result["emails_queued"] = first["emails_queued"]
     return result
 
 
 # --- the figures as lines --------------------------------------------------------------------------
 def table(jobs: dict) -> list[str]:
-    """Readable lines for the figures of these steps, keyed by any label: a monthly PDF step's
-    figures have ``render_seconds``, a reminder step's ``first_seconds``, a preparation ``due_items``."""
+    """Readable lines for the figures of these steps, under whatever labels the caller keeps them: a
+    monthly PDF has ``render_seconds``, a dispatch ``first_seconds``, a preparation ``seeded_due``."""
     lines = []
     for label, figures in jobs.items():
         if not isinstance(figures, dict):
             continue
-        peak = f"{figures['peak_rss_mb']:.0f} MB peak" if "peak_rss_mb" in figures else ""
         if "render_seconds" in figures:
             lines.append(
-                f"{label}: monthly PDF of {figures['union']} {figures['month']}: {figures['seconds']:.2f} s wall, "
-                f"{peak}; build {figures['build_seconds']:.2f} s = figures {figures['figures_seconds']:.2f} s "
-                f"+ render {figures['render_seconds']:.2f} s + rest; "
+                f"{label}: {figures['union']} {figures['month']}: {figures['seconds']:.2f} s wall, "
+                f"{figures['peak_rss_mb']:.0f} MB peak, {figures['import_seconds']:.2f} s of it loading WeasyPrint; "
+                f"report_build {figures['build_seconds']:.2f} s, of which "
+                f"figures (SQL) {figures['figures_seconds']:.2f} s, rendering {figures['render_seconds']:.2f} s; "
                 f"{figures['pages']} pages, {figures['bytes'] / 1024:.0f} KiB"
             )
         elif "first_seconds" in figures:
-            first, second = figures["first"], figures["second"]
             lines.append(
-                f"{label}: reminders for {figures['due_items']:,} due items "
-                f"({first['applications']:,} applications, {first['escalations']:,} of them escalated, "
-                f"{first['transfers']:,} transfers): {figures['seconds']:.2f} s wall for both runs, {peak}"
+                f"{label}: {figures['total_due']:,} due items: {figures['seconds']:.2f} s wall for both runs, "
+                f"{figures['peak_rss_mb']:.0f} MB peak"
             )
-            for run, run_figures in (("first", first), ("second", second)):
+            for run in ("first", "second"):
+                done = figures[run]
                 lines.append(
-                    f"    {run} run {figures[run + '_seconds']:.2f} s: {run_figures['rows_created']:,} reminders made "
-                    f"of {run_figures['messages']:,} addressed, {run_figures['batches']} batches, "
-                    f"{run_figures['queries']:,} queries, {run_figures['emails_queued']:,} e-mail copies queued, "
-                    f"{run_figures['emails_sent']:,} sent in the run"
+                    f"    {run} run {figures[run + '_seconds']:.2f} s: {figures[run + '_created']:,} reminders made "
+                    f"({done['messages']:,} addressed to staff over {done['applications']:,} applications, "
+                    f"{done['escalations']:,} escalated, and {done['transfers']:,} transfers), "
+                    f"{done['batches']} batches, {done['queries']:,} queries, "
+                    f"{done['emails_queued']:,} e-mail copies queued, {done['emails_sent']:,} sent in the run"
                 )
-            mode = "eager (sent in the run)" if figures["celery_eager"] else "to the broker (sent by workers)"
+            jobs_go = "ran inside the dispatch (eager)" if figures["celery_eager"] else "went to the broker"
             lines.append(
-                f"    none twice: {figures['duplicates']} (recipient, key) pairs held twice; e-mail jobs {mode}, "
-                f"mail kept in memory (configured: {figures['mail_backend_configured'].rsplit('.', 2)[-2]})"
+                f"    none twice: {figures['duplicates']} (recipient, key) pairs held twice; e-mail jobs {jobs_go}; "
+                f"mail kept in memory (settings name {figures['mail_backend_configured'].rsplit('.', 2)[-2]})"
             )
-        elif "due_items" in figures and "added_applications" in figures:
+        elif "seeded_due" in figures:
             lines.append(
-                f"{label}: {figures['due_items']:,} items due ({figures['applications_due']:,} applications, "
-                f"{figures['escalations_due']:,} to escalate, {figures['transfers_due']:,} transfers); "
-                f"{figures['seeded_due_items']:,} from the seed, {figures['added_applications']:,} added "
+                f"{label}: {figures['total_due']:,} items due ({figures['applications_due']:,} applications, "
+                f"{figures['escalations_due']:,} of them past escalation, {figures['transfers_due']:,} transfers): "
+                f"{figures['seeded_due']:,} seeded, {figures['added_applications']:,} applications added "
                 f"over {figures['unions']:,} unions of {figures['city']}"
             )
     return lines

@@ -12,7 +12,9 @@ template, but no network or web server. For every scenario:
 
 - ``p50_ms``/``p95_ms`` of ``runs`` timed requests after ``warmup`` untimed ones;
 - ``queries`` per request, counted on separate requests under ``CaptureQueriesContext`` (the most of
-  ``CAPTURES`` of them), so that the timed requests do not pay for the capture;
+  ``CAPTURES`` of them), so that the timed requests do not pay for the capture; counted as
+  ``assertNumQueries`` counts them: the session's BEGIN, UPDATE and COMMIT (SESSION_SAVE_EVERY_REQUEST)
+  are three of them on every page;
 - ``sql_ms``: the page's own SELECT statements, as captured, run again with a raw cursor (rows
   fetched), the median of ``SQL_REPEATS`` passes; writes (the session's UPDATE, an approval's
   INSERTs) are not run again and are counted in ``sql_not_replayed``;
@@ -28,11 +30,15 @@ Setup, outside every timed section: the bench users get a TOTP authenticator whe
 one (MFA stays required), ``is_staff`` and the view permissions the admin asks for; the ids used (a
 member, unions, applications) are chosen from the data with a fixed seed and returned under
 ``setup``. The approval scenario approves a different submitted application on every request: each
-run of the bench turns ``warmup + runs + CAPTURES`` applications into members.
+run of the bench turns ``warmup + runs + CAPTURES`` applications into members. Without a collected
+STATIC_ROOT the static files are collected once into the bench's work directory (production's manifest
+storage fails every page without its manifest). ``setup["table_statistics"]`` says when the big tables
+were last analysed: a freshly filled database without statistics gets plans that read whole scopes.
 """
 
 import math
 import random
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -92,8 +98,15 @@ def replay_sql_ms(statements: list[str]) -> float:
     return statistics.median(passes)
 
 
-def is_select(sql: str) -> bool:
-    return sql.lstrip().upper().startswith(("SELECT", "WITH"))
+# A model choice field iterates its queryset with a server-side cursor: the SELECT inside it is replayed.
+_DECLARE = re.compile(r'^\s*DECLARE\s+"[^"]+"\s+NO SCROLL CURSOR\s+WITH(?:OUT)? HOLD\s+FOR\s+', re.IGNORECASE)
+
+
+def replayable(sql: str) -> str | None:
+    """The statement to run again for ``sql_ms``: a SELECT as captured, the SELECT of a server-side
+    cursor; None for writes and transaction control (BEGIN, COMMIT, SAVEPOINT), which are not run again."""
+    sql = _DECLARE.sub("", sql)
+    return sql if sql.lstrip().upper().startswith(("SELECT", "WITH")) else None
 
 
 def measure_scenario(
@@ -140,9 +153,10 @@ def measure_scenario(
         if expect_text is not None and expect_text not in response.content.decode():
             raise RuntimeError(f"{name}: {request[1]} answered 200 without {expect_text!r}")
         counts.append(len(queries.captured_queries))
+        size = len(response.content)
         if len(queries.captured_queries) >= len(captured):
             captured = [query["sql"] for query in queries.captured_queries]
-    selects = [sql for sql in captured if is_select(sql)]
+    selects = [statement for sql in captured if (statement := replayable(sql)) is not None]
     sql_ms = replay_sql_ms(selects)
     p50 = statistics.median(times)
     return {
@@ -151,6 +165,7 @@ def measure_scenario(
         "p50_ms": round(p50, 2),
         "p95_ms": round(percentile(times, 0.95), 2),
         "queries": max(counts),
+        "kb": round(size / 1024, 1),
         "sql_ms": round(sql_ms, 2),
         "sql_replayed": len(selects),
         "sql_not_replayed": len(captured) - len(selects),
@@ -216,18 +231,24 @@ def prepare_static_files() -> str:
 def table_statistics() -> dict:
     """When the planner's statistics of the big tables were last gathered: with none (a freshly filled
     database before autovacuum has run) PostgreSQL guesses one row per table and picks plans that read
-    a whole scope; the figures then say more about the statistics than about the pages."""
+    a whole scope; the figures then say more about the statistics than about the pages. Likewise an
+    index-only scan reads the table for every row until VACUUM has set the visibility map."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT relname, n_live_tup, n_mod_since_analyze, greatest(last_analyze, last_autoanalyze)"
-            " FROM pg_stat_user_tables WHERE relname = ANY(%s) ORDER BY relname",
+            "SELECT relname, n_live_tup, n_mod_since_analyze, greatest(last_analyze, last_autoanalyze),"
+            " greatest(last_vacuum, last_autovacuum) FROM pg_stat_user_tables WHERE relname = ANY(%s) ORDER BY relname",
             [["members_member", "members_membercard", "members_application", "members_union", "reports_uniontally"]],
         )
         return {
-            name: {"live_rows": live, "changed_since_analyze": changed, "analyzed_at": analyzed}
-            for name, live, changed, analyzed in cursor.fetchall()
+            name: {
+                "live_rows": live,
+                "changed_since_analyze": changed,
+                "analyzed_at": analyzed,
+                "vacuumed_at": vacuumed,
+            }
+            for name, live, changed, analyzed, vacuumed in cursor.fetchall()
         }
 
 
@@ -401,6 +422,18 @@ def step_pages(users: dict[str, str], runs: int = 30, warmup: int = 3, quick: bo
     member, card = choose_member(roots["union"], rng)
     setup["member"] = {"id": member.pk, "union_id": member.union_id, "card": card.number}
 
+    # The applications the approval scenario will approve, chosen now so that too few fails before any
+    # timing: the narrowest scope with enough of them waiting.
+    needed = warmup + runs + CAPTURES
+    approver, chosen = None, []
+    for key in ("union", "district", "city"):
+        chosen = approvable_applications(accounts[key], needed, rng)
+        approver = key
+        if len(chosen) >= needed:
+            break
+    if len(chosen) < needed:
+        raise RuntimeError(f"only {len(chosen)} approvable applications found, {needed} needed")
+
     def run(name: str, key: str, next_request, **options) -> dict:
         from bench.harness import note
 
@@ -514,15 +547,6 @@ def step_pages(users: dict[str, str], runs: int = 30, warmup: int = 3, quick: bo
             pair(name, key, with_query(admin_applications, {**admin_queue, "union__id__exact": union_id}))
 
     # --- approving one application: a different one on every request -------------------------------
-    needed = warmup + runs + CAPTURES
-    approver, chosen = None, []
-    for key in ("union", "district", "city"):  # the narrowest scope with enough applications waiting
-        chosen = approvable_applications(accounts[key], needed, rng)
-        approver = key
-        if len(chosen) >= needed:
-            break
-    if len(chosen) < needed:
-        raise RuntimeError(f"only {len(chosen)} approvable applications found, {needed} needed")
     pending = iter(chosen)
     approve_client = Client()  # its own session: the success messages would otherwise show on other pages
     approve_client.force_login(accounts[approver])

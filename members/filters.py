@@ -16,6 +16,7 @@ from accounts.scope import scope_paths, subtree_q
 from . import id_number, pii
 from .credit_code import normalise as normalise_credit_code
 from .models import EmploymentType, Member, MemberCard, PoliticalStatus, Union
+from .widgets import LongSelect
 
 
 class UnionFilter(django_filters.FilterSet):
@@ -71,7 +72,11 @@ class MemberFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, ID number, mobile or card number")}),
     )
     union = django_filters.ModelChoiceFilter(
-        label=_("Union"), queryset=Union.objects.none(), method="filter_union", empty_label=_("All my unions")
+        label=_("Union"),
+        queryset=Union.objects.none(),
+        method="filter_union",
+        empty_label=_("All my unions"),
+        widget=LongSelect,
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -188,6 +193,8 @@ class MemberFilter(django_filters.FilterSet):
         return queryset.filter(name__startswith=term)
 
     def filter_union(self, queryset, name, value):
+        if value.holds_members:  # nothing below it: by id, which the (union, …) index serves in order
+            return queryset.filter(union=value)
         return queryset.filter(union__path__startswith=value.path)
 
     def filter_status(self, queryset, name, value):

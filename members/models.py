@@ -238,7 +238,8 @@ class Member(PersonalDetails):
         verbose_name_plural = _("members")
         constraints = [models.UniqueConstraint(fields=["id_hash"], name="member_one_record_per_person")]
         indexes = [
-            models.Index(fields=["union", "status", "-joined_on"], name="member_union_status_joined"),
+            # A union's list in its default order (newest first, ties by id), read in order.
+            models.Index(fields=["union", "status", "-joined_on", "-id"], name="member_union_list"),
             models.Index(fields=["name"], name="member_name", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["mobile"], name="member_mobile"),
             # The list's orders. Status and union ride along, so a page's ids come from the index alone
@@ -253,6 +254,13 @@ class Member(PersonalDetails):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def status_badge(self) -> str:
+        """The Bootstrap badge colour of the status (members/staff/_status_badge.html)."""
+        return {self.Status.ACTIVE: "text-bg-success", self.Status.DECEASED: "text-bg-dark"}.get(
+            self.status, "text-bg-secondary"
+        )
 
 
 class MemberEvent(models.Model):

@@ -33,7 +33,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django.forms",  # the widget templates, for FORM_RENDERER below
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -69,9 +68,6 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "unionportal.urls"
 WSGI_APPLICATION = "unionportal.wsgi.application"
-
-# Widgets render through the project's templates, so templates/django/forms/ may replace one of Django's.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Application, Union
+from ..widgets import LongSelect
 
 
 def union_label(union: Union) -> str:
@@ -28,6 +29,7 @@ class QueueFilterForm(forms.Form):
         required=False,
         empty_label=_("All unions"),
         error_messages={"invalid_choice": _("No application is waiting at this union.")},
+        widget=LongSelect,
     )
 
     def __init__(self, *args, unions=None, federations=None, **kwargs):

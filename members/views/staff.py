@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -90,9 +90,20 @@ class MemberListView(View):
     def get(self, request):
         member_filter = MemberFilter(request.GET, queryset=selectors.members_visible_to(request.user), request=request)
         page = page_of(member_filter.qs, request.GET.get("page"), self.page_size, rows_for=_with_card_number)
-        context = {"filter": member_filter, "page": page}
+        detail = reverse("members:member_detail", args=[0]).replace("/0/", "/{}/")
+        for member in page.rows:
+            member.detail_url = detail.format(member.pk)
+        context = {"filter": member_filter, "page": page, "union_link": _union_link(request)}
         template = "members/staff/_member_results.html" if request.htmx else "members/staff/member_list.html"
         return render(request, template, context)
+
+
+def _union_link(request) -> str:
+    """The list's own query with ``union=`` last, for each row's union to complete (page reset)."""
+    query = request.GET.copy()
+    query.pop("union", None)
+    query.pop("page", None)
+    return "?" + (query.urlencode() + "&" if query else "") + "union="
 
 
 def _edited_fields_label(note: str) -> str:

@@ -32,15 +32,16 @@ class QueueFilterForm(forms.Form):
         widget=LongSelect,
     )
 
-    def __init__(self, *args, unions=None, federations=None, **kwargs):
+    def __init__(self, *args, unions=None, federations=None, long_queue: bool = False, **kwargs):
+        """``long_queue``: the queue is too long to list its unions cheaply; offer the federations."""
         super().__init__(*args, **kwargs)
         field = self.fields["union"]
         if unions is None:
             return
         federations = federations if federations is not None else Union.objects.none()
         field.queryset = Union.objects.filter(Q(pk__in=unions.values("pk")) | Q(pk__in=federations.values("pk")))
-        offered = list(unions.order_by("name")[: self.UNIONS_OFFERED_MAX + 1])
-        if len(offered) > self.UNIONS_OFFERED_MAX:
+        offered = [] if long_queue else list(unions.order_by("name")[: self.UNIONS_OFFERED_MAX + 1])
+        if long_queue or len(offered) > self.UNIONS_OFFERED_MAX:
             nodes = list(federations.order_by("path").only("pk", "name", "depth"))
             top = min((node.depth for node in nodes), default=1)
             # Indented by depth, as in the member list: a street shows under its district.

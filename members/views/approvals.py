@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,12 +26,31 @@ from ..forms.approvals import ApproveForm, BulkApproveForm, QueueFilterForm, Rea
 from ..models import Application, Union
 
 QUEUE_PER_PAGE = 50
+QUEUE_COUNT_CAP = 1000
 # An application waiting longer than this is shown as overdue.
 OVERDUE_AFTER_DAYS = 3
 
 
 def _age_in_days(application: Application, now) -> int:
     return (now - application.submitted_at).days
+
+
+class CappedPaginator(Paginator):
+    """Counts no further than ``QUEUE_COUNT_CAP``: a city's queue holds tens of thousands of
+    applications, and counting them all on every view took longer than the rest of the page. The
+    pages reach the longest-waiting ``QUEUE_COUNT_CAP``; the filter narrows to the others."""
+
+    @cached_property
+    def counted(self) -> int:
+        return self.object_list.order_by()[: QUEUE_COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.counted > QUEUE_COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, QUEUE_COUNT_CAP)
 
 
 def _errors(exc: ValidationError) -> str:
@@ -41,11 +61,15 @@ def _errors(exc: ValidationError) -> str:
 def _queue_context(request, params) -> dict:
     queue = selectors.application_queue_for(request.user)
     # The filter offers the unions that have applications waiting, or the federations above them
-    # when those are too many (see QueueFilterForm).
+    # when those are too many (see QueueFilterForm) or the queue too long to find them cheaply.
+    paginator = CappedPaginator(queue, QUEUE_PER_PAGE)
     unions = Union.objects.filter(pk__in=queue.order_by().values("union_id"))
     federations = selectors.member_scope_unions(request.user).filter(kind__in=FEDERATION_NODE_KINDS)
-    form = QueueFilterForm(params, unions=unions, federations=federations)
-    page = Paginator(form.filter(queue), QUEUE_PER_PAGE).get_page(params.get("page"))
+    form = QueueFilterForm(params, unions=unions, federations=federations, long_queue=paginator.capped)
+    filtered = form.filter(queue)
+    if filtered is not queue:
+        paginator = CappedPaginator(filtered, QUEUE_PER_PAGE)
+    page = paginator.get_page(params.get("page"))
     now = timezone.now()
     rows = list(page.object_list)
     # Links and labels made here once rather than by a {% url %} and two {% blocktranslate %} in each

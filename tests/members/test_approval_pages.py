@@ -140,6 +140,31 @@ def test_when_many_unions_wait_the_filter_offers_federations_and_filters_their_s
     assert "西城申请人" in text(union) and "东城申请人" not in text(union)
 
 
+def test_a_long_queue_counts_to_the_cap_and_says_there_are_more(tree, admin, monkeypatch):
+    """Counting a city's 30,000 waiting applications on every view costs more than the page: the
+    count stops at the cap, the header says "more than", and the longest waiting come first."""
+    from members.views import approvals
+
+    monkeypatch.setattr(approvals, "QUEUE_COUNT_CAP", 2)
+    monkeypatch.setattr(approvals, "QUEUE_PER_PAGE", 1)
+    for days, name in ((3, "最早申请人"), (2, "第二申请人"), (1, "第三申请人")):
+        submit(tree["g1"], name, days_ago=days)
+    client = client_for(admin)
+
+    page = text(client.get(reverse("members:application_queue")))
+    district = text(client.get(reverse("members:application_queue"), {"union": tree["d1"].pk}))
+    nowhere = text(client.get(reverse("members:application_queue"), {"union": tree["g2"].pk}))
+
+    assert "More than 2 applications waiting" in page
+    assert "最早申请人" in page and "第二申请人" not in page  # one a page, oldest first
+    assert "1–1 of more than 2" in page
+    options = re.findall(r'<option value="(\d+)"', client.get(reverse("members:application_queue")).content.decode())
+    assert tree["g1"].pk not in map(int, options)  # federations are offered, not the unions
+    assert tree["d1"].pk in map(int, options)
+    assert "More than 2 applications waiting" in district  # g1 lies in d1: all three
+    assert "No application is waiting at this union." in nowhere
+
+
 def test_the_union_filter_offers_no_union_outside_the_scope(tree, clerk1):
     submit(tree["g1"], "东城申请人")
     submit(tree["g2"], "西城申请人")

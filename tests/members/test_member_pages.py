@@ -659,3 +659,33 @@ def test_ending_twice_says_it_has_already_ended_and_writes_nothing_more(tree, cl
     assert written_rows() == rows
     page = client.get(reverse("members:member_end", args=[mine.pk]))
     assert page.status_code == 200 and 'name="status"' not in body(page)
+
+
+def test_a_clerk_of_two_unions_and_a_street_sees_exactly_their_members(tree):
+    """A union's subtree is the union itself (matched by id); a federation's by path: mixed, both hold."""
+    from ..factories import grant
+
+    clerk = staff(R.UNION_CLERK, tree["g1"])
+    grant(clerk, tree["g3"], R.UNION_CLERK)
+    grant(clerk, tree["s2"], R.FEDERATION_STAFF)
+    names = {key: make_member(tree[key], name=f"成员{key}").name for key in ("g1", "g2", "g3")}
+    outsider = make_child(tree["d1"], Union.Kind.GRASSROOTS_UNION, "东城另一工会")
+    make_member(outsider, name="成员外")
+
+    listed_names = set(listed(client_for(clerk).get(reverse("members:member_list"))))
+
+    assert listed_names == set(names.values())
+
+
+def test_the_union_filter_renders_like_a_django_select():
+    """LongSelect writes its options in Python; the markup is Django's Select's, escaping included."""
+    from django import forms
+
+    from members.widgets import LongSelect
+
+    choices = [("", "全部"), (1, "东城<区>总工会"), (2, "西城区总工会")]
+    mine = LongSelect(choices=choices, attrs={"class": "form-select"}).render("union", "1", attrs={"id": "id_union"})
+    django = forms.Select(choices=choices, attrs={"class": "form-select"}).render("union", "1", attrs={"id": "id_union"})
+
+    assert mine == re.sub(r">\s+<", "><", django)
+    assert '<option value="1" selected>东城&lt;区&gt;总工会</option>' in mine

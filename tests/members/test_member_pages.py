@@ -685,7 +685,9 @@ def test_the_union_filter_renders_like_a_django_select():
 
     choices = [("", "全部"), (1, "东城<区>总工会"), (2, "西城区总工会")]
     mine = LongSelect(choices=choices, attrs={"class": "form-select"}).render("union", "1", attrs={"id": "id_union"})
-    django = forms.Select(choices=choices, attrs={"class": "form-select"}).render("union", "1", attrs={"id": "id_union"})
+    django = forms.Select(choices=choices, attrs={"class": "form-select"}).render(
+        "union", "1", attrs={"id": "id_union"}
+    )
 
     assert mine == re.sub(r">\s+<", "><", django)
     assert '<option value="1" selected>东城&lt;区&gt;总工会</option>' in mine

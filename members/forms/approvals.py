@@ -1,7 +1,7 @@
 """Forms of the approval pages: the queue's filter, bulk approval, and the decisions on one application."""
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Application, Union
@@ -32,15 +32,19 @@ class QueueFilterForm(forms.Form):
         widget=LongSelect,
     )
 
-    def __init__(self, *args, unions=None, federations=None, long_queue: bool = False, **kwargs):
-        """``long_queue``: the queue is too long to list its unions cheaply; offer the federations."""
+    def __init__(self, *args, queue=None, federations=None, long_queue: bool = False, **kwargs):
+        """``queue``: the applications the user may decide; ``federations``: the federation nodes of
+        their scope; ``long_queue``: too many waiting to list their unions cheaply."""
         super().__init__(*args, **kwargs)
         field = self.fields["union"]
-        if unions is None:
+        if queue is None:
             return
         federations = federations if federations is not None else Union.objects.none()
-        field.queryset = Union.objects.filter(Q(pk__in=unions.values("pk")) | Q(pk__in=federations.values("pk")))
-        offered = [] if long_queue else list(unions.order_by("name")[: self.UNIONS_OFFERED_MAX + 1])
+        # Checked for the one union asked for (an EXISTS by index), never over the whole queue.
+        waiting_here = queue.order_by().filter(union=OuterRef("pk"))
+        field.queryset = Union.objects.filter(Exists(waiting_here)) | federations
+        waiting = Union.objects.filter(pk__in=queue.order_by().values("union_id"))
+        offered = [] if long_queue else list(waiting.order_by("name")[: self.UNIONS_OFFERED_MAX + 1])
         if long_queue or len(offered) > self.UNIONS_OFFERED_MAX:
             nodes = list(federations.order_by("path").only("pk", "name", "depth"))
             top = min((node.depth for node in nodes), default=1)
@@ -53,7 +57,10 @@ class QueueFilterForm(forms.Form):
     def filter(self, queue):
         if not self.is_valid() or self.cleaned_data.get("union") is None:
             return queue
-        return queue.filter(union__path__startswith=self.cleaned_data["union"].path)
+        chosen = self.cleaned_data["union"]
+        if chosen.holds_members:  # nothing below it: by id, in the (union, status, submitted_at) index's order
+            return queue.filter(union=chosen)
+        return queue.filter(union__path__startswith=chosen.path)
 
 
 class BulkApproveForm(forms.Form):

@@ -63,9 +63,8 @@ def _queue_context(request, params) -> dict:
     # The filter offers the unions that have applications waiting, or the federations above them
     # when those are too many (see QueueFilterForm) or the queue too long to find them cheaply.
     paginator = CappedPaginator(queue, QUEUE_PER_PAGE)
-    unions = Union.objects.filter(pk__in=queue.order_by().values("union_id"))
     federations = selectors.member_scope_unions(request.user).filter(kind__in=FEDERATION_NODE_KINDS)
-    form = QueueFilterForm(params, unions=unions, federations=federations, long_queue=paginator.capped)
+    form = QueueFilterForm(params, queue=queue, federations=federations, long_queue=paginator.capped)
     filtered = form.filter(queue)
     if filtered is not queue:
         paginator = CappedPaginator(filtered, QUEUE_PER_PAGE)

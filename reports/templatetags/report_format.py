@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -11,3 +13,28 @@ def percent_of(part, whole) -> str:
     except (TypeError, ValueError):
         return "—"
     return f"{100.0 * part / whole:.1f}%" if whole else "—"
+
+
+@register.filter
+def thousands(value) -> str:
+    """``{{ 1234567|thousands }}`` → "1,234,567": intcomma's grouping for whole numbers, without its
+    per-call locale work (a district's league table formats 450 numbers)."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return "" if value is None else str(value)
+
+
+@register.filter
+def rank_badge(rank) -> str:
+    """A rank in the league table as a small badge (nothing without a rank)."""
+    if not rank:
+        return ""
+    label = gettext("Rank")
+    return format_html(
+        ' <span class="badge rounded-pill text-bg-light border league-rank" title="{}">'
+        '<span class="visually-hidden">{} </span>#{}</span>',
+        label,
+        label,
+        rank,
+    )

@@ -38,8 +38,9 @@ BENCH_REDIS = "redis://127.0.0.1:6379/5"
 
 
 def use_redis() -> str:
-    """Redis is the production cache: use it (its own database number) when it answers."""
-    url = os.environ.get("REDIS_URL") or BENCH_REDIS
+    """Redis is the production cache: use it when it answers, in a database of the bench's own
+    (``BENCH_REDIS_URL``), never ``REDIS_URL``'s: the bench empties it."""
+    url = os.environ.get("BENCH_REDIS_URL") or BENCH_REDIS
     try:
         import redis
 

@@ -29,3 +29,13 @@ def encrypt(value: str) -> str:
 
 def decrypt(token: str) -> str:
     return _fernet(settings.FIELD_ENCRYPTION_KEY).decrypt(token.encode()).decode()
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """For what holds ID numbers outside the database for a while (a checked roster's rows)."""
+    return _fernet(settings.FIELD_ENCRYPTION_KEY).encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    """Raises ``cryptography.fernet.InvalidToken`` for anything this key did not encrypt."""
+    return _fernet(settings.FIELD_ENCRYPTION_KEY).decrypt(token)

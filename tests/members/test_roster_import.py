@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
@@ -647,14 +648,14 @@ def test_dry_run_cancelled_midway_stops(tree, clerk, monkeypatch):
 
 def test_cancel_that_comes_as_the_dry_run_finishes_is_not_lost(tree, clerk, monkeypatch):
     record = service.import_start(user=clerk, union=tree["g1"], upload=upload(xlsx_bytes([row("张三", id_number())])))
-    evaluate = importing.evaluate
+    finish = importing._finish
 
     def clerk_cancels_once_the_rows_are_read(*args, **kwargs):
-        evaluation = evaluate(*args, **kwargs)
+        evaluation = finish(*args, **kwargs)
         service.import_cancel(record=record, by=clerk)
         return evaluation
 
-    monkeypatch.setattr(importing, "evaluate", clerk_cancels_once_the_rows_are_read)
+    monkeypatch.setattr(importing, "_finish", clerk_cancels_once_the_rows_are_read)
     service.import_check(record.pk)
 
     record.refresh_from_db()
@@ -821,7 +822,8 @@ def test_dry_run_queries_do_not_grow_with_the_rows(tree, clerk, size, django_ass
     rows[1] = row("错误", "123")
     record = service.import_start(user=clerk, union=tree["g1"], upload=upload(xlsx_bytes(rows)))
 
-    with django_assert_max_num_queries(10):
+    # 12: the check's own, and two for the fingerprint of the rows it keeps for the import.
+    with django_assert_max_num_queries(12):
         service.import_check(record.pk)
 
     record.refresh_from_db()
@@ -866,3 +868,69 @@ def test_uploaded_files_are_deleted_after_the_retention_time_and_the_record_stay
     assert recent.file and Path(recent.file.path).exists()
     # The daily schedule names a task the worker knows.
     assert PeriodicTask.objects.get(name="members: delete expired roster files").task == roster_files_purge.name
+
+
+# --- the dry run's rows, reused by the import ------------------------------------------------------
+def test_the_import_reuses_the_checked_rows_without_reading_the_file_again(tree, clerk, monkeypatch):
+    numbers = [id_number(), id_number()]
+    record = start_import(clerk, tree["g1"], xlsx_bytes([row("张三", numbers[0]), row("李四", numbers[1])]))
+
+    def no_second_reading(path):
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr(importing, "open_roster", no_second_reading)
+    record = confirm_import(record, clerk, MODE.VALID_ONLY)
+
+    assert (record.status, record.new_count) == (S.DONE, 2)
+    assert sorted(Member.objects.values_list("name", flat=True)) == ["张三", "李四"]
+    assert cache.get(importing.checked_key(record.pk)) is None  # used once, then gone
+
+
+def test_the_checked_rows_hold_no_clear_id_number_in_the_cache(tree, clerk):
+    number = id_number()
+    record = start_import(clerk, tree["g1"], xlsx_bytes([row("张三", number)]))
+
+    kept = cache.get(importing.checked_key(record.pk))
+
+    assert isinstance(kept, bytes) and number.encode() not in kept
+    assert not kept.startswith(b"\x80")  # not a bare pickle: Fernet's token
+
+
+def test_a_union_closed_after_the_check_is_caught_by_reading_the_file_again(unions, district_clerk, monkeypatch):
+    from members.services.unions import union_close
+
+    content = xlsx_bytes(
+        [row("张三", id_number(), union="东城机械厂工会"), row("李四", id_number(), union="东城机械厂工会")]
+    )
+    record = start_import(district_clerk, unions["d1"], content)
+    assert record.new_count == 2
+    union_close(union=unions["g1"], on=timezone.localdate(), reason="企业注销", by=district_clerk)
+    readings = []
+    original = importing.open_roster
+    monkeypatch.setattr(importing, "open_roster", lambda path: readings.append(path) or original(path))
+
+    record = confirm_import(record, district_clerk, MODE.VALID_ONLY)
+
+    assert readings, "the changed unions should have sent the import back to the file"
+    assert (record.new_count, record.error_count) == (0, 2)
+    assert not Member.objects.exists()
+
+
+def test_without_the_checked_rows_the_import_reads_the_file_again(tree, clerk):
+    record = start_import(clerk, tree["g1"], xlsx_bytes([row("张三", id_number())]))
+    cache.delete(importing.checked_key(record.pk))
+
+    record = confirm_import(record, clerk, MODE.VALID_ONLY)
+
+    assert (record.status, record.new_count) == (S.DONE, 1)
+
+
+def test_checked_rows_tampered_with_are_not_used(tree, clerk, monkeypatch):
+    import pickle
+
+    record = start_import(clerk, tree["g1"], xlsx_bytes([row("张三", id_number())]))
+    cache.set(importing.checked_key(record.pk), pickle.dumps(("forged", [], [])))
+
+    record = confirm_import(record, clerk, MODE.VALID_ONLY)
+
+    assert (record.status, record.new_count) == (S.DONE, 1)

@@ -100,7 +100,7 @@ def monthly_figures(union: Union, month: str) -> MonthlyFigures:
     # One pass over the members for every count of the month's end: grouped by child node (the
     # member's union path cut to the child's length), union kind, political status and employment
     # type, with the yes/no groups counted alongside. A few thousand groups at most; each figure
-    # below is a sum over them. (Six passes, one per figure, took six times as long at a million.)
+    # below is a sum over them. (Six passes, one per figure, took about twice as long at a million.)
     prefix = len(union.path) + Union.steplen
     groups = (
         counted.annotate(child_path=Substr("union__path", 1, prefix))

@@ -226,18 +226,12 @@ def _applicants(names: list[str], rng: random.Random) -> list[tuple[int, int]]:
 
 
 def _id_numbers():
-    """Valid ID numbers of REGION, never the same twice: the k-th picks a birth day among 14,000
-    (1966 to 2004, so every applicant is an adult) and a sequence number."""
-    from members.id_number import check_character
+    """Valid ID numbers of REGION, never the same twice, with their birth dates."""
+    from members.management.commands._scale import id_number_for
 
-    k = 0
-    while True:
-        day, turn = k % 14_000, k // 14_000
-        born = datetime.date(1966, 1, 1) + datetime.timedelta(days=day)
-        sequence = turn * 10 + day % 10  # distinct for each (day, turn) while turn < 100; mixes the sexes
-        body = f"{REGION}{born:%Y%m%d}{sequence:03d}"
-        yield body + check_character(body), born
-        k += 1
+    for k in itertools.count():
+        value = id_number_for(k, (REGION,))
+        yield value, datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
 
 
 def prepare_reminders(due_items: int = 50_000, *, today=None, city: str | None = None, batch: int = 5_000) -> dict:

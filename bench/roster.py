@@ -38,19 +38,6 @@ EMPLOYMENT = ("正式职工",) * 14 + ("劳务派遣", "快递员", "外卖骑�
 
 
 # --- data -----------------------------------------------------------------------------------------
-def id_number_for(k: int, regions: tuple[str, ...]) -> str:
-    """The k-th ID number of a sequence without repeats: a bijection k → (region, birth day, sequence)."""
-    from members.id_number import check_character
-
-    region = regions[k % len(regions)]
-    j = k // len(regions)
-    day, turn = j % 14_000, j // 14_000
-    sequence = (turn * 7 + day * 13 + 3) % 1000  # one sequence per (day, turn): never the same number twice
-    born = datetime.date(1962, 1, 1) + datetime.timedelta(days=day)
-    body = f"{region}{born:%Y%m%d}{sequence:03d}"
-    return body + check_character(body)
-
-
 def name_for(rng: random.Random) -> str:
     given = rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.7 else "")
     return rng.choice(SURNAMES) + given
@@ -69,6 +56,8 @@ def joined_for(born: datetime.date, rng: random.Random) -> datetime.date:
 def roster_rows(n: int, union_names: list[str]) -> Iterator[list]:
     """Rows of a real-looking roster, in ``columns.COLUMNS`` order, with about 0.7% bad rows:
     wrong check characters, short mobiles, an ID repeated in the file, a union that does not exist."""
+    from members.management.commands._scale import id_number_for
+
     rng = random.Random(SEED)
     ids: list[str] = []
     for i in range(n):

@@ -55,20 +55,10 @@ def use_redis() -> str:
 
 
 def step_seed(members: int, seed: int) -> dict:
-    """``manage.py seed_scale`` in its own process, so its time and memory are recorded like a job's."""
-    import io
+    """What ``manage.py seed_scale`` does, in its own process, so its time and memory are a job's."""
+    from members.management.commands._scale import Plan, seed_city
 
-    from django.core.management import call_command
-
-    out = io.StringIO()
-    call_command("seed_scale", members=members, seed=seed, stdout=out)
-    figures = {}
-    for line in out.getvalue().splitlines():
-        key, _space, value = line.partition("  ")
-        value = value.strip().replace(",", "")
-        if value and key != "seconds":  # the harness times the whole step
-            figures[key.strip()] = int(value) if value.isdigit() else value
-    return figures
+    return seed_city(Plan(members=members, seed=seed), log=note)
 
 
 def scale_nodes() -> dict:

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import ReminderKind, Role
 from accounts.notify import Message, notifications_create_once
+from unionportal.links import url_pattern
 
 from .models import Application, Transfer, Union
 
@@ -86,11 +86,6 @@ def _key(kind: str, object_type: str, pk: int, due: datetime.date) -> str:
     return f"{kind}:{object_type}:{pk}:{due.isoformat()}"
 
 
-def _url_pattern(name: str) -> str:
-    # Reversed once per run; each item fills in its own number.
-    return reverse(name, args=[0]).replace("/0/", "/{}/")
-
-
 def _batches(queryset, fields: tuple[str, ...]) -> Iterator[list[dict]]:
     """Keyset pagination by primary key: each batch is one query however far the run has got."""
     last = 0
@@ -105,7 +100,7 @@ def _batches(queryset, fields: tuple[str, ...]) -> Iterator[list[dict]]:
 def due_application_messages(rows: list[dict], staff: StaffDirectory, now: datetime.datetime) -> list[Message]:
     first_days = settings.REMINDER_APPLICATION_DAYS
     escalation_days = settings.REMINDER_ESCALATION_DAYS
-    url = _url_pattern("members:application_detail")
+    url = url_pattern("members:application_detail")
     messages = []
     for row in rows:
         submitted = row["submitted_at"]
@@ -131,7 +126,7 @@ def due_application_messages(rows: list[dict], staff: StaffDirectory, now: datet
 
 def due_transfer_messages(rows: list[dict], staff: StaffDirectory) -> list[Message]:
     days = settings.REMINDER_TRANSFER_DAYS
-    url = _url_pattern("members:transfer_detail")
+    url = url_pattern("members:transfer_detail")
     messages = []
     for row in rows:
         if row["status"] == Transfer.Status.REQUESTED:

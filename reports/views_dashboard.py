@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.roles import DASHBOARD_KINDS
 from accounts.scope import scope_paths, subtree_q
 from members.models import Union
+from unionportal.links import url_pattern
 
 from . import dashboard, targets
 from .forms_dashboard import TargetsForm
@@ -58,7 +58,7 @@ def _league(children: list[dict], order: str) -> list[dict]:
     rank = LEAGUE_ORDERS[order]
     # Each row's link made here once: a district's table has 150 rows, and a {% url %} in each
     # cost more than the rest of the row.
-    pattern = reverse("reports:dashboard_node", args=[0]).replace("/0/", "/{}/")
+    pattern = url_pattern("reports:dashboard_node")
     for row in children:
         row["url"] = pattern.format(row["id"])
     # Unranked (no figure to rank on) after the ranked ones; ties and the rest by name.

@@ -32,24 +32,16 @@ from ..models import (
     RosterImportRow,
     Union,
 )
+from ..services.membership import DETAIL_FIELDS
 from . import cleaning, writing
 from .cleaning import CellError
 from .columns import COLUMNS, map_headers
 from .files import FileRefused, Roster, open_roster
 
 Outcome = RosterImportRow.Outcome
-# Fields a roster may change on an existing member; blank cells never erase what is stored.
-UPDATABLE = (
-    "name",
-    "mobile",
-    "ethnicity",
-    "political_status",
-    "education",
-    "employment_type",
-    "employer_name",
-    "is_migrant_worker",
-    "is_in_hardship",
-)
+# Fields a roster may change on an existing member (those a clerk may edit); blank cells never erase
+# what is stored.
+UPDATABLE = DETAIL_FIELDS
 BATCH = 2000
 UNCHANGED = "unchanged"  # counted, never stored as a row
 PROGRESS_TIMEOUT = 24 * 3600

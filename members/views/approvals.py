@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.decorators import member_staff_required
 from accounts.phone import mask_mobile
 from accounts.roles import FEDERATION_NODE_KINDS
+from unionportal.links import url_pattern
 
 from .. import selectors, services
 from ..forms.approvals import ApproveForm, BulkApproveForm, QueueFilterForm, ReasonForm
@@ -73,7 +74,7 @@ def _queue_context(request, params) -> dict:
     rows = list(page.object_list)
     # Links and labels made here once rather than by a {% url %} and two {% blocktranslate %} in each
     # of 50 rows, which took a third of the page's time.
-    detail = reverse("members:application_detail", args=[0]).replace("/0/", "/{}/")
+    detail = url_pattern("members:application_detail")
     pick = _("Select the application of %(name)s")
     waited: dict[int, str] = {}
     for application in rows:

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.decorators import member_staff_required
+from unionportal.links import url_pattern
 
 from .. import selectors, services
 from ..filters import MemberFilter
@@ -90,7 +91,7 @@ class MemberListView(View):
     def get(self, request):
         member_filter = MemberFilter(request.GET, queryset=selectors.members_visible_to(request.user), request=request)
         page = page_of(member_filter.qs, request.GET.get("page"), self.page_size, rows_for=_with_card_number)
-        detail = reverse("members:member_detail", args=[0]).replace("/0/", "/{}/")
+        detail = url_pattern("members:member_detail")
         for member in page.rows:
             member.detail_url = detail.format(member.pk)
         context = {"filter": member_filter, "page": page, "union_link": _union_link(request)}

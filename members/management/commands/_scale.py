@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from random import Random
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -87,14 +87,15 @@ class Plan:
         self.streets = min(150, max(len(DISTRICTS), self.unions // 8))
 
 
-def id_number_for(k: int) -> str:
+def id_number_for(k: int, regions: tuple[str, ...] = REGIONS) -> str:
     """The k-th ID number of a sequence without repeats: k → (region, birth day, sequence) is one to one.
 
-    Birth days run over 14,000 days from 1962; each (region, day) takes up to 143 turns, each turn
-    its own sequence number, so the sequence holds 40 million numbers.
+    Birth days run over 14,000 days from 1962 (so every holder is an adult); each (region, day) takes
+    up to 143 turns, each turn its own sequence number: 2 million numbers per region. The benches
+    pass region codes of their own, so their numbers never meet the seeded members'.
     """
-    region = REGIONS[k % len(REGIONS)]
-    j = k // len(REGIONS)
+    region = regions[k % len(regions)]
+    j = k // len(regions)
     day, turn = j % 14_000, j // 14_000
     sequence = (turn * 7 + day * 13 + 3) % 1000
     born = datetime.date(1962, 1, 1) + datetime.timedelta(days=day)
@@ -119,8 +120,8 @@ def _sizes(total: int, count: int, exponent: float) -> list[int]:
 class ScaleCity:
     """Plans and writes the scale city. ``build()`` returns what it wrote, for the command to print."""
 
-    def __init__(self, plan: Plan, log=print) -> None:
-        self.plan, self.log = plan, log
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
         self.rng = Random(plan.seed)  # noqa: S311 - planned data, not secrets
         self.now = timezone.make_aware(datetime.datetime.combine(plan.today, datetime.time(10)))
         self.figures: dict[str, int | float] = {}
@@ -522,3 +523,28 @@ def checksum() -> str:
         )
         applications = cursor.fetchone()[0] or ""
     return hashlib.sha256((members + applications).encode()).hexdigest()[:16]
+
+
+def seed_city(plan: Plan, log=print) -> dict:
+    """Write the scale city into this database (emptying an earlier one) and return what was written.
+
+    ValueError when the database is not PostgreSQL or holds unions of another city: the command
+    (and the benches) need a database of their own.
+    """
+    if connection.vendor != "postgresql":
+        raise ValueError("seed_scale writes with PostgreSQL COPY: point DATABASE_URL at PostgreSQL.")
+    other = Union.objects.filter(depth=1).exclude(name=CITY_NAME).first()
+    if other is not None:
+        raise ValueError(f"This database holds other unions ({other.name}). seed_scale needs a database of its own.")
+    with transaction.atomic():
+        if Union.objects.exists():
+            log("Emptying the earlier scale city …")
+            with connection.cursor() as cursor:
+                # Deferred foreign-key checks still pending in this transaction would block TRUNCATE.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                # Every table that refers to a union or a user goes with them (CASCADE).
+                cursor.execute("TRUNCATE members_union, accounts_user RESTART IDENTITY CASCADE")
+        figures = ScaleCity(plan).build()
+    if not connection.in_atomic_block:  # inside a test's transaction there is nothing to vacuum yet
+        vacuum()
+    return figures

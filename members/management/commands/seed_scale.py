@@ -8,11 +8,8 @@ import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
 
-from members.models import Union
-
-from ._scale import CITY_NAME, Plan, ScaleCity, vacuum
+from ._scale import CITY_NAME, Plan, seed_city
 
 
 class Command(BaseCommand):
@@ -27,30 +24,16 @@ class Command(BaseCommand):
         parser.add_argument("--today", type=datetime.date.fromisoformat, help="the day the data is as of (YYYY-MM-DD)")
 
     def handle(self, *args, members, seed, unions, applications, transfers, today, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("seed_scale writes with PostgreSQL COPY: point DATABASE_URL at PostgreSQL.")
         if members < 100:
             raise CommandError("--members must be at least 100.")
-        others = Union.objects.filter(depth=1).exclude(name=CITY_NAME)
-        if others.exists():
-            raise CommandError(
-                f"This database holds other unions ({others.first().name}). seed_scale needs a database of its own."
-            )
         plan = Plan(members=members, seed=seed, unions=unions, applications=applications, transfers=transfers)
         if today:
             plan.today = today
         started = time.perf_counter()
-        with transaction.atomic():
-            if Union.objects.exists():
-                self.stdout.write("Emptying the earlier scale city …")
-                with connection.cursor() as cursor:
-                    # Deferred foreign-key checks still pending in this transaction would block TRUNCATE.
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                    # Every table that refers to a union or a user goes with them (CASCADE).
-                    cursor.execute("TRUNCATE members_union, accounts_user RESTART IDENTITY CASCADE")
-            figures = ScaleCity(plan).build()
-        if not connection.in_atomic_block:  # a test's transaction: nothing to vacuum yet
-            vacuum()
+        try:
+            figures = seed_city(plan, log=self.stdout.write)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         figures["seconds"] = round(time.perf_counter() - started, 1)
         width = max(len(key) for key in figures)
         for key, value in figures.items():

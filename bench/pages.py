@@ -30,9 +30,9 @@ Setup, outside every timed section: the bench users get a TOTP authenticator whe
 one (MFA stays required), ``is_staff`` and the view permissions the admin asks for; the ids used (a
 member, unions, applications) are chosen from the data with a fixed seed and returned under
 ``setup``. The approval scenario approves a different submitted application on every request: each
-run of the bench turns ``warmup + runs + CAPTURES`` applications into members. Without a collected
-STATIC_ROOT the static files are collected once into the bench's work directory (production's manifest
-storage fails every page without its manifest). ``setup["table_statistics"]`` says when the big tables
+run of the bench turns ``warmup + runs + CAPTURES`` applications into members. The static files
+must be collected first (``bench/run.py`` does it): production's manifest storage fails every page
+without its manifest. ``setup["table_statistics"]`` says when the big tables
 were last analysed: a freshly filled database without statistics gets plans that read whole scopes.
 """
 
@@ -200,32 +200,13 @@ def prepare_settings() -> dict:
 
 
 def prepare_static_files() -> str:
-    """Use STATIC_ROOT when collectstatic has filled it; otherwise collect once into the bench's work
-    directory (about 20 s) and keep it there, collecting again when the project's static files change."""
+    """STATIC_ROOT, which ``bench/run.py`` fills with ``collectstatic`` before any step: production's
+    manifest storage fails every page without its manifest, so say so before timing anything."""
     from django.conf import settings
-    from django.contrib.staticfiles.storage import staticfiles_storage
-    from django.core.files.storage import storages
-    from django.core.management import call_command
-    from django.utils.functional import empty
 
-    from bench.harness import WORK
-
-    if (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
-        return str(settings.STATIC_ROOT)
-    root = WORK / "static"
-    manifest = root / "staticfiles.json"
-    settings.STATIC_ROOT = str(root)
-    # The storage reads STATIC_ROOT and its manifest when first used: make it start again from here.
-    storages._storages.pop("staticfiles", None)
-    staticfiles_storage._wrapped = empty
-    source = Path(settings.BASE_DIR) / "static"
-    newest = max((p.stat().st_mtime for p in source.rglob("*") if p.is_file()), default=0)
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
-        from bench.harness import note
-
-        note(f"collecting static files into {root}")
-        call_command("collectstatic", interactive=False, verbosity=0)
-    return str(root)
+    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+        raise RuntimeError(f"no static files manifest in {settings.STATIC_ROOT}: run manage.py collectstatic first")
+    return str(settings.STATIC_ROOT)
 
 
 def table_statistics() -> dict:

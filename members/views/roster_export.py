@@ -30,6 +30,7 @@ from accounts.decorators import member_staff_required
 from ..models import RosterExport
 from ..roster import exporting, template
 from ..services import roster_export as service
+from .progress import bar as progress_bar
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -164,13 +165,7 @@ def _own_export(request, pk) -> RosterExport:
 
 
 def _progress(record: RosterExport) -> dict:
-    """What the bar shows. ``step`` is the Bootstrap width class below the percentage for browsers
-    without JavaScript; static/js/progress.js sets the exact width (the CSP allows no style attribute)."""
-    progress = service.get_progress(record.pk) or {}
-    done, total = progress.get("done", 0), progress.get("total", 0)
-    percent = min(100, done * 100 // total) if total else None
-    step = f"w-{percent // 25 * 25}" if percent and percent >= 25 else ""
-    return {"started": bool(progress), "done": done, "total": total, "percent": percent, "step": step}
+    return progress_bar(service.get_progress(record.pk))
 
 
 @never_cache

@@ -29,6 +29,7 @@ from ..models import RosterImport, RosterImportRow
 from ..roster import files, importing
 from ..roster.columns import COLUMNS
 from ..services import roster
+from .progress import bar as progress_bar
 
 IMPORTS_PER_PAGE = 30
 ROWS_PER_PAGE = 50
@@ -95,16 +96,7 @@ def roster_import_new(request):
 
 
 def _progress(record: RosterImport) -> dict:
-    """What the progress bar shows: rows done of how many (0 while the file is still being read).
-
-    ``step`` is the nearest Bootstrap width class below the percentage, for browsers without
-    JavaScript; static/js/progress.js sets the exact width (the CSP allows no style attribute).
-    """
-    progress = importing.get_progress(record.pk) or {}
-    done, total = progress.get("done", 0), progress.get("total", 0)
-    percent = min(100, done * 100 // total) if total else None
-    step = f"w-{percent // 25 * 25}" if percent and percent >= 25 else ""
-    return {"started": bool(progress), "done": done, "total": total, "percent": percent, "step": step}
+    return progress_bar(importing.get_progress(record.pk))
 
 
 def _tabs(record: RosterImport) -> list[tuple[str, str, int]]:

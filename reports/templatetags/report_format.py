@@ -17,8 +17,9 @@ def percent_of(part, whole) -> str:
 
 @register.filter
 def thousands(value) -> str:
-    """``{{ 1234567|thousands }}`` → "1,234,567": intcomma's grouping for whole numbers, without its
-    per-call locale work (a district's league table formats 450 numbers)."""
+    """``{{ 1234567|thousands }}`` → "1,234,567": counts grouped as the charts beside them and the
+    federation's statistical reports write them, in either language (``intcomma`` follows the zh-hans
+    locale, which does not group), and cheaply: a district's league table formats 450 numbers."""
     try:
         return f"{int(value):,}"
     except (TypeError, ValueError):

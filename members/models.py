@@ -11,6 +11,7 @@ from accounts.phone import mainland_mobile_validator, mask_mobile
 
 from . import pii
 from .credit_code import validate_credit_code
+from .storage import roster_storage
 
 
 class Union(MP_Node):
@@ -487,7 +488,10 @@ class RosterImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    file = models.FileField(_("file"), upload_to=_roster_upload_to, blank=True, max_length=200)
+    # Encrypted at rest: the roster holds ID numbers and mobiles in clear.
+    file = models.FileField(
+        _("file"), upload_to=_roster_upload_to, storage=roster_storage, blank=True, max_length=200
+    )
     original_name = models.CharField(_("file name"), max_length=200)
     file_format = models.CharField(_("format"), max_length=8, choices=FileFormat.choices, blank=True)
     encoding = models.CharField(max_length=20, blank=True)
@@ -596,7 +600,10 @@ class RosterExport(models.Model):
     language = models.CharField(max_length=10, default="zh-hans")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    file = models.FileField(_("file"), upload_to=_roster_export_upload_to, blank=True, max_length=200)
+    # Encrypted at rest, like the uploads: a full-details export holds every ID number in clear.
+    file = models.FileField(
+        _("file"), upload_to=_roster_export_upload_to, storage=roster_storage, blank=True, max_length=200
+    )
     error = models.TextField(_("error"), blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -33,6 +33,7 @@ from ..models import (
     Union,
 )
 from ..services.membership import DETAIL_FIELDS
+from ..storage import local_copy
 from . import cleaning, writing
 from .cleaning import CellError
 from .columns import COLUMNS, map_headers
@@ -366,6 +367,8 @@ def checked_key(pk: int) -> str:
 
 def _fingerprint(record: RosterImport) -> str:
     digest = hashlib.sha256()
+    # The stored bytes (encrypted, and never written again) identify the upload as well as its clear
+    # content, without decrypting it.
     with open(record.file.path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
@@ -410,8 +413,9 @@ def _checked(record: RosterImport) -> tuple[list[Row], list[str]] | None:
 
 def dry_run(record: RosterImport) -> Evaluation:
     """Check the file and store the summary, the errors and the transfer candidates; write no member."""
-    roster = open_roster(record.file.path)
-    rows, notices = _read(record, roster, phase="check")
+    with local_copy(record.file) as path:
+        roster = open_roster(path)
+        rows, notices = _read(record, roster, phase="check")
     _keep_checked(record, rows, notices)
     evaluation = _finish(record, rows, notices, phase="check")
     with transaction.atomic():
@@ -432,7 +436,8 @@ def run(record: RosterImport, *, by) -> Evaluation:
     checked = _checked(record)
     cache.delete(checked_key(record.pk))
     if checked is None:
-        evaluation = evaluate(record, open_roster(record.file.path), phase="import")
+        with local_copy(record.file) as path:
+            evaluation = evaluate(record, open_roster(path), phase="import")
     else:
         evaluation = _finish(record, *checked, phase="import")
     if record.mode == RosterImport.Mode.ALL_OR_NOTHING and evaluation.counts[Outcome.ERROR]:

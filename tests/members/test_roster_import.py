@@ -27,6 +27,7 @@ from members.models import Member, MemberCard, MemberEvent, RosterImport, Roster
 from members.roster import files, importing
 from members.services import card_issue
 from members.services import roster as service
+from members.storage import local_copy
 
 from ..factories import credit_code, id_number, make_child, staff
 from .rosters import (
@@ -773,8 +774,9 @@ def test_error_file_round_trips_fixed_rows_import_cleanly(tree, clerk, build, co
 
     # when the clerk downloads the error file, fixes the cells and uploads it
     out = io.BytesIO()
-    roster = files.open_roster(first.file.path)
-    extension = files.write_error_file(roster, left_out(first), out, text_columns=importing.text_columns(roster))
+    with local_copy(first.file) as path:
+        roster = files.open_roster(path)
+        extension = files.write_error_file(roster, left_out(first), out, text_columns=importing.text_columns(roster))
     content = out.getvalue()
     if comes_back_as == "xlsx":
         assert extension == "xlsx"

@@ -1,6 +1,8 @@
 """What is due in the members app, and turning it into reminders, once each.
 
-- An application submitted more than ``REMINDER_APPLICATION_DAYS`` ago and still undecided: its
+Days are calendar days in the portal's time zone (``members.ages``), as the approval queue shows them.
+
+- An application submitted more than ``REMINDER_APPLICATION_DAYS`` days ago and still undecided: its
   union's staff (the clerks of a grassroots or joint union, the federation staff of a federation
   that takes platform workers).
 - The same application after ``REMINDER_ESCALATION_DAYS``: the federation staff one level up (the
@@ -27,6 +29,7 @@ from accounts.models import ReminderKind, Role
 from accounts.notify import Message, notifications_create_once
 from unionportal.links import url_pattern
 
+from .ages import days_since, waited_longer_than
 from .models import Application, Transfer, Union
 
 BATCH_SIZE = 2000
@@ -112,7 +115,7 @@ def due_application_messages(rows: list[dict], staff: StaffDirectory, now: datet
         for user_id in staff.staff_of(row["union_id"], row["union__kind"]):
             key = _key(ReminderKind.APPLICATION_PENDING, "application", row["pk"], due)
             messages.append(Message(user_id, ReminderKind.APPLICATION_PENDING, key, title, body, link))
-        if submitted <= now - datetime.timedelta(days=escalation_days):
+        if days_since(submitted, today=timezone.localdate(now)) > escalation_days:
             due = _due_date(submitted, escalation_days)
             title = _("Overdue: an application to %(union)s has been waiting since %(date)s") % params
             body = _(
@@ -168,21 +171,24 @@ def dispatch_reminders(*, now: datetime.datetime | None = None) -> DispatchResul
     result = DispatchResult()
     staff = StaffDirectory()
 
+    # Days are calendar days in the portal's time zone, as the approval queue counts them: an item is
+    # raised on the day the queue first marks it as waiting too long.
+    today = timezone.localdate(now)
     applications = Application.objects.filter(
         status=Application.Status.SUBMITTED,
-        submitted_at__lte=now - datetime.timedelta(days=settings.REMINDER_APPLICATION_DAYS),
+        submitted_at__lt=waited_longer_than(settings.REMINDER_APPLICATION_DAYS, today=today),
     )
     fields = ("submitted_at", "union_id", "union__path", "union__kind", "union__name")
-    escalate_before = now - datetime.timedelta(days=settings.REMINDER_ESCALATION_DAYS)
+    escalate_before = waited_longer_than(settings.REMINDER_ESCALATION_DAYS, today=today)
     for rows in _batches(applications, fields):
         result.applications += len(rows)
-        result.escalations += sum(1 for row in rows if row["submitted_at"] <= escalate_before)
+        result.escalations += sum(1 for row in rows if row["submitted_at"] < escalate_before)
         _deliver(due_application_messages(rows, staff, now), result)
 
-    waiting_since = now - datetime.timedelta(days=settings.REMINDER_TRANSFER_DAYS)
+    waiting_since = waited_longer_than(settings.REMINDER_TRANSFER_DAYS, today=today)
     transfers = Transfer.objects.filter(
-        status=Transfer.Status.REQUESTED, requested_at__lte=waiting_since
-    ) | Transfer.objects.filter(status=Transfer.Status.RELEASED, released_at__lte=waiting_since)
+        status=Transfer.Status.REQUESTED, requested_at__lt=waiting_since
+    ) | Transfer.objects.filter(status=Transfer.Status.RELEASED, released_at__lt=waiting_since)
     fields = (
         "status",
         "requested_at",

@@ -16,6 +16,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from members.ages import days_since
 from members.models import Application, EmploymentType, Member, PoliticalStatus, Sex, Union
 
 from . import tallies
@@ -142,7 +143,7 @@ def _applications(union: Union, today: datetime.date) -> dict:
     return {
         "pending": pending["n"],
         "average_days": round(average.total_seconds() / 86400, 1) if average is not None else None,
-        "oldest_days": (today - timezone.localtime(oldest).date()).days if oldest else None,
+        "oldest_days": days_since(oldest, today=today) if oldest else None,
     }
 
 

@@ -5,6 +5,7 @@ import itertools
 import re
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -106,6 +107,59 @@ def test_applications_waiting_more_than_three_days_are_marked(tree, clerk1):
     assert "table-warning" not in rows["刚刚申请"]
     assert "5 days" in page and "2 days" in page
     assert late.id_masked in page and fresh.id_masked in page
+
+
+BEIJING = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def submitted_at(application: Application, moment: datetime.datetime) -> None:
+    Application.objects.filter(pk=application.pk).update(submitted_at=moment)
+
+
+def test_an_application_from_yesterday_evening_is_a_day_old_after_midnight_in_beijing(tree, clerk1):
+    # given: sent at 23:30 Beijing time, looked at at 00:30 the next day (one hour later)
+    application = submit(tree["g1"], "昨晚申请人")
+    submitted_at(application, datetime.datetime(2026, 3, 1, 23, 30, tzinfo=BEIJING))
+    client = client_for(clerk1)
+
+    # when
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 0, 30, tzinfo=BEIJING), tick=False):
+        queue = text(client.get(reverse("members:application_queue")))
+        detail = text(client.get(reverse("members:application_detail", args=[application.pk])))
+        queue_zh = text(client_for(clerk1, english=False).get(reverse("members:application_queue")))
+
+    # then
+    assert "1 day" in queue and "Today" not in queue
+    assert "waiting 1 day" in detail and "submitted today" not in detail
+    assert "1天" in queue_zh and "今天" not in queue_zh
+
+
+def test_an_application_from_this_morning_is_from_today_until_midnight_in_beijing(tree, clerk1):
+    # given: sent at 00:10 Beijing time (the day before in UTC), looked at at 23:50 (nearly a day later)
+    application = submit(tree["g1"], "今早申请人")
+    submitted_at(application, datetime.datetime(2026, 3, 2, 0, 10, tzinfo=BEIJING))
+    client = client_for(clerk1)
+
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 23, 50, tzinfo=BEIJING), tick=False):
+        queue = text(client.get(reverse("members:application_queue")))
+        detail = text(client.get(reverse("members:application_detail", args=[application.pk])))
+
+    assert "Today" in queue and "1 day" not in queue
+    assert "submitted today" in detail
+
+
+def test_an_application_is_overdue_from_its_fourth_calendar_day_in_beijing(tree, clerk1):
+    # given: sent late on 1 March; on 5 March just after midnight it is four calendar days old,
+    # although only three days and an hour have passed
+    application = submit(tree["g1"], "逾期申请人")
+    submitted_at(application, datetime.datetime(2026, 3, 1, 23, 30, tzinfo=BEIJING))
+
+    with time_machine.travel(datetime.datetime(2026, 3, 5, 0, 30, tzinfo=BEIJING), tick=False):
+        page = text(client_for(clerk1).get(reverse("members:application_queue")))
+
+    row = page[page.rindex("<tr", 0, page.index("逾期申请人")) : page.index("逾期申请人")]
+    assert "table-warning" in row
+    assert "4 days" in page
 
 
 def test_staff_above_see_the_subtree_and_may_filter_by_union(tree, admin):

@@ -1,8 +1,8 @@
 """Member list exports (XLSX, CSV) with the list's filters, their job pages, and the blank roster.
 
 The export page is reached from the member list's Export buttons with the list's filters in the
-query string; it asks for the format and, for a role allowed them, whether to include full ID
-numbers and mobiles. A small list downloads at once; a large one becomes a job whose page shows
+query string (a search by ID number or mobile as its token, members.search_tokens); it asks for the
+format and, for a role allowed them, whether to include full ID numbers and mobiles. A small list downloads at once; a large one becomes a job whose page shows
 its progress and, when ready, the download. Only the user who asked sees or downloads an export.
 """
 
@@ -27,6 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import member_staff_required
 
+from .. import search_tokens
 from ..models import RosterExport
 from ..roster import exporting, template
 from ..services import roster_export as service
@@ -89,21 +90,37 @@ def _filter_summary(member_filter) -> list[tuple[str, str]]:
 class MemberExportView(View):
     template_name = "members/roster/export_form.html"
 
+    def _filters(self, request):
+        """The list's filters as the URL names them (a search by number as its token) and as the
+        export applies them; the flag says the token has expired."""
+        shown = service.filter_query(request.GET)
+        applied, expired = search_tokens.resolved_query(request.user, shown)
+        return shown, applied, expired
+
     def _render(self, request, form, *, status=200):
-        query = service.filter_query(request.GET)
-        member_filter = service.member_filter_for(request.user, query)
+        shown, applied, expired = self._filters(request)
+        member_filter = service.member_filter_for(request.user, applied)
         context = {
             "form": form,
-            "query": query.urlencode(),
+            "query": shown.urlencode(),
             "filter": member_filter,
             "sync_limit": service.sync_limit(),
+            "search_expired": expired,
         }
-        if member_filter.is_valid():
+        if expired:
+            status = 400
+        elif member_filter.is_valid():
             context["summary"] = _filter_summary(member_filter)
             context["preview"] = service.count_up_to(member_filter.qs, service.sync_limit() + 1)
         return render(request, self.template_name, context, status=status)
 
     def get(self, request):
+        if search_tokens.is_private(request.GET.get("q")):
+            # A typed address or an old link: the number leaves the address bar at once.
+            query = search_tokens.shareable_query(request.user, request.GET)
+            if "format" in request.GET:
+                query["format"] = request.GET["format"]
+            return redirect(f"{request.path}?{query.urlencode()}")
         if request.htmx:
             # The member list's filter form is driven by htmx: leave it for this page, filters and all.
             return HttpResponseClientRedirect(request.get_full_path())
@@ -121,10 +138,14 @@ class MemberExportView(View):
         if not form.is_valid():
             return self._render(request, form, status=400)
         file_format = form.cleaned_data["format"]
+        _shown, applied, expired = self._filters(request)
+        if expired:
+            # Without its search the export would hold the whole list, not the one the user saw.
+            return self._render(request, form)
         try:
             result = service.export_request(
                 user=request.user,
-                query=request.GET,
+                query=applied,
                 file_format=file_format,
                 full_details=form.cleaned_data.get("full_details", False),
             )

@@ -10,23 +10,27 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
+from django.http import QueryDict
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import member_staff_required
 from unionportal.links import url_pattern
+from unionportal.pagination import MAX_PAGE, page_number
 
-from .. import selectors, services
+from .. import search_tokens, selectors, services
 from ..filters import MemberFilter
 from ..forms.staff import MemberEndForm, MemberForm
 from ..id_number import upgrade_notice
 from ..models import Member, MemberCard, MemberEvent
+from ..services.roster_export import count_up_to
 
 # The history on the detail page shows this many events, newest first.
 HISTORY_LIMIT = 200
@@ -34,8 +38,8 @@ HISTORY_LIMIT = 200
 
 @dataclass
 class Page:
-    """A page of a list that is never counted: COUNT(*) over a million members on every page costs
-    more than the page itself. One row beyond the page says whether there is a next one."""
+    """A page of a list that is never counted in full: COUNT(*) over a million members on every page
+    costs more than the page itself. One row beyond the page says whether there is a next one."""
 
     number: int
     rows: list
@@ -67,16 +71,13 @@ def page_of(queryset, number, size: int, *, rows_for=None) -> Page:
     """The page in two steps: its ids first, which the covering indexes answer without reading the
     rows an offset skips (page 200 skips 10,000), then only those rows, through ``rows_for(queryset)``
     when the rows need more than the ids (an annotation computed per row, say)."""
-    try:
-        number = max(1, int(number))
-    except (TypeError, ValueError):
-        number = 1
+    number = page_number(number)
     offset = (number - 1) * size
     ids = list(queryset.values_list("pk", flat=True)[offset : offset + size + 1])
     page_ids = ids[:size]
     found = {row.pk: row for row in (rows_for or (lambda qs: qs))(queryset.filter(pk__in=page_ids))}
     rows = [found[pk] for pk in page_ids if pk in found]
-    return Page(number=number, rows=rows, has_next=len(ids) > size, size=size)
+    return Page(number=number, rows=rows, has_next=len(ids) > size and number < MAX_PAGE, size=size)
 
 
 def _with_card_number(members):
@@ -84,26 +85,81 @@ def _with_card_number(members):
     return members.defer("id_hash", "id_encrypted").annotate(card_number=Subquery(current_card))
 
 
+# The list counts its members up to this many and says "more than" beyond: an exact COUNT over a
+# city's million members costs more than the page itself.
+COUNT_CAP = 1000
+
+
 @method_decorator([never_cache, vary_on_headers("HX-Request"), member_staff_required], name="dispatch")
 class MemberListView(View):
+    """The member list. Its search form is posted, so that a search by ID number or mobile reaches
+    the address bar, the history and every link the page makes only as a token (see
+    members.search_tokens); the other filters and a name stay readable in the URL."""
+
     page_size = 50
 
     def get(self, request):
-        member_filter = MemberFilter(request.GET, queryset=selectors.members_visible_to(request.user), request=request)
-        page = page_of(member_filter.qs, request.GET.get("page"), self.page_size, rows_for=_with_card_number)
+        if search_tokens.is_private(request.GET.get("q")):
+            # A typed address or an old link: the number leaves the address bar at once.
+            return redirect(_list_url(search_tokens.shareable_query(request.user, request.GET)))
+        data, expired = search_tokens.resolved_query(request.user, request.GET)
+        shown = search_tokens.shareable_query(request.user, request.GET)
+        return self._render(request, data, shown, page=request.GET.get("page"), search_expired=expired)
+
+    def post(self, request):
+        shown = search_tokens.shareable_query(request.user, request.POST)
+        export = request.POST.get("export")
+        if export:
+            url = reverse("members:member_export") + "?" + _with(shown, format=export)
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        if not request.htmx:
+            return redirect(_list_url(shown))
+        response = self._render(request, request.POST, shown, page=None)
+        response["HX-Push-Url"] = _list_url(shown)
+        return response
+
+    def _render(self, request, data, shown, *, page, search_expired=False):
+        member_filter = MemberFilter(data, queryset=selectors.members_visible_to(request.user), request=request)
+        page = page_of(member_filter.qs, page, self.page_size, rows_for=_with_card_number)
         detail = url_pattern("members:member_detail")
         for member in page.rows:
             member.detail_url = detail.format(member.pk)
-        context = {"filter": member_filter, "page": page, "union_link": _union_link(request)}
-        template = "members/staff/_member_results.html" if request.htmx else "members/staff/member_list.html"
+        total = count_up_to(member_filter.qs, COUNT_CAP + 1)
+        context = {
+            "filter": member_filter,
+            "page": page,
+            "page_url": {
+                "first": _list_url(shown),
+                "previous": _list_url(shown, page=page.previous_page_number),
+                "next": _list_url(shown, page=page.next_page_number),
+            },
+            "total": min(total, COUNT_CAP),
+            "total_label": f"{min(total, COUNT_CAP):,}",
+            "total_capped": total > COUNT_CAP,
+            "search_expired": search_expired,
+            "union_link": _union_link(shown),
+        }
+        partial = request.htmx and not request.htmx.history_restore_request
+        template = "members/staff/_member_results.html" if partial else "members/staff/member_list.html"
         return render(request, template, context)
 
 
-def _union_link(request) -> str:
+def _with(query: QueryDict, **params) -> str:
+    query = query.copy()
+    for key, value in params.items():
+        query[key] = value
+    return query.urlencode()
+
+
+def _list_url(query: QueryDict, *, page: int = 1) -> str:
+    params = _with(query, page=page) if page > 1 else query.urlencode()
+    return reverse("members:member_list") + (f"?{params}" if params else "")
+
+
+def _union_link(query: QueryDict) -> str:
     """The list's own query with ``union=`` last, for each row's union to complete (page reset)."""
-    query = request.GET.copy()
+    query = query.copy()
     query.pop("union", None)
-    query.pop("page", None)
     return "?" + (query.urlencode() + "&" if query else "") + "union="
 
 
@@ -115,9 +171,9 @@ def _edited_fields_label(note: str) -> str:
 
 
 def _detail_context(request, member: Member, **extra) -> dict:
-    events = list(member.events.select_related("from_union", "to_union", "by")[:HISTORY_LIMIT])
+    events = selectors.member_history(request.user, member, limit=HISTORY_LIMIT)
     for event in events:
-        if event.kind == MemberEvent.Kind.EDITED:
+        if event.kind == MemberEvent.Kind.EDITED and not event.outside_scope:
             event.note = _edited_fields_label(event.note)
     return {
         "member": member,

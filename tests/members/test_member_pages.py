@@ -20,6 +20,7 @@ from accounts.models import AuditEvent, Role
 from members import services
 from members.id_number import parse
 from members.models import EmploymentType, Member, MemberCard, MemberEvent, PoliticalStatus, Union
+from members.views import staff as staff_views
 from members.views.staff import MemberListView
 from tests.pages import client_for
 
@@ -173,7 +174,8 @@ def test_the_list_holds_only_members_in_scope(tree, clerk, district_staff, admin
 
 
 def search(user, q: str, **params):
-    return client_for(user).get(reverse("members:member_list"), {"q": q, **params})
+    """The search form posted, as the page sends it, and its redirect followed."""
+    return client_for(user).post(reverse("members:member_list"), {"q": q, **params}, follow=True)
 
 
 def test_search_by_name_prefix_finds_members_in_scope_only(tree, clerk, mine, theirs):
@@ -360,18 +362,28 @@ def _list_queries(user, **params) -> tuple[list[str], object]:
     return [q["sql"] for q in queries.captured_queries], response
 
 
-def test_the_list_never_counts_members_and_its_query_count_does_not_grow_with_them(tree, clerk):
+def test_the_list_counts_members_only_up_to_its_cap_and_its_query_count_does_not_grow_with_them(
+    tree, clerk, monkeypatch
+):
+    monkeypatch.setattr(staff_views, "COUNT_CAP", 20)
     for i in range(5):
         make_member(tree["g1"], name=f"成员{i:02d}")
     few, response = _list_queries(clerk)
     assert len(response.context["page"].rows) == 5
+    assert en("%(shown)s members match.", shown="5") in body(response)
     for i in range(5, 60):
         make_member(tree["g1"], name=f"成员{i:02d}")
     many, response = _list_queries(clerk)
     assert len(response.context["page"].rows) == MemberListView.page_size
+    assert en("More than %(n)s members match.", n="20") in body(response)
     assert len(many) == len(few)
-    for sql in many:
-        assert not ("COUNT(" in sql.upper() and "members_member" in sql), sql
+    counts = [sql for sql in many if "COUNT(" in sql.upper() and "members_member" in sql]
+    assert counts and all("LIMIT 21" in sql for sql in counts), counts
+
+
+def test_the_list_says_how_many_members_match_in_chinese(tree, clerk, mine):
+    response = client_for(clerk, english=False).get(reverse("members:member_list"))
+    assert "共 1 名会员符合条件。" in body(response)
 
 
 def test_the_list_stays_within_its_query_budget(tree, admin, django_assert_max_num_queries):
@@ -380,8 +392,8 @@ def test_the_list_stays_within_its_query_budget(tree, admin, django_assert_max_n
     client = client_for(admin)
     client.get(reverse("members:member_list"))
     # session, user, roles, the union drop-down, the chosen union, the page's ids, its members, the
-    # session's idle-timeout save (3 statements); one spare for the navigation bar
-    with django_assert_max_num_queries(11):
+    # bounded count, the session's idle-timeout save (3 statements); one spare for the navigation bar
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("members:member_list"), {"q": "成员", "union": tree["d1"].pk})
     assert len(response.context["page"].rows) == 6
 

@@ -5,6 +5,8 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Links in e-mail, SMS and the e-card's QR code point at the address served, unless SITE_URL is set.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint format setup assets messages migrate demo bench clean
 
@@ -35,13 +37,11 @@ demo: migrate
 
 setup: $(VENV)/.runtime assets messages migrate
 
+# The banner reads the settings the server is about to run with: the address, where tasks run, and
+# with Redis the worker commands for this database and this SITE_URL.
 run: setup demo
-	@echo ""
-	@echo "工会服务平台 Union portal: http://$(HOST):$(PORT)/   (background tasks run eagerly without Redis)"
-	@echo "With Redis, run the background processes in two more shells (and start this one with the same REDIS_URL):"
-	@echo "  REDIS_URL=redis://127.0.0.1:6379/0 $(VENV)/bin/celery -A unionportal worker -l info"
-	@echo "  REDIS_URL=redis://127.0.0.1:6379/0 $(VENV)/bin/celery -A unionportal beat -l info"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@SITE_URL='$(SITE_URL)' $(PY) manage.py run_banner $(HOST):$(PORT)
+	SITE_URL='$(SITE_URL)' $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev assets messages
 	$(PY) manage.py makemigrations --check --dry-run

@@ -224,7 +224,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-# The portal's public address, for links in e-mail and SMS.
+# The portal's public address, for links in e-mail, SMS and the e-card's QR code. `make run` sets it
+# to the address it serves (HOST, PORT); the default is runserver's own.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="工会服务平台 <noreply@localhost>")
 

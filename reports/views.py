@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.scope import is_staff_user
+from members.models import Member
 from members.selectors import card_of, membership_of
 
 from . import selectors, services
@@ -94,4 +95,10 @@ def report_download(request, pk):
 
 def _filename(report: Report) -> str:
     suffix = report.month or report.parameters.get("date", "")
-    return f"{report.union.name}-{report.get_kind_display()}-{suffix}.pdf".replace("/", "-")
+    owner = report.union.name
+    if report.kind == Report.Kind.MEMBER_CARD:
+        # A card is the member's own: saved among a family's files it must say whose it is.
+        owner = (
+            Member.objects.filter(pk=report.parameters.get("member")).values_list("name", flat=True).first() or owner
+        )
+    return f"{owner}-{report.get_kind_display()}-{suffix}.pdf".replace("/", "-")

@@ -3,12 +3,13 @@
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.roles import MEMBER_STAFF_KINDS
 from accounts.scope import roles_of, scope_paths, subtree_q
 
 from .credit_code import normalise as normalise_credit_code
-from .models import Application, Member, MemberCard, RosterImport, Transfer, Union
+from .models import Application, Member, MemberCard, MemberEvent, RosterImport, Transfer, Union
 from .names import comparable_name
 
 
@@ -122,6 +123,37 @@ def members_visible_to(user) -> QuerySet[Member]:
 
 def member_get_visible(user, pk) -> Member:
     return _get_or_404(members_visible_to(user), pk)
+
+
+def member_history(user, member: Member, *, limit: int) -> list[MemberEvent]:
+    """The member's latest events, newest first, each marked ``outside_scope`` when it happened in a
+    union outside the user's member-staff scope: such an event keeps its kind and time but loses
+    its unions, who recorded it and its note (an end reason is confidential to that union).
+
+    An event happened where the unions it names are (a transfer: either end); one that names none
+    (an edit, an ID number viewed) where the member was at the time, found by walking back from
+    the member's union now. Never saved: the events are only for display."""
+    roots = scope_paths(user, MEMBER_STAFF_KINDS)
+
+    def inside(union: Union | None) -> bool:
+        return union is not None and any(union.path.startswith(root) for root in roots)
+
+    kind = MemberEvent.Kind
+    events = list(member.events.select_related("from_union", "to_union", "by")[:limit])
+    at_the_time = member.union
+    for event in events:
+        named = [union for union in (event.from_union, event.to_union) if union is not None]
+        event.outside_scope = not any(inside(union) for union in named or [at_the_time])
+        # Before this event, the member was in the union they left or transferred from; before
+        # joining, in none that this walk can tell (so what comes before is judged by its own unions).
+        if event.kind in (kind.TRANSFERRED, kind.LEFT, kind.DECEASED):
+            at_the_time = event.from_union
+        elif event.kind == kind.JOINED:
+            at_the_time = None
+        if event.outside_scope:
+            event.from_union = event.to_union = event.by = None
+            event.note = _("In a union outside your area")
+    return events
 
 
 def roster_imports_visible_to(user) -> QuerySet[RosterImport]:

@@ -16,6 +16,7 @@ the page that polls.
 import hashlib
 import pickle
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from cryptography.fernet import InvalidToken
@@ -23,6 +24,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from accounts.roles import MEMBER_STAFF_KINDS
+from accounts.scope import scope_paths
 
 from .. import pii
 from ..id_number import IdNumber
@@ -32,6 +36,7 @@ from ..models import (
     RosterImportRow,
     Union,
 )
+from ..names import comparable_name
 from ..services.membership import DETAIL_FIELDS
 from ..storage import local_copy
 from . import cleaning, writing
@@ -195,9 +200,9 @@ def _clean(number: int, cells: list, positions: dict[str, int], unions: _Unions,
     return row
 
 
-def evaluate(record: RosterImport, roster: Roster, *, phase: str) -> Evaluation:
+def evaluate(record: RosterImport, roster: Roster, *, phase: str, by: Callable) -> Evaluation:
     rows, notices = _read(record, roster, phase=phase)
-    return _finish(record, rows, notices, phase=phase)
+    return _finish(record, rows, notices, phase=phase, by=by)
 
 
 def _read(record: RosterImport, roster: Roster, *, phase: str) -> tuple[list[Row], list[str]]:
@@ -260,11 +265,12 @@ def _read(record: RosterImport, roster: Roster, *, phase: str) -> tuple[list[Row
     return rows, notices
 
 
-def _finish(record: RosterImport, rows: list[Row], notices: list[str], *, phase: str) -> Evaluation:
-    """Each row's outcome against the members recorded now; the counts and notices."""
+def _finish(record: RosterImport, rows: list[Row], notices: list[str], *, phase: str, by: Callable) -> Evaluation:
+    """Each row's outcome against the members recorded now, as the user whose pass this is (``by()``)
+    may learn it; the counts and notices."""
     notices = list(notices)
     total = len(rows)
-    _classify(rows, dict.fromkeys(row.id_hash for row in rows if row.id_hash))
+    _classify(rows, dict.fromkeys(row.id_hash for row in rows if row.id_hash), _Scope(by))
     counts = Counter(row.outcome for row in rows)
     upgraded = sum(1 for row in rows if row.id is not None and row.id.upgraded_from_15)
     if upgraded:
@@ -274,13 +280,41 @@ def _finish(record: RosterImport, rows: list[Row], notices: list[str], *, phase:
     return Evaluation(rows=rows, notices=notices, counts=counts)
 
 
-def _classify(rows: list[Row], first_seen: dict[str, int]) -> None:
-    """Each row's outcome from the one member record its ID may already have, city-wide."""
+class _Scope:
+    """Whether a member's union lies in the member-staff scope of the user whose pass this is.
+    Asked only for members found in another union or no longer active: most imports never ask, so
+    the user and their roles are loaded (``user()``) only then."""
+
+    def __init__(self, user: Callable):
+        self.user = user
+        self._roots = None
+
+    def covers(self, path: str) -> bool:
+        if self._roots is None:
+            self._roots = scope_paths(self.user(), MEMBER_STAFF_KINDS)
+        return any(path.startswith(root) for root in self._roots)
+
+
+def _not_here() -> str:
+    # One message for every person outside the clerk's scope the row may not reach (deceased, or
+    # named otherwise than the record): it says nothing about who the number belongs to.
+    return _(
+        "This ID number cannot be imported here. Check the number and the name with the person; "
+        "if both are right, ask your federation for help."
+    )
+
+
+def _classify(rows: list[Row], first_seen: dict[str, int], scope: _Scope) -> None:
+    """Each row's outcome from the one member record its ID may already have, city-wide.
+
+    A record last held outside the user's scope is reached only with its name (as joining online
+    is): without it, or when the person is deceased, the row gets the neutral ``_not_here``. Such
+    a former member rejoins with the row's values alone, never with what the record held."""
     hashes = list(first_seen)
     existing = {}
     for start in range(0, len(hashes), 5000):
         for record in Member.objects.filter(id_hash__in=hashes[start : start + 5000]).values(
-            "pk", "id_hash", "union_id", "status", *UPDATABLE
+            "pk", "id_hash", "union_id", "union__path", "status", *UPDATABLE
         ):
             existing[record["id_hash"]] = record
     for row in rows:
@@ -290,16 +324,26 @@ def _classify(rows: list[Row], first_seen: dict[str, int]) -> None:
         found = existing.get(row.id_hash)
         if found is None:
             row.outcome = Outcome.NEW
+            continue
+        same_union = found["status"] == Member.Status.ACTIVE and found["union_id"] == row.union_id
+        inside = same_union or scope.covers(found["union__path"])
+        if not inside and (
+            found["status"] == Member.Status.DECEASED or comparable_name(found["name"]) != comparable_name(row.name)
+        ):
+            row.errors.append(_not_here())
+            row.outcome = Outcome.ERROR
         elif found["status"] == Member.Status.DECEASED:
             row.errors.append(_("This ID number belongs to a member recorded as deceased."))
             row.outcome = Outcome.ERROR
         elif found["status"] != Member.Status.ACTIVE:
             row.outcome, row.member_id, row.rejoin = Outcome.NEW, found["pk"], True
             row.previous_union_id = found["union_id"]
-            # A former member rejoins with what the record holds wherever the row leaves a cell blank.
-            for key in UPDATABLE:
-                if row.values.get(key) is None:
-                    row.values[key] = found[key]
+            if inside:
+                # A former member rejoins with what the record holds wherever the row leaves a cell
+                # blank; from outside the scope, with the row's values and the defaults only.
+                for key in UPDATABLE:
+                    if row.values.get(key) is None:
+                        row.values[key] = found[key]
         elif found["union_id"] != row.union_id:
             row.outcome, row.member_id = Outcome.TRANSFER, found["pk"]
             row.errors.append(_("Already an active member of another union: request a transfer instead of importing."))
@@ -417,7 +461,7 @@ def dry_run(record: RosterImport) -> Evaluation:
         roster = open_roster(path)
         rows, notices = _read(record, roster, phase="check")
     _keep_checked(record, rows, notices)
-    evaluation = _finish(record, rows, notices, phase="check")
+    evaluation = _finish(record, rows, notices, phase="check", by=lambda: record.created_by)
     with transaction.atomic():
         _check_cancel(record.pk, lock=True)
         record.rows.all().delete()
@@ -437,9 +481,9 @@ def run(record: RosterImport, *, by) -> Evaluation:
     cache.delete(checked_key(record.pk))
     if checked is None:
         with local_copy(record.file) as path:
-            evaluation = evaluate(record, open_roster(path), phase="import")
+            evaluation = evaluate(record, open_roster(path), phase="import", by=lambda: by)
     else:
-        evaluation = _finish(record, *checked, phase="import")
+        evaluation = _finish(record, *checked, phase="import", by=lambda: by)
     if record.mode == RosterImport.Mode.ALL_OR_NOTHING and evaluation.counts[Outcome.ERROR]:
         with transaction.atomic():
             _check_cancel(record.pk, lock=True)

@@ -18,16 +18,18 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Role
-from members import pii
+from members import pii, services
 from members.id_number import CHECK_CHARACTERS, check_character, parse, upgrade_15
 from members.models import Member, MemberCard, MemberEvent, RosterImport, RosterImportRow, Union
 from members.roster import files, importing
 from members.services import card_issue
 from members.services import roster as service
 from members.storage import local_copy
+from tests.pages import client_for, text
 
 from ..factories import credit_code, id_number, make_child, staff
 from .rosters import (
@@ -528,9 +530,9 @@ def test_blank_cells_never_erase_stored_values(tree, clerk):
 
 def test_former_member_reimported_rejoins_keeping_what_blank_cells_do_not_say(tree, clerk):
     left = {"status": Member.Status.LEFT, "ended_on": datetime.date(2024, 1, 1), "end_reason": "离职"}
-    former = make_member(tree["g2"], employer_name="西城食品公司", education="college", **left)
+    former = make_member(tree["g1"], employer_name="东城机械厂", education="college", **left)
     old_card = MemberCard.objects.create(
-        member=former, union=tree["g2"], number="old-1", revoked_on=datetime.date(2024, 1, 1)
+        member=former, union=tree["g1"], number="old-1", revoked_on=datetime.date(2024, 1, 1)
     )
     cells = row("王五", former.reveal_id_number(), "13700137000", education="", joined="2025-02-01")
 
@@ -541,12 +543,137 @@ def test_former_member_reimported_rejoins_keeping_what_blank_cells_do_not_say(tr
     assert member.pk == former.pk  # one record per person
     assert (member.status, member.union, member.ended_on, member.end_reason) == ("active", tree["g1"], None, "")
     assert (member.mobile, member.joined_on) == ("13700137000", datetime.date(2025, 2, 1))
-    assert (member.employer_name, member.education) == ("西城食品公司", "college")
+    assert (member.employer_name, member.education) == ("东城机械厂", "college")
     assert member.updated_at > former.updated_at
     card = MemberCard.objects.get(member=member, revoked_on__isnull=True)
     assert card.union == tree["g1"] and card != old_card
     assert set(MemberEvent.objects.filter(member=member).values_list("kind", flat=True)) == {"joined", "card_issued"}
     assert record.rows.get().member == member
+
+
+# --- people outside the clerk's scope: reached by ID number and name, never by ID number alone ------
+NOT_HERE = "This ID number cannot be imported here. Check the number and the name with the person"
+
+
+@pytest.fixture
+def left_elsewhere(tree):
+    """A former member of another district, with what that district knows of them: a political
+    status, an employer, a confidential end reason, and the staff who recorded their history."""
+    their_clerk = staff(R.UNION_CLERK, tree["g2"], name="西城办事员")
+    former = make_member(
+        tree["g2"], name="王五", employer_name="西城食品公司", political_status="cpc_member", ethnicity="回族"
+    )
+    card_issue(member=former, by=their_clerk)
+    MemberEvent.objects.create(member=former, kind=MemberEvent.Kind.JOINED, to_union=tree["g2"], by=their_clerk)
+    services.member_update(member=former, by=their_clerk, mobile="13600136000")
+    services.member_end(
+        member=former, by=their_clerk, status=Member.Status.LEFT, on=datetime.date(2024, 1, 1), reason="违纪被除名"
+    )
+    former.refresh_from_db()
+    return former
+
+
+OUTSIDE = {
+    "former_member_under_another_name": lambda tree: make_member(
+        tree["g2"], name="赵六", status=Member.Status.LEFT, ended_on=datetime.date(2024, 1, 1), end_reason="违纪被除名"
+    ),
+    "deceased_member": lambda tree: make_member(tree["g2"], name="王五", status=Member.Status.DECEASED),
+    "deceased_member_under_another_name": lambda tree: make_member(
+        tree["g2"], name="赵六", status=Member.Status.DECEASED
+    ),
+    "active_member_under_another_name": lambda tree: make_member(tree["g3"], name="赵六"),
+}
+
+
+@pytest.mark.parametrize("person", OUTSIDE.values(), ids=OUTSIDE.keys())
+def test_an_id_number_alone_reaches_nobody_outside_scope(tree, clerk, person):
+    # given someone outside the clerk's scope whom the row names by ID number only
+    theirs = person(tree)
+    before = member_state()
+
+    # when the clerk imports a row with that number, the name 王五 and a mobile of their own
+    record = import_file(clerk, tree["g1"], xlsx_bytes([row("王五", theirs.reveal_id_number(), "13700137000")]))
+
+    # then the row is left out with the one neutral message, nothing is written, and neither the
+    # row nor the page says who the number belongs to, where, or what became of them
+    assert (record.status, record.new_count, record.transfer_count, record.error_count) == (S.DONE, 0, 0, 1)
+    (left,) = record.rows.all()
+    assert left.message.startswith(NOT_HERE) and left.member_id is None
+    assert member_state() == before
+    page = text(client_for(clerk).get(reverse("members:roster_import_detail", args=[record.pk])))
+    for secret in ("赵六", theirs.union.name, "recorded as deceased", "违纪被除名", "request a transfer"):
+        assert secret not in page
+
+
+def test_the_neutral_message_is_the_same_for_every_person_it_hides(tree, clerk):
+    people_ = [make(tree) for make in OUTSIDE.values()]
+    content = xlsx_bytes([row("王五", p.reveal_id_number(), "13700137000") for p in people_])
+
+    record = import_file(clerk, tree["g1"], content)
+
+    assert len(set(left_out(record).values())) == 1
+
+
+def test_the_neutral_message_and_the_hidden_history_speak_chinese(tree, clerk, left_elsewhere):
+    dead = make_member(tree["g2"], name="赵六", status=Member.Status.DECEASED)
+    rows = [row("王五", dead.reveal_id_number()), row("王五", left_elsewhere.reveal_id_number())]
+    with translation.override("zh-hans"):
+        record = start_import(clerk, tree["g1"], xlsx_bytes(rows))
+    assert left_out(record)[2].startswith("该身份证号码不能在此导入。")
+    confirm_import(record, clerk, MODE.VALID_ONLY)
+
+    page = text(client_for(clerk, english=False).get(reverse("members:member_detail", args=[left_elsewhere.pk])))
+
+    assert "在您所辖范围以外的工会" in page
+
+
+def test_former_member_of_another_district_rejoins_only_with_their_name_and_the_rows_values(
+    tree, clerk, left_elsewhere
+):
+    # given a row naming the former member of another district by number and name, leaving the
+    # political status, employer and ethnicity blank
+    cells = row(" 王　五", left_elsewhere.reveal_id_number(), "13700137000", political="", ethnicity="", education="")
+
+    # when the clerk imports it
+    record = import_file(clerk, tree["g1"], xlsx_bytes([cells]))
+
+    # then the person rejoins the clerk's union with the row's values and the defaults, nothing else
+    assert (record.status, record.new_count, record.error_count) == (S.DONE, 1, 0)
+    member = Member.objects.get(pk=left_elsewhere.pk)
+    assert (member.status, member.union, member.end_reason, member.ended_on) == ("active", tree["g1"], "", None)
+    assert (member.mobile, member.political_status, member.employer_name) == ("13700137000", "none", "")
+    assert (member.ethnicity, member.education) == ("汉族", "")
+
+
+def test_the_rejoined_members_history_shows_nothing_of_the_other_district(tree, clerk, left_elsewhere):
+    cells = row("王五", left_elsewhere.reveal_id_number(), "13700137000")
+    import_file(clerk, tree["g1"], xlsx_bytes([cells]))
+
+    page = text(client_for(clerk).get(reverse("members:member_detail", args=[left_elsewhere.pk])))
+
+    history = page[page.index('id="history-heading"') :]
+    for secret in (tree["g2"].name, "西城办事员", "违纪被除名"):
+        assert secret not in history
+    # the events themselves are there, their kinds and times: the member left, and joined again here
+    assert history.count("In a union outside your area") >= 4
+    assert tree["g1"].name in history and "Left" in history and "Details edited" in history
+
+
+def test_history_inside_the_scope_is_shown_in_full(tree, district_clerk):
+    # A member who left one union of the district and joins another: the district sees it all.
+    g4 = make_child(tree["s1"], Union.Kind.GRASSROOTS_UNION, "东城电子厂工会")
+    their_clerk = staff(R.UNION_CLERK, tree["g1"], name="东城办事员")
+    former = make_member(tree["g1"], name="王五")
+    services.member_end(
+        member=former, by=their_clerk, status=Member.Status.LEFT, on=datetime.date(2024, 1, 1), reason="离职"
+    )
+    import_file(district_clerk, tree["d1"], xlsx_bytes([row("李四", former.reveal_id_number(), union=g4.name)]))
+
+    page = text(client_for(district_clerk).get(reverse("members:member_detail", args=[former.pk])))
+
+    history = page[page.index('id="history-heading"') :]
+    assert tree["g1"].name in history and "东城办事员" in history and "离职" in history
+    assert "In a union outside your area" not in history
 
 
 # --- cards ----------------------------------------------------------------------------------------

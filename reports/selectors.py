@@ -8,7 +8,7 @@ from accounts.scope import scope_paths, subtree_q
 from members.models import Union
 
 from .models import Report
-from .services import MONTHLY_READER_KINDS
+from .permissions import MONTHLY_READER_KINDS
 
 K = Report.Kind
 

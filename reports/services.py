@@ -23,21 +23,20 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import Role, User
 from accounts.notify import notify
-from accounts.roles import DASHBOARD_KINDS, MEMBER_STAFF_KINDS
+from accounts.roles import MEMBER_STAFF_KINDS
 from accounts.scope import covers
 from members.models import Union
 from members.selectors import card_of, membership_of
 
 from . import builders, tallies
 from .models import Report
+from .permissions import MONTHLY_READER_KINDS
 from .statistics import parse_month, previous_month
 
 logger = logging.getLogger(__name__)
 K = Report.Kind
 S = Report.Status
 
-# Roles that may ask for and read the monthly (aggregate) report of a node in their subtree.
-MONTHLY_READER_KINDS = DASHBOARD_KINDS
 # A queued report whose task has not started after this long is handed to the broker again.
 REQUEUE_AFTER = timedelta(minutes=5)
 

@@ -10,11 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.scope import is_staff_user
 from members.models import Member
-from members.selectors import card_of, membership_of
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import ReportRequestForm
 from .models import Report
 
@@ -23,12 +21,11 @@ PER_PAGE = 50
 
 def _list_context(request, form=None) -> dict:
     page = Paginator(selectors.reports_visible_to(request.user), PER_PAGE).get_page(request.GET.get("page"))
-    member = membership_of(request.user)
-    staff = is_staff_user(request.user)
+    staff = permissions.can_request_staff_reports(request.user)
     return {
         "page": page,
         "form": form or (ReportRequestForm(user=request.user) if staff else None),
-        "can_request_card": bool(member and card_of(member)),
+        "can_request_card": permissions.has_valid_card(request.user),
     }
 
 
@@ -36,12 +33,17 @@ def _list_context(request, form=None) -> dict:
 @require_safe
 @never_cache
 def report_list(request):
+    # Like a dashboard to a role without one: the page is not there for whoever has nothing to use on it.
+    if not permissions.can_use_reports(request.user):
+        raise Http404
     return render(request, "reports/list.html", _list_context(request))
 
 
 @login_required
 @require_POST
 def report_request(request):
+    if not permissions.can_use_reports(request.user):
+        raise Http404
     if request.POST.get("kind") == Report.Kind.MEMBER_CARD:
         try:
             report = services.report_request(kind=Report.Kind.MEMBER_CARD, union=None, params={}, by=request.user)
@@ -49,7 +51,7 @@ def report_request(request):
             messages.error(request, " ".join(exc.messages))
             return redirect("reports:list")
         return redirect("reports:detail", report.pk)
-    if not is_staff_user(request.user):
+    if not permissions.can_request_staff_reports(request.user):
         raise PermissionDenied
     form = ReportRequestForm(request.POST, user=request.user)
     if form.is_valid():

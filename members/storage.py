@@ -33,8 +33,9 @@ CHUNK = 1 << 20
 _HEADER = struct.Struct(">Q?")
 
 
-class DamagedFile(OSError):
-    """The stored file is not one this storage wrote with the current keys, or it was cut short."""
+class DamagedFile(FileNotFoundError):
+    """The stored file is not one this storage wrote with the current keys, or it was altered.
+    A FileNotFoundError: what cannot be read back is, for every caller, a file no longer kept."""
 
 
 def encrypted_chunks(chunks) -> Iterator[bytes]:
@@ -74,9 +75,15 @@ class _Decrypting(io.RawIOBase):
         self._buffer = b""
         self._index = 0
         self._ended = False
-        if raw.read(len(MAGIC)) != MAGIC:
+        try:
+            if raw.read(len(MAGIC)) != MAGIC:
+                raise DamagedFile("not an encrypted roster file")
+            # The first chunk now: a file the keys no longer open is refused when opened, before a
+            # download has sent its headers.
+            self._next_chunk()
+        except BaseException:
             raw.close()
-            raise DamagedFile("not an encrypted roster file")
+            raise
 
     def readable(self) -> bool:
         return True
@@ -102,6 +109,8 @@ class _Decrypting(io.RawIOBase):
             raise DamagedFile("the chunks are out of order")
         self._index += 1
         self._buffer, self._ended = clear[_HEADER.size :], last
+        if last and self._raw.read(1):
+            raise DamagedFile("data after the last chunk")
 
     def close(self) -> None:
         if not self.closed:

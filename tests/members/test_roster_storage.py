@@ -88,6 +88,21 @@ def test_full_details_export_lies_encrypted_and_downloads_in_clear(tree, setting
     assert number in content and "13912345678" in content and "王五" in content
 
 
+def test_an_export_file_that_no_longer_decrypts_answers_404_not_an_error(tree, settings):
+    member = Member(union=tree["g1"], name="王五", mobile="13912345678", joined_on=datetime.date(2020, 1, 1))
+    member.set_id_number(parse(id_number()))
+    member.save()
+    clerk = staff(R.UNION_CLERK, tree["g1"])
+    record = RosterExport.objects.create(requested_by=clerk, query="", file_format="csv", language="en")
+    roster_export.export_build(record.pk)
+    record.refresh_from_db()
+    settings.FIELD_ENCRYPTION_KEY = Fernet.generate_key().decode()  # the old key was dropped
+
+    response = client_for(clerk).get(reverse("members:roster_export_download", args=[record.pk]))
+
+    assert response.status_code == 404
+
+
 # --- the storage ----------------------------------------------------------------------------------
 def test_a_file_of_several_chunks_reads_back_whole_and_its_size_is_the_clear_size(settings):
     content = bytes(range(256)) * (storage.CHUNK // 256 * 2 + 17)  # two chunks and a bit
@@ -121,6 +136,7 @@ def test_a_file_cut_short_or_reordered_is_refused(settings):
         storage.MAGIC + b"\n".join([lines[1], lines[0], lines[2]]) + b"\n",  # two chunks swapped
         whole[:-10],  # cut in the middle of a chunk
         whole.replace(b"\n", b"\nX", 1),  # a chunk tampered with
+        whole + lines[1] + b"\n",  # a chunk added after the last one
     ):
         path.write_bytes(damaged)
         with pytest.raises(storage.DamagedFile):

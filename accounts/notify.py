@@ -7,6 +7,7 @@ mail server, one message at a time, so a job that fails halfway resends only wha
 Copies are sent after the transaction commits, so a rolled-back decision sends nothing.
 """
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from django.utils import timezone, translation
 
 from .models import Notification, NotificationPreference, ReminderKind, User
 from .sms import send_sms
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -74,10 +77,19 @@ def notify(
         note = Notification.objects.create(recipient=recipient, **fields)
 
     def send_copies() -> None:
+        # The decision is committed and the inbox holds the message: a copy that fails (mail server
+        # down, a malformed address, the SMS gateway) is logged and owed, never an error for the
+        # user who decided. An unsent e-mail copy stays ``email_pending``.
         if note.email_pending:
-            notification_send_emails(notification_ids=[note.pk])
+            try:
+                notification_send_emails(notification_ids=[note.pk])
+            except Exception:
+                logger.exception("Notification %s could not be e-mailed; the copy stays owed", note.pk)
         if sms and recipient.phone:
-            send_sms(recipient.phone, f"{title} {_link(url)}".strip())
+            try:
+                send_sms(recipient.phone, f"{title} {_link(url)}".strip())
+            except Exception:
+                logger.exception("Notification %s could not be sent by SMS", note.pk)
 
     transaction.on_commit(send_copies)
     return note
@@ -120,7 +132,10 @@ def _email(note: Notification, connection) -> EmailMultiAlternatives:
     with translation.override(settings.LANGUAGE_CODE):
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject=note.title, body=text, to=[note.recipient.email], connection=connection)
+    # A subject is one header line: a line break in a title (a union's name, say) would make the
+    # mail library refuse the message.
+    subject = " ".join(note.title.split())
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[note.recipient.email], connection=connection)
     message.attach_alternative(html, "text/html")
     return message
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..credit_code import normalise as normalise_credit_code
 from ..models import Union
+from ..names import validate_single_line
 from ..services import EDITABLE_FIELDS
 
 
@@ -26,8 +27,14 @@ class UnionForm(forms.ModelForm):
             "founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
+    # One line each: the name goes into e-mail subjects, and none of these is a paragraph.
+    SINGLE_LINE_FIELDS = ("name", "employer_name", "chair_name", "address")
+
     def __init__(self, *args, parent: Union | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in self.SINGLE_LINE_FIELDS:
+            if name in self.fields:
+                self.fields[name].validators.append(validate_single_line)
         if parent is not None:
             allowed = parent.CHILD_KINDS[parent.kind]
             self.fields["kind"].choices = [(v, label) for v, label in Union.Kind.choices if v in allowed]

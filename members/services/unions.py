@@ -15,6 +15,7 @@ from .. import signals
 from ..credit_code import normalise as normalise_credit_code
 from ..credit_code import validate_credit_code
 from ..models import Union
+from ..names import validate_single_line
 
 A = AuditEvent.Action
 
@@ -56,6 +57,13 @@ def _clean_credit_code(fields: dict) -> None:
         validate_credit_code(fields["credit_code"])
 
 
+def _check_single_line(fields: dict) -> None:
+    """Names go into e-mail subjects: one line each, whichever way the service is called."""
+    for field in ("name", "employer_name", "chair_name", "address"):
+        if fields.get(field):
+            validate_single_line(fields[field])
+
+
 def _changed(before: dict, after: Union, fields) -> dict:
     return {f: [str(before[f]), str(getattr(after, f))] for f in fields if before[f] != getattr(after, f)}
 
@@ -76,6 +84,7 @@ def union_create(*, parent: Union, by, **fields) -> Union:
             % {"child": Union.Kind(kind).label, "parent": parent.get_kind_display()}
         )
     _clean_credit_code(fields)
+    _check_single_line(fields)
     values = {f: fields[f] for f in ("kind", *EDITABLE_FIELDS) if f in fields}
     union = Union.objects.add_child(parent, values)
     audit.record(A.UNION_CREATED, actor=by, union=union, target=union, detail={"parent": parent.pk})
@@ -88,6 +97,7 @@ def union_update(*, union: Union, by, **fields) -> Union:
     if not can_edit(by, union):
         raise PermissionDenied
     _clean_credit_code(fields)
+    _check_single_line(fields)
     union = Union.objects.select_for_update().get(pk=union.pk)
     before = {f: getattr(union, f) for f in EDITABLE_FIELDS}
     for field in EDITABLE_FIELDS:

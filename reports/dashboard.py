@@ -21,7 +21,7 @@ from members.models import Application, EmploymentType, Member, PoliticalStatus,
 
 from . import tallies
 from .models import AGE_BANDS, EnrolmentTarget, UnionMonth, UnionTally, tally_fields
-from .statistics import TREND_MONTHS, add_months, large_employers
+from .statistics import TREND_MONTHS, WITH_OWN_UNION, add_months, large_employers
 
 CACHE_SECONDS = 300
 LARGEST_WITHOUT_UNION = 10
@@ -194,14 +194,13 @@ def _enrolment(union: Union, sums: dict, year: int) -> list[dict]:
 
 
 def _coverage(union: Union, today: datetime.date) -> dict:
-    """Employers with 25 or more staff known to the portal; those with a union of their own
-    (a grassroots union) against those only in a joint union, as the monthly report counts them.
-    The largest without are the joint unions' employers, largest first (names only)."""
+    """Employers with 25 or more staff known to the portal; those with a union of their own against
+    the rest, as the monthly report counts them. The largest without are the rest, largest first
+    (names only): the same rows the counts are made of, so the list is empty only when the rate is 100 %."""
     large = large_employers(union, today)
-    counts = large.aggregate(known=Count("id"), own=Count("id", filter=Q(kind=Union.Kind.GRASSROOTS_UNION)))
+    counts = large.aggregate(known=Count("id"), own=Count("id", filter=WITH_OWN_UNION))
     without = (
-        large.filter(kind=Union.Kind.JOINT_UNION)
-        .exclude(employer_name="")
+        large.exclude(WITH_OWN_UNION)
         .order_by("-employer_staff_count", "employer_name")
         .values("employer_name", "employer_staff_count")[:LARGEST_WITHOUT_UNION]
     )
@@ -253,7 +252,7 @@ def _children(union: Union, *, year: int, today: datetime.date) -> list[dict]:
     large = large_employers(union, today).order_by().annotate(child=Substr("path", 1, prefix)).values("child")
     coverage = {
         row["child"]: (row["own"], row["known"])
-        for row in large.annotate(known=Count("id"), own=Count("id", filter=Q(kind=Union.Kind.GRASSROOTS_UNION)))
+        for row in large.annotate(known=Count("id"), own=Count("id", filter=WITH_OWN_UNION))
     }
     targets = dict(
         EnrolmentTarget.objects.filter(union__in=children, year=year, group__in=NEW_FORM_GROUPS)

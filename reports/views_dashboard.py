@@ -23,6 +23,7 @@ from unionportal.links import url_pattern
 
 from . import dashboard, targets
 from .forms_dashboard import TargetsForm
+from .statistics import LARGE_EMPLOYER_STAFF
 
 # The league table's orders: query value → the rank it sorts by.
 LEAGUE_ORDERS = {
@@ -98,6 +99,7 @@ def dashboard_node(request, pk):
         "has_members": members["total"] > 0 or any(p["joins"] or p["leavers"] for p in members["trend"]),
         "has_targets": any(row["target"] is not None for row in figures["enrolment"]),
         "can_set_targets": targets.can_set_targets(request.user, union),
+        "large_staff": LARGE_EMPLOYER_STAFF,
     }
     return render(request, "reports/dashboard/node.html", context)
 

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from members.models import Application, EmploymentType, Member, Union
 from reports import dashboard, tallies
 from reports.models import EnrolmentTarget
+from reports.statistics import monthly_figures
 
 from ..factories import make_child, make_city
 from ..members.test_membership_services import new_worker, submit
@@ -74,8 +75,9 @@ def test_applications_waiting_average_days_to_decide_and_oldest(applications, no
 @pytest.fixture
 def employers(tree):
     """d1: g1 (its own union, 300 staff) and, under s1, joint unions' employers of 500, 100, 100, 50
-    (closing tomorrow), 30 (no employer name), 20 (too small), 1000 (closed yesterday), and a closed
-    grassroots union of 800. d2: twelve joint unions' employers of 26 to 37 staff."""
+    (closing tomorrow), 20 (too small), 1000 (closed yesterday), a joint union of 30 naming no employer
+    (many small ones), and a closed grassroots union of 800. d2: twelve joint unions' employers of 26
+    to 37 staff."""
     today = timezone.localdate()
     Union.objects.filter(pk=tree["g1"].pk).update(employer_name="东城机械厂", employer_staff_count=300)
     s1, s2 = tree["s1"], tree["s2"]
@@ -99,9 +101,9 @@ def test_coverage_counts_open_large_employers_and_lists_the_joint_unions_largest
     today = timezone.localdate()
     coverage = dashboard.compute(employers["d1"], year=today.year, today=today)["coverage"]
     assert coverage == {
-        "large_employers": 6,  # g1, 500, 100, 100, 50 (still open today), 30
+        "large_employers": 5,  # g1, 500, 100, 100, 50 (still open today)
         "with_own_union": 1,
-        "rate": 16.7,
+        "rate": 20.0,
         "largest_without": [
             {"name": "东华物流", "staff": 500},
             {"name": "A仓储", "staff": 100},
@@ -111,13 +113,37 @@ def test_coverage_counts_open_large_employers_and_lists_the_joint_unions_largest
     }
 
 
+def test_coverage_never_claims_employers_without_a_union_it_cannot_list(tree):
+    # given a street with nine large employers with their own union and a joint union of many small
+    # employers whose staff add up to 60, naming none of them
+    today = timezone.localdate()
+    for n in range(9):
+        make_child(tree["s1"], K.GRASSROOTS_UNION, employer_name=f"单位{n}", employer_staff_count=40 + n)
+    make_child(tree["s1"], K.JOINT_UNION, "东华门小微企业联合工会", employer_staff_count=60)
+
+    # when the dashboard and the monthly report count coverage
+    coverage = dashboard.compute(tree["s1"], year=today.year, today=today)["coverage"]
+    monthly = monthly_figures(tree["s1"], f"{today:%Y-%m}")
+
+    # then both say every known large employer has its own union, and list none without
+    assert (coverage["large_employers"], coverage["with_own_union"], coverage["rate"]) == (9, 9, 100.0)
+    assert coverage["largest_without"] == []
+    assert (monthly.large_employers, monthly.large_employers_with_own_union) == (9, 9)
+
+    # and once the joint union names the large employer it covers, it is counted and listed alike
+    Union.objects.filter(name="东华门小微企业联合工会").update(employer_name="东华门物流")
+    coverage = dashboard.compute(tree["s1"], year=today.year, today=today)["coverage"]
+    assert (coverage["large_employers"], coverage["with_own_union"]) == (10, 9)
+    assert coverage["largest_without"] == [{"name": "东华门物流", "staff": 60}]
+
+
 def test_coverage_lists_at_most_ten_and_adds_up_at_the_city(employers):
     today = timezone.localdate()
     d2 = dashboard.compute(employers["d2"], year=today.year, today=today)["coverage"]
     assert (d2["large_employers"], d2["with_own_union"], d2["rate"]) == (12, 0, 0.0)
     assert [e["staff"] for e in d2["largest_without"]] == list(range(37, 27, -1))
     city = dashboard.compute(employers["city"], year=today.year, today=today)["coverage"]
-    assert (city["large_employers"], city["with_own_union"], city["rate"]) == (18, 1, 5.6)
+    assert (city["large_employers"], city["with_own_union"], city["rate"]) == (17, 1, 5.9)
     assert city["largest_without"][0] == {"name": "东华物流", "staff": 500}
     ind = dashboard.compute(employers["ind"], year=today.year, today=today)["coverage"]
     assert ind == {"large_employers": 0, "with_own_union": 0, "rate": None, "largest_without": []}

@@ -154,11 +154,14 @@ def direct_count(node: Union, rows: list[dict], today: datetime.date) -> dict:
 
 
 def direct_coverage(node: Union, today: datetime.date) -> dict:
-    """Large employers (25 or more staff) of the subtree's open grassroots and joint unions."""
+    """Large employers (25 or more staff) of the subtree's open grassroots unions and of its open joint
+    unions that name an employer."""
     large = [
         u
         for u in Union.objects.filter(path__startswith=node.path, kind__in=HOLDING)
-        if (u.employer_staff_count or 0) >= 25 and (u.closed_on is None or u.closed_on > today)
+        if (u.employer_staff_count or 0) >= 25
+        and (u.closed_on is None or u.closed_on > today)
+        and (u.kind == K.GRASSROOTS_UNION or u.employer_name)
     ]
     own = sum(1 for u in large if u.kind == K.GRASSROOTS_UNION)
     without = sorted(

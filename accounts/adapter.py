@@ -45,6 +45,11 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_account_already_exists_sms(self, phone):
         send_sms(phone, _("Someone tried to sign up with this number, which already has a union portal account."))
 
+    def save_user(self, request, user, form, commit=True):
+        # The sign-up form's name (accounts.forms.WorkerSignupForm); allauth knows only first/last names.
+        user.name = form.cleaned_data.get("name", "")
+        return super().save_user(request, user, form, commit=commit)
+
     def clean_username(self, username, shallow=False):
         validate_username_not_mobile(username)
         return super().clean_username(username, shallow=shallow)
@@ -90,6 +95,11 @@ def _typed_login(credentials) -> str:
 def _account_for_login(typed: str) -> User | None:
     """The account a typed login names: username or e-mail (any case), or mobile (any spelling)."""
     typed = (typed or "").strip()
+def user_display(user) -> str:
+    """How allauth names a user in its messages and pages (``ACCOUNT_USER_DISPLAY``)."""
+    return user.display_name
+
+
     if not typed:
         return None
     return (

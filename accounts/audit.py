@@ -59,12 +59,21 @@ def record(
         action=action,
         result=result,
         actor=actor,
-        actor_label=actor.get_username() if actor is not None else "",
+        actor_label=actor_label(actor),
         ip=client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""),
         union=union,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
+def actor_label(actor) -> str:
+    """Who acted, as people and searches know them: "王五 (user9)", or the username of an account
+    without a name. Kept on the row, so a later rename leaves the trail as it was."""
+    if actor is None:
+        return ""
+    username = actor.get_username()
+    return f"{actor.name} ({username})"[:150] if actor.name else username
+
+
         target_label=str(target)[:200] if target is not None else "",
         detail=detail or {},
     )

@@ -111,7 +111,7 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("actor")
     )
-    # The actor's username at the time, kept even if the account is renamed.
+    # The actor's name and username at the time (audit.actor_label), kept even if the account is renamed.
     actor_label = models.CharField(_("actor"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=32, choices=Action.choices)
     result = models.CharField(_("result"), max_length=16, choices=Result.choices, default=Result.SUCCESS)

@@ -149,6 +149,8 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# allauth's messages ("signed in as …") name the person, not the username it made up ("user9").
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 ACCOUNT_LOGIN_METHODS = {"username", "email", "phone"}
 # Sign-up is for workers: a mainland mobile number (verified by an SMS code) and a password. The
 # phone is optional to allauth and required by our sign-up form: allauth refuses to sign in anyone

@@ -44,7 +44,7 @@ def test_sign_in_through_the_login_page_leaves_a_row_with_actor_ip_and_time(clie
 
     assert response.status_code == 302
     row = AuditEvent.objects.get(action=A.LOGIN)
-    assert (row.actor, row.actor_label, row.result, row.ip) == (clerk, "clerk1", "success", IP)
+    assert (row.actor, row.actor_label, row.result, row.ip) == (clerk, f"{clerk.name} (clerk1)", "success", IP)
     assert before <= row.created_at <= timezone.now()
 
 

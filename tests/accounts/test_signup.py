@@ -15,7 +15,7 @@ CODE_RE = re.compile(r"[0-9A-Z][0-9A-Z-]{3,}[0-9A-Z]")
 
 
 def _sign_up(client: Client, phone: str, password: str = GOOD, ip: str = "198.51.100.30", **extra):
-    data = {"phone": phone, "password1": password, "password2": password, **extra}
+    data = {"name": "王小明", "phone": phone, "password1": password, "password2": password, **extra}
     return client.post(reverse("account_signup"), data, REMOTE_ADDR=ip)
 
 
@@ -120,3 +120,45 @@ def test_sign_up_form_ignores_forged_staff_fields(client, sms_outbox, db):
     worker = User.objects.get(phone="13812345678")
     assert not worker.is_staff and not worker.is_superuser and not worker.phone_verified
     assert not worker.roles.exists()
+
+
+def test_sign_up_asks_for_the_name_which_the_portal_then_calls_the_worker(client, sms_outbox, db):
+    # given a worker who gives their name (with stray spaces) at sign-up
+    form = client.get(reverse("account_signup"))
+    assert "姓名" in form.content.decode()
+    _sign_up(client, "13812345678", name="  王 小明 ")
+    worker = User.objects.get(phone="13812345678")
+    assert worker.name == "王 小明"
+
+    # when they confirm the SMS code and open their pages
+    client.post(reverse("account_verify_phone"), {"code": _code_in(sms_outbox[0][1])})
+    pages = [client.get(reverse(name)).content.decode() for name in ("home", "accounts:inbox")]
+
+    # then the nav bar and the greeting say the name, never the generated username
+    for page in pages:
+        assert "王 小明" in page
+        assert not re.search(rf"(?<![\w@.-]){re.escape(worker.username)}(?![\w@.-])", page)
+    login = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN, actor=worker)
+    assert "王 小明" in login.actor_label
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "请填写您的姓名。"),
+        ("   ", "请填写您的姓名。"),
+        ("王\x00明", "姓名中含有不能用于姓名的字符"),
+        ("王\u202e明", "姓名中含有不能用于姓名的字符"),
+        ("王\n明", "姓名中含有不能用于姓名的字符"),
+        ("王", "至少"),
+        ("王" * 51, "50"),
+    ],
+)
+def test_a_missing_or_malformed_name_gets_a_chinese_message_and_no_account(client, sms_outbox, db, typed, message):
+    response = _sign_up(client, "13812345678", name=typed)
+
+    assert response.status_code == 200
+    errors = " ".join(str(e) for e in response.context["form"].errors["name"])
+    assert message in errors, errors
+    assert not User.objects.exists()
+    assert sms_outbox == []

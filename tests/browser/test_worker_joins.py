@@ -34,6 +34,7 @@ def test_worker_signs_up_applies_is_approved_and_shows_a_valid_card(
     worker = new_context(**PHONE)
     page = worker.new_page()
     page.goto("/accounts/signup/")
+    page.fill("input[name=name]", "王小明")
     page.fill("input[name=phone]", "13912345678")
     page.fill("input[name=password1]", "Worker-pass-2026")
     page.fill("input[name=password2]", "Worker-pass-2026")
@@ -86,7 +87,8 @@ def test_worker_signs_up_applies_is_approved_and_shows_a_valid_card(
     assert ID_NUMBER not in page.content()
     screenshot(page, "worker-card")
 
-    check = worker.new_page()
+    # scanned by a third party, who is not signed in (the worker's own browser shows their name)
+    check = new_context(**PHONE).new_page()
     check.goto(f"/check/{card.token}/")
     expect(check.locator("main")).to_contain_text(union.name)
     assert "王小明" not in check.content() and card.number not in check.content()

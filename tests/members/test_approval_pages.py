@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import AuditEvent, Role, User
 from members import services
 from members.id_number import parse
 from members.models import Application, Member, MemberCard, Union
@@ -331,6 +331,27 @@ def test_approving_from_the_page_creates_the_member_and_returns_to_the_queue(tre
     member = Member.objects.get()
     assert (member.name, member.union) == ("王五", tree["g1"])
     assert f"王五 is now a member of {tree['g1'].name}." in messages_of(response)
+
+
+@pytest.mark.parametrize("account_name", ["", "小王"])
+def test_approval_gives_the_worker_s_account_the_name_on_the_application(tree, clerk1, account_name):
+    # given a worker whose account has no name, or another one, applying as 王五
+    application = submit(tree["g1"], "王五")
+    worker = application.applicant
+    User.objects.filter(pk=worker.pk).update(name=account_name)
+
+    # when the clerk approves
+    client_for(clerk1).post(reverse("members:application_approve", args=[application.pk]))
+
+    # then the account bears the approved name, on the worker's pages and in the audit trail
+    worker.refresh_from_db()
+    assert worker.name == "王五"
+    client = client_for(worker)  # signing in is audited
+    for page in (text(client.get(reverse("home"))), text(client.get(reverse("accounts:inbox")))):
+        assert "王五" in page
+        assert not re.search(rf"(?<![\w@.-]){re.escape(worker.username)}(?![\w@.-])", page)
+    signed_in = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN, actor=worker)
+    assert signed_in.actor_label.startswith("王五")
 
 
 def test_approving_an_already_decided_application_says_so_and_changes_nothing(tree, clerk1):

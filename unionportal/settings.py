@@ -273,6 +273,8 @@ ROSTER_XLSX_MAX_UNPACKED_BYTES = env.int("ROSTER_XLSX_MAX_UNPACKED_BYTES", defau
 ROSTER_XLSX_MAX_RATIO = env.int("ROSTER_XLSX_MAX_RATIO", default=100)
 # Exports up to this many rows download at once; larger ones are built as a job.
 ROSTER_EXPORT_SYNC_MAX_ROWS = env.int("ROSTER_EXPORT_SYNC_MAX_ROWS", default=20_000)
+# Full ID numbers one user may reveal on member pages in any hour (each reveal is audited).
+MEMBER_ID_REVEALS_PER_HOUR = env.int("MEMBER_ID_REVEALS_PER_HOUR", default=30)
 # Uploaded rosters and built exports are deleted after this many days (the import record stays).
 ROSTER_FILE_RETENTION_DAYS = env.int("ROSTER_FILE_RETENTION_DAYS", default=30)
 

@@ -6,6 +6,7 @@ application for someone who is an active member elsewhere becomes a transfer ins
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 from accounts.notify import notify
 from accounts.roles import MEMBER_STAFF_KINDS, holds_over
 
@@ -317,14 +318,43 @@ def member_end(*, member: Member, by, status: str, on: datetime.date, reason: st
     return member
 
 
-@transaction.atomic
 def member_reveal_id(*, member: Member, by) -> str:
-    """The full ID number for a clerk who needs it; every reveal is written down."""
+    """The full ID number for a clerk who needs it; every reveal is written down.
+
+    At most ``MEMBER_ID_REVEALS_PER_HOUR`` reveals an hour per user, counted from the audit trail:
+    someone reading number after number is scraping, and a clerk who needs many takes an export,
+    audited as a whole. A refusal is audited too (as a failed reveal), outside the transaction that
+    it leaves unwritten, and raises a ValidationError with the limit."""
     if not can_manage_members(by, member.union):
         raise PermissionDenied
-    MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.ID_REVEALED, by=by)
-    audit.record(A.ID_REVEALED, actor=by, union=member.union, target=member)
-    return member.reveal_id_number()
+    limit = settings.MEMBER_ID_REVEALS_PER_HOUR
+    with transaction.atomic():
+        # The user's row serialises their reveals: two at once cannot both take the last one.
+        User.objects.select_for_update().filter(pk=by.pk).first()
+        since = timezone.now() - datetime.timedelta(hours=1)
+        done = AuditEvent.objects.filter(
+            action=A.ID_REVEALED, actor=by, result=AuditEvent.Result.SUCCESS, created_at__gte=since
+        ).count()
+        if done < limit:
+            MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.ID_REVEALED, by=by)
+            audit.record(A.ID_REVEALED, actor=by, union=member.union, target=member)
+            return member.reveal_id_number()
+    audit.record(
+        A.ID_REVEALED,
+        actor=by,
+        union=member.union,
+        target=member,
+        result=AuditEvent.Result.FAILURE,
+        detail={"refused": "hourly_limit", "limit": limit},
+    )
+    raise ValidationError(
+        _(
+            "You may view full ID numbers at most %(n)s times an hour. Try again later; to work with "
+            "many numbers, export the list (each export is audited)."
+        )
+        % {"n": limit},
+        code="reveal_limit",
+    )
 
 
 # --- cards ----------------------------------------------------------------------------------------

@@ -200,11 +200,16 @@ def member_reveal_id(request, pk):
     member's history. htmx swaps the number into the detail page; without JS the page is rendered
     again with the number shown."""
     member = selectors.member_get_visible(request.user, pk)
-    number = services.member_reveal_id(member=member, by=request.user)
+    try:
+        shown = {"revealed_id": services.member_reveal_id(member=member, by=request.user)}
+        status = 200
+    except ValidationError as exc:  # past the hourly limit: the service has audited the refusal
+        shown = {"reveal_refused": " ".join(exc.messages)}
+        status = 429
     if request.htmx:
-        return render(request, "members/staff/_id_number.html", {"member": member, "revealed_id": number})
-    context = _detail_context(request, member, revealed_id=number)
-    return render(request, "members/staff/member_detail.html", context)
+        return render(request, "members/staff/_id_number.html", {"member": member, **shown}, status=status)
+    context = _detail_context(request, member, **shown)
+    return render(request, "members/staff/member_detail.html", context, status=status)
 
 
 @method_decorator([never_cache, member_staff_required], name="dispatch")

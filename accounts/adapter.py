@@ -1,5 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -55,6 +55,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().clean_username(username, shallow=shallow)
 
     # --- rate limits -----------------------------------------------------------------------
+    def get_client_ip(self, request):
+        # One client IP for allauth's limits, the portal's throttles and the audit trail.
+        ip = audit.client_ip(request)
+        if not ip:
+            raise PermissionDenied
+        return ip
+
     def _get_login_attempts_cache_key(self, request, **credentials):
         # allauth counts failures per text typed. One account is reached by its username, e-mail and
         # mobile in many spellings, and each spelling would buy five more guesses: count per account.

@@ -1,9 +1,11 @@
 """Writing the audit trail. ``record`` is the only way rows are made; receivers cover sign-in and MFA."""
 
+import ipaddress
 from contextvars import ContextVar
 
 from allauth.account.signals import password_changed, password_reset
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
@@ -28,9 +30,31 @@ class AuditContextMiddleware:
 
 
 def client_ip(request) -> str | None:
+    """The address of whoever sent the request: the one IP for the audit trail, the portal's throttles
+    and allauth's sign-in limits (the account adapter answers allauth with it).
+
+    Each of the ``ALLAUTH_TRUSTED_PROXY_COUNT`` proxies in front of the portal appends the address it
+    saw to X-Forwarded-For, so the client is the entry that many places from the end; anything further
+    left was written by the client and is ignored. With no trusted proxy the header is not read at all.
+    A header shorter than the proxy count, or an entry that is not an address, did not come through our
+    proxies as configured: the connection's own address is used then, never a guess from the header.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    proxies = settings.ALLAUTH_TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies > 0 and forwarded:
+        hops = forwarded.split(",")
+        if len(hops) >= proxies and (ip := _valid_ip(hops[-proxies])):
+            return ip
+    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+
+
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
 
 
 def mask_identifier(value: str) -> str:

@@ -1,6 +1,9 @@
+from http import HTTPStatus
+
 from allauth.core.exceptions import RateLimited
 from allauth.core.internal.ratelimit import respond_429
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -28,8 +31,10 @@ class DefaultLanguageMiddleware:
 
 
 class RateLimitedMiddleware:
-    """allauth raises RateLimited from some sign-in steps (an SMS code sent again too soon) without
-    catching it; answer with its 429 page instead of a server error."""
+    """Answer ``RateLimited`` with the 429 page (templates/429.html) instead of a server error.
+
+    allauth raises it from some sign-in steps (an SMS code sent again too soon) without catching it,
+    and the portal's throttles (``accounts.throttle``) raise it before a view does any work."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,6 +43,12 @@ class RateLimitedMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, RateLimited):
-            return respond_429(request)
-        return None
+        if not isinstance(exception, RateLimited):
+            return None
+        if request.headers.get("HX-Request"):
+            # A whole page swapped into a search result would be nonsense: the message goes where the
+            # result would have gone (base.html lets htmx swap a 429).
+            response = render(request, "_429_htmx.html", status=HTTPStatus.TOO_MANY_REQUESTS)
+            response["HX-Reswap"] = "innerHTML"
+            return response
+        return respond_429(request)

@@ -177,6 +177,16 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "verify_phone": "1/30s/key,3/m/ip",
 }
+# The portal's own throttles (accounts.throttle), in the same notation: "/user" counts per account,
+# "/ip" per client IP. Past a limit the request gets the 429 page and nothing is done.
+THROTTLE_RATES = {
+    # Posting an application or its correction (each looks an ID number up).
+    "join": env.str("THROTTLE_JOIN", default="10/m/user,30/h/user,30/m/ip"),
+    # The union search on the join and transfer pages (search-as-you-type, one request per pause).
+    "union_search": env.str("THROTTLE_UNION_SEARCH", default="60/m/user,300/m/ip"),
+    # The public page a member card's QR code opens.
+    "card_check": env.str("THROTTLE_CARD_CHECK", default="30/m/ip,300/h/ip"),
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="工会服务平台")
 # Roles that see personal or discipline data must sign in with a second factor (SECURITY.md).
@@ -293,6 +303,12 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# How many proxies of ours stand in front of the portal, each appending the address it saw to
+# X-Forwarded-For. The client IP of the audit trail, the throttles and allauth's sign-in limits is the
+# entry that many places from the end (accounts.audit.client_ip); with 0 the header is ignored, since
+# anyone can write it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Everything is served by the portal itself; htmx's inline indicator style is switched off in base.html.
 CONTENT_SECURITY_POLICY = {

@@ -1,5 +1,7 @@
 """Forms a worker fills in: consent, the application, its correction, and a transfer request."""
 
+import unicodedata
+
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -227,3 +229,29 @@ class CorrectionForm(DetailsForm):
 
 class TransferRequestForm(forms.Form):
     union = UnionChoiceField(label=_("Move to"))
+
+
+class SearchTextField(forms.CharField):
+    """Text typed into a search box: one line of printable characters.
+
+    A control character cannot be typed there, and a NUL cannot even reach PostgreSQL (it refuses the
+    query), so any of them is refused with a message before a search is run.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if any(unicodedata.category(character) == "Cc" for character in value):
+            raise forms.ValidationError(
+                _("The search text holds characters that cannot be searched for. Type it again."),
+                code="control_character",
+            )
+        return value
+
+
+class UnionSearchForm(forms.Form):
+    """The union search of the join and transfer pages: a name or a credit code, at most 100 characters."""
+
+    q = SearchTextField(required=False)
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"][:100]

@@ -21,7 +21,7 @@ from accounts.roles import MEMBER_STAFF_KINDS, holds_over
 
 from .. import pii, signals
 from ..id_number import IdNumber
-from ..models import Application, Consent, Member, MemberCard, MemberEvent, Union
+from ..models import Application, Consent, Member, MemberCard, MemberEvent, Transfer, Union
 from ..names import comparable_name
 
 A = AuditEvent.Action
@@ -62,6 +62,23 @@ def _member_record(id_hash: str) -> Member | None:
     return Member.objects.select_for_update().filter(id_hash=id_hash).first()
 
 
+def _not_accepted_online() -> ValidationError:
+    """The one answer for every case about another person's records.
+
+    Somebody who types another person's ID number must not learn whether that person is a member
+    (and of which union), has died, has applied or is moving: each case answers with these words, the
+    same status and the same page. Only a worker with the right name as well as the number is told of
+    an active membership elsewhere, by way of the transfer that their application becomes.
+    """
+    return ValidationError(
+        _(
+            "This application cannot be accepted online. Check your name and ID number; "
+            "if they are right, contact your union."
+        ),
+        code="not_accepted_online",
+    )
+
+
 @transaction.atomic
 def application_submit(*, applicant, union: Union, consent: Consent, number: IdNumber, details: dict):
     """A worker's application. Returns the Application, or a Transfer when the person is already
@@ -73,14 +90,15 @@ def application_submit(*, applicant, union: Union, consent: Consent, number: IdN
     union = Union.objects.select_for_update().get(pk=union.pk)
     if not accepts_applications(union):
         raise ValidationError(_("This union does not take applications. Choose another union."))
-    digest = pii.id_hash(number.value)
-    if Application.objects.filter(id_hash=digest, status__in=Application.OPEN_STATUSES).exists():
-        raise ValidationError(_("An application for this ID number is already being processed."))
+    # The worker's own application concerns only them, so it gets its own answer, asked first.
     if Application.objects.filter(applicant=applicant, status__in=Application.OPEN_STATUSES).exists():
         raise ValidationError(_("You already have an application being processed: withdraw it first."))
+    digest = pii.id_hash(number.value)
+    if Application.objects.filter(id_hash=digest, status__in=Application.OPEN_STATUSES).exists():
+        raise _not_accepted_online()
     existing = _member_record(digest)
     if existing is not None and existing.status == Member.Status.DECEASED:
-        raise ValidationError(_("This ID number cannot apply online. Please contact the union."))
+        raise _not_accepted_online()
 
     application = Application(applicant=applicant, union=union, consent=consent)
     application.set_id_number(number)
@@ -92,11 +110,12 @@ def application_submit(*, applicant, union: Union, consent: Consent, number: IdN
         # Someone who knows another person's ID number must not move them: the name has to match
         # too, both unions still act on the transfer, and the member's own account is told.
         if comparable_name(existing.name) != comparable_name(details.get("name", "")):
-            raise ValidationError(
-                _("These details do not match our records. Check your name and ID number, or contact your union.")
-            )
-        if existing.union_id == union.pk or (not union.holds_members and existing.union.path.startswith(union.path)):
-            raise ValidationError(_("You are already a member of this union."))
+            raise _not_accepted_online()
+        already_there = existing.union_id == union.pk or (
+            not union.holds_members and existing.union.path.startswith(union.path)
+        )
+        if already_there or Transfer.objects.filter(member=existing, status__in=Transfer.OPEN_STATUSES).exists():
+            raise _not_accepted_online()
         application.status = Application.Status.TRANSFER
         application.save()
         transfer = transfer_request(member=existing, to_union=union, by=applicant, application=application)
@@ -114,8 +133,9 @@ def application_submit(*, applicant, union: Union, consent: Consent, number: IdN
         with transaction.atomic():
             application.save()
     except IntegrityError:
-        # The same person submitting twice at once: the unique index on open applications decides.
-        raise ValidationError(_("An application for this ID number is already being processed.")) from None
+        # Two applications for one number at once (the same worker's double submit, which the page
+        # recognises, or somebody else's): the unique index on open applications decides.
+        raise _not_accepted_online() from None
     return application
 
 
@@ -146,7 +166,7 @@ def application_correct(*, application: Application, by, number: IdNumber, detai
     digest = pii.id_hash(number.value)
     clash = Application.objects.filter(id_hash=digest, status__in=Application.OPEN_STATUSES).exclude(pk=application.pk)
     if clash.exists():
-        raise ValidationError(_("An application for this ID number is already being processed."))
+        raise _not_accepted_online()
     application.set_id_number(number)
     for field in DETAIL_FIELDS:
         if field in details:

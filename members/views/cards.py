@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.throttle import throttle
+
 from .. import selectors
 
 
@@ -46,7 +48,9 @@ def my_card(request):
 @require_safe
 @never_cache
 def card_check(request, token):
-    """Public: whoever scans a card learns whether it is valid and its union, nothing about the person."""
+    """Public: whoever scans a card learns whether it is valid and its union, nothing about the person.
+    Throttled per IP, so that tokens cannot be tried in bulk."""
+    throttle(request, "card_check")
     card = selectors.card_check(token)
     response = render(request, "members/card/check.html", {"card": card, "checked_at": timezone.now()})
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from accounts.audit import client_ip
+from accounts.throttle import throttle
 
 from .. import selectors, services
-from ..forms.joining import ApplicationForm, ConsentForm, CorrectionForm, TransferRequestForm
+from ..forms.joining import ApplicationForm, ConsentForm, CorrectionForm, TransferRequestForm, UnionSearchForm
 from ..id_number import parse, upgrade_notice
 from ..models import Application, Consent, Transfer
 
@@ -58,9 +59,11 @@ def _session_consent(request) -> Consent | None:
     return Consent.objects.filter(pk=pk, user=request.user, text_version=services.CONSENT_TEXT_VERSION).first()
 
 
-def _union_choice_context(query: str, selected=None, *, with_platform: bool = True) -> dict:
-    """The search results and the list of federations for workers whose employer has no union."""
-    query = query.strip()[:100]
+def _union_choice_context(typed: str, selected=None, *, with_platform: bool = True) -> dict:
+    """The search results for the text typed, and the list of federations for workers whose employer has
+    no union. Text that cannot be searched for gets a message instead of results."""
+    search = UnionSearchForm({"q": typed})
+    query = search.cleaned_data["q"] if search.is_valid() else ""
     platform = selectors.with_area(list(selectors.platform_unions())) if with_platform else []
     if query:
         results = selectors.with_area(selectors.unions_taking_applications(query))
@@ -70,6 +73,7 @@ def _union_choice_context(query: str, selected=None, *, with_platform: bool = Tr
         results = []
     return {
         "query": query,
+        "query_errors": search.errors.get("q", []),
         "searched": len(query) >= 2,
         "results": results,
         "platform_unions": platform,
@@ -138,6 +142,7 @@ class JoinApplyView(View):
         return response or _apply_page(request, _blank_application_form(request.user))
 
     def post(self, request):
+        throttle(request, "join")
         response, consent = _apply_gate(request)
         if response:
             return response
@@ -154,7 +159,7 @@ class JoinApplyView(View):
             except ValidationError as exc:
                 if _has_open_application(request.user):
                     # A double submit that raced the first one: that one is being processed.
-                    messages.warning(request, " ".join(exc.messages))
+                    messages.info(request, _("You have already applied: here is the progress of your application."))
                     return redirect("members:my_application")
                 form.add_error(None, exc)
             else:
@@ -186,6 +191,7 @@ class UnionSearchView(View):
     """Search-as-you-type for the union to join. With htmx: the results only; without: the whole form."""
 
     def get(self, request):
+        throttle(request, "union_search")
         query = request.GET.get("q", "")
         if request.htmx:
             context = _union_choice_context(query, with_platform=False)
@@ -245,6 +251,7 @@ class ApplicationCorrectView(View):
         return render(request, self.template_name, {"form": form, "application": application})
 
     def post(self, request, pk):
+        throttle(request, "join")
         application, response = self._application(request, pk)
         if response:
             return response
@@ -290,10 +297,13 @@ class MyTransferView(View):
         return render(request, self.template_name, context, status=status)
 
     def get(self, request):
+        query = request.GET.get("q", "")
+        if query:
+            throttle(request, "union_search")
         member = self._member(request)
         if member is None:
             return redirect("members:my_application")
-        return self._render(request, member, TransferRequestForm(), request.GET.get("q", ""))
+        return self._render(request, member, TransferRequestForm(), query)
 
     def post(self, request):
         member = self._member(request)

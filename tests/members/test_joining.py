@@ -34,6 +34,11 @@ def an_id(n: int, born: str = "19900101") -> str:
     return body + check_character(body)
 
 
+NOT_ACCEPTED = (
+    "This application cannot be accepted online. Check your name and ID number; if they are right, contact your union."
+)
+
+
 def has_message(response, message: str) -> bool:
     return escape(message) in text(response)
 
@@ -350,7 +355,7 @@ def test_a_double_submit_makes_one_application_and_says_so(consented, tree):
     assert has_message(second, "You have already applied: here is the progress of your application.")
 
 
-def test_the_same_id_number_from_another_account_gets_the_services_message(consented, tree):
+def test_the_same_id_number_from_another_account_gets_the_neutral_answer(consented, tree):
     consented.post(reverse("members:join_apply"), application_data(tree["g1"]))
     other = client_for(UserFactory())
     give_consent(other)
@@ -358,7 +363,8 @@ def test_the_same_id_number_from_another_account_gets_the_services_message(conse
     response = other.post(reverse("members:join_apply"), application_data(tree["g2"]))
 
     assert response.status_code == 400
-    assert has_message(response, "An application for this ID number is already being processed.")
+    assert has_message(response, NOT_ACCEPTED)
+    assert "being processed" not in text(response)
     assert Application.objects.count() == 1
 
 
@@ -380,13 +386,15 @@ def test_an_active_member_elsewhere_gets_a_transfer_request_not_a_second_member(
     assert tree["g2"].name not in page
 
 
-def test_applying_to_the_union_one_already_belongs_to_is_refused(consented, tree):
+def test_applying_to_the_union_the_number_already_belongs_to_is_refused_without_naming_it(consented, tree):
+    # Even with the right name: a name and an ID number are no proof of being that person.
     make_member(tree["g1"], VALID_ID, name=application_data(tree["g1"])["name"])
 
     response = consented.post(reverse("members:join_apply"), application_data(tree["g1"]))
 
     assert response.status_code == 400
-    assert has_message(response, "You are already a member of this union.")
+    assert has_message(response, NOT_ACCEPTED)
+    assert "already a member" not in text(response)
     assert Application.objects.count() == 0
     assert Transfer.objects.count() == 0
 
@@ -686,9 +694,7 @@ def test_someone_with_a_members_id_number_but_another_name_moves_nobody(consente
 
     # then nothing is requested or written, and the message does not say whose number it is
     assert response.status_code == 400
-    assert has_message(
-        response, "These details do not match our records. Check your name and ID number, or contact your union."
-    )
+    assert has_message(response, NOT_ACCEPTED)
     assert tree["g2"].name not in text(response)
     assert Transfer.objects.count() == 0 and Application.objects.count() == 0
 
@@ -714,3 +720,108 @@ def test_a_legacy_15_digit_number_is_converted_and_the_worker_is_told(consented,
     assert application.id_masked == "440106********2133"
     assert application.birth_date == datetime.date(1980, 3, 7)
     assert has_message(response, "The 15-digit ID number was converted to the 18-digit form 440106********2133.")
+
+
+# --- one answer about somebody else's ID number ---------------------------------------------------
+def _records_of_another_person(tree, case: str, number: str, name: str) -> None:
+    """What the portal may hold under ``number`` that the worker typing it may not learn."""
+    if case == "applying":
+        application = Application(
+            applicant=UserFactory(),
+            union=tree["g2"],
+            consent=services.consent_give(user=UserFactory(), ip=None),
+            name=name,
+            mobile="13900002222",
+        )
+        application.set_id_number(parse(number))
+        application.save()
+        return
+    union = tree["g1"] if case == "member of the union applied to" else tree["g2"]
+    member = make_member(union, number, user=UserFactory(), name=name)
+    if case == "deceased":
+        Member.objects.filter(pk=member.pk).update(status=Member.Status.DECEASED, ended_on=timezone.localdate())
+    elif case == "moving":
+        Transfer.objects.create(member=member, from_union=tree["g2"], to_union=tree["g3"], requested_by=member.user)
+
+
+def _page(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text(response))
+
+
+CASES = ["member of another union", "member of the union applied to", "deceased", "applying", "moving"]
+
+
+def test_with_a_wrong_name_every_case_about_another_persons_number_answers_the_same(consented, worker, tree):
+    # given another person's records, each under its own ID number, in every state
+    for n, case in enumerate(CASES, start=1):
+        _records_of_another_person(tree, case, an_id(n), name="李四")
+    transfers = Transfer.objects.count()
+
+    # when the worker posts each number under their own name
+    responses = [
+        consented.post(reverse("members:join_apply"), application_data(tree["g1"], id_number=an_id(n)))
+        for n in range(1, len(CASES) + 1)
+    ]
+
+    # then every answer is the same neutral page, and nothing is written
+    assert {r.status_code for r in responses} == {400}
+    assert has_message(responses[0], NOT_ACCEPTED)
+    assert len({_page(r) for r in responses}) == 1
+    assert not Application.objects.filter(applicant=worker).exists()
+    assert Transfer.objects.count() == transfers
+
+
+def test_with_the_right_name_only_a_membership_elsewhere_answers_differently(consented, worker, tree):
+    # The right name and number are no proof of being the person: the answer they earn is the transfer
+    # (tested above), which the member's own account hears of. Every other case answers as a wrong name.
+    for n, case in enumerate(CASES, start=1):
+        _records_of_another_person(tree, case, an_id(n), name="张三" if n > 1 else "李四")
+
+    responses = [
+        consented.post(reverse("members:join_apply"), application_data(tree["g1"], id_number=an_id(n)))
+        for n in range(1, len(CASES) + 1)
+    ]
+
+    assert {r.status_code for r in responses} == {400}
+    assert len({_page(r) for r in responses}) == 1
+    assert not Application.objects.filter(applicant=worker).exists()
+
+
+def test_a_correction_to_a_number_somebody_else_applied_with_gets_the_neutral_answer(consented, applied, clerk, tree):
+    services.application_request_correction(application=applied, by=clerk, reason="身份证号有误")
+    _records_of_another_person(tree, "applying", an_id(9), name="李四")
+
+    response = consented.post(
+        reverse("members:application_correct", args=[applied.pk]),
+        application_data(tree["g1"], id_number=an_id(9), union=None),
+    )
+
+    assert response.status_code == 400
+    assert has_message(response, NOT_ACCEPTED)
+    applied.refresh_from_db()
+    assert applied.status == Application.Status.NEEDS_CORRECTION
+    assert applied.reveal_id_number() == VALID_ID
+
+
+# --- text that cannot be searched for -----------------------------------------------------------
+@pytest.mark.parametrize("typed", ["\x00", "东城\x00机械", "abc\x01", "a\nb"])
+def test_control_characters_in_the_union_search_get_a_message_not_an_error(consented, tree, typed):
+    url = reverse("members:union_search")
+    message = "The search text holds characters that cannot be searched for. Type it again."
+
+    fragment = consented.get(url, {"q": typed}, HTTP_HX_REQUEST="true")
+    page = consented.get(url, {"q": typed})
+
+    for response in (fragment, page):
+        assert response.status_code == 200
+        assert has_message(response, message)
+        assert 'type="radio" name="union"' not in text(response).split('id="union-results"')[1].split("</div>")[0]
+
+
+def test_a_nul_in_the_transfer_pages_search_gets_a_message_not_an_error(client, worker, tree):
+    make_member(tree["g1"], VALID_ID, user=worker)
+
+    response = client.get(reverse("members:my_transfer"), {"q": "\x00"})
+
+    assert response.status_code == 200
+    assert has_message(response, "The search text holds characters that cannot be searched for. Type it again.")

@@ -1,0 +1,30 @@
+"""Throttles for the pages a signed-in worker or an anonymous visitor can call in a loop.
+
+They reuse allauth's rate limiter, which keeps its counters in the Django cache (Redis in production,
+shared by every web process) and finds the client through the account adapter, so a throttle counts
+the same IP as the audit trail (``accounts.audit.client_ip``). The limits are the ``THROTTLE_RATES``
+setting, in allauth's notation: ``"10/m/user,30/m/ip"`` is ten a minute per account and thirty a minute
+per client IP.
+"""
+
+from allauth.core.exceptions import RateLimited
+from allauth.core.internal import ratelimit
+from django.conf import settings
+
+
+def throttle(request, action: str) -> None:
+    """Count one use of ``action`` by this account and this IP; past a limit, raise ``RateLimited``.
+
+    Call it before any work is done: ``unionportal.middleware.RateLimitedMiddleware`` answers the
+    exception with the 429 page, so nothing of the request is processed. Searches are GET requests,
+    which allauth leaves uncounted unless asked (``limit_get``).
+    """
+    allowed = ratelimit.consume(
+        request,
+        app="portal",
+        action=action,
+        config=settings.THROTTLE_RATES,
+        limit_get=True,
+    )
+    if not allowed:
+        raise RateLimited

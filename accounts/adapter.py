@@ -95,6 +95,11 @@ class AccountAdapter(DefaultAccountAdapter):
         )
 
 
+def user_display(user) -> str:
+    """How allauth names a user in its messages and pages (``ACCOUNT_USER_DISPLAY``)."""
+    return user.display_name
+
+
 def _typed_login(credentials) -> str:
     return next((credentials[k] for k in ("username", "email", "phone") if credentials.get(k)), "")
 
@@ -102,11 +107,6 @@ def _typed_login(credentials) -> str:
 def _account_for_login(typed: str) -> User | None:
     """The account a typed login names: username or e-mail (any case), or mobile (any spelling)."""
     typed = (typed or "").strip()
-def user_display(user) -> str:
-    """How allauth names a user in its messages and pages (``ACCOUNT_USER_DISPLAY``)."""
-    return user.display_name
-
-
     if not typed:
         return None
     return (

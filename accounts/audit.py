@@ -65,6 +65,15 @@ def mask_identifier(value: str) -> str:
     return value[:3] + "*" * min(len(value) - 3, 8)
 
 
+def actor_label(actor) -> str:
+    """Who acted, as people and searches know them: "王五 (user9)", or the username of an account
+    without a name. Kept on the row, so a later rename leaves the trail as it was."""
+    if actor is None:
+        return ""
+    username = actor.get_username()
+    return f"{actor.name} ({username})"[:150] if actor.name else username
+
+
 def record(
     action: str,
     *,
@@ -89,15 +98,6 @@ def record(
         union=union,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-def actor_label(actor) -> str:
-    """Who acted, as people and searches know them: "王五 (user9)", or the username of an account
-    without a name. Kept on the row, so a later rename leaves the trail as it was."""
-    if actor is None:
-        return ""
-    username = actor.get_username()
-    return f"{actor.name} ({username})"[:150] if actor.name else username
-
-
         target_label=str(target)[:200] if target is not None else "",
         detail=detail or {},
     )

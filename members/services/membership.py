@@ -232,6 +232,11 @@ def application_approve(*, application: Application, by, union: Union | None = N
     if member.user_id is None and not Member.objects.filter(user=application.applicant).exists():
         member.user = application.applicant
     member.save()
+    applicant = application.applicant
+    if member.user_id == applicant.pk and applicant.name != application.name:
+        # The approved name was checked against the ID card: the portal calls the member by it.
+        applicant.name = application.name
+        applicant.save(update_fields=["name"])
     MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.JOINED, to_union=target, by=by)
     card = card_issue(member=member, by=by)
     signals.changed(target.pk, previous_union_id)
@@ -253,11 +258,6 @@ def application_reject(*, application: Application, by, reason: str) -> Applicat
     if not reason.strip():
         raise ValidationError(_("Give the reason: the worker will see it."))
     application = _decidable(application, by)
-    applicant = application.applicant
-    if member.user_id == applicant.pk and applicant.name != application.name:
-        # The approved name was checked against the ID card: the portal calls the member by it.
-        applicant.name = application.name
-        applicant.save(update_fields=["name"])
     application.status, application.reason = Application.Status.REJECTED, reason.strip()
     application.decided_at, application.decided_by = timezone.now(), by
     application.save(update_fields=["status", "reason", "decided_at", "decided_by"])

@@ -32,8 +32,28 @@ class MemberForm(forms.ModelForm):
         fields = DETAIL_FIELDS
         error_messages = {"name": {"required": _("Enter the member's name.")}}
 
+    def __init__(self, *args, full_mobile: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.full_mobile = full_mobile
+        if not full_mobile:
+            # A role that sees mobiles masked (members.permissions.can_see_full_mobile) may still
+            # correct one, but the form must not hand it the number it may not see.
+            field = self.fields["mobile"]
+            field.required = False
+            self.initial["mobile"] = ""
+            field.widget.attrs["placeholder"] = self.instance.mobile_masked
+            field.help_text = _("Shown masked as %(masked)s. Leave blank to keep it, or type the new number.") % {
+                "masked": self.instance.mobile_masked
+            }
+
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
+
+    def clean_mobile(self):
+        value = self.cleaned_data.get("mobile", "")
+        if not value and not self.full_mobile:
+            return self.instance.mobile
+        return value
 
     def clean_id_number(self):
         value = self.cleaned_data.get("id_number", "")

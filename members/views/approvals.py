@@ -26,6 +26,7 @@ from .. import selectors, services
 from ..ages import days_since
 from ..forms.approvals import ApproveForm, BulkApproveForm, QueueFilterForm, ReasonForm
 from ..models import Application, Union
+from ..permissions import can_see_full_mobile
 
 QUEUE_PER_PAGE = 50
 QUEUE_COUNT_CAP = 1000
@@ -159,6 +160,7 @@ def _detail(request, application: Application, *, status: int = 200, **forms):
         "can_decide": can_decide,
         "transfer": transfer,
         "applicant_phone": mask_mobile(application.applicant.phone),
+        "full_mobile": can_see_full_mobile(user, application.union),
         "approve_form": forms.get("approve_form")
         or ApproveForm(application=application, targets=_targets_below(application)),
         "reject_form": forms.get("reject_form") or ReasonForm(prefix="reject"),

@@ -30,6 +30,7 @@ from ..filters import MemberFilter
 from ..forms.staff import MemberEndForm, MemberForm
 from ..id_number import upgrade_notice
 from ..models import Member, MemberCard, MemberEvent
+from ..permissions import can_see_full_mobile
 from ..services.roster_export import count_up_to
 
 # The history on the detail page shows this many events, newest first.
@@ -177,6 +178,7 @@ def _detail_context(request, member: Member, **extra) -> dict:
             event.note = _edited_fields_label(event.note)
     return {
         "member": member,
+        "full_mobile": can_see_full_mobile(request.user, member.union),
         "card": member.cards.filter(revoked_on__isnull=True).first(),
         "events": events,
         "history_limit": HISTORY_LIMIT,
@@ -218,12 +220,17 @@ class MemberUpdateView(View):
 
     def get(self, request, pk):
         member = selectors.member_get_visible(request.user, pk)
-        return render(request, self.template_name, {"form": MemberForm(instance=member), "member": member})
+        form = MemberForm(instance=member, full_mobile=can_see_full_mobile(request.user, member.union))
+        return render(request, self.template_name, {"form": form, "member": member})
 
     def post(self, request, pk):
         member = selectors.member_get_visible(request.user, pk)
         # The form works on its own copy: a refused edit must not leave changed values on ``member``.
-        form = MemberForm(request.POST, instance=Member.objects.get(pk=member.pk))
+        form = MemberForm(
+            request.POST,
+            instance=Member.objects.get(pk=member.pk),
+            full_mobile=can_see_full_mobile(request.user, member.union),
+        )
         if form.is_valid():
             number = form.cleaned_data["id_number"]
             if not form.has_changed():

@@ -1,18 +1,54 @@
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, Role, User
+from .phone import mask_mobile
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """The mobile is shown masked and cannot be edited here: people change it on the portal, where
+    a new number is confirmed by an SMS code. It is not searchable either, so that the admin cannot
+    be used to find the owner of a number."""
+
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Portal"), {"fields": ("name", "phone", "phone_verified")}),
+        (_("Portal"), {"fields": ("name", "phone_masked", "phone_verified")}),
     )
-    list_display = ("username", "name", "email", "is_active", "is_staff", "last_login")
+    readonly_fields = ("phone_masked",)
+    list_display = ("username", "name", "email", "phone_masked", "is_active", "is_staff", "last_login")
     search_fields = ("username", "name", "email")
+
+    @admin.display(description=_("mobile number"))
+    def phone_masked(self, obj):
+        return mask_mobile(obj.phone)
+
+
+# allauth's own admin shows an authenticator's data, which holds the TOTP secret and the recovery
+# codes' seed: whoever read it could sign in as that person. Here only the facts are shown, and an
+# authenticator is removed only by the portal's audited reset.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    list_select_related = ("user",)
+    search_fields = ("user__username",)
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Role)

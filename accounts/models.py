@@ -1,3 +1,5 @@
+import hashlib
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -102,6 +104,7 @@ class AuditEvent(models.Model):
         TRANSFER_CANCELLED = "transfer_cancelled", _("Transfer withdrawn")
         ROSTER_IMPORTED = "roster_imported", _("Roster imported")
         ROSTER_EXPORTED = "roster_exported", _("Roster exported")
+        MFA_ENROLMENT_RESET = "mfa_enrolment_reset", _("Second factor reset, new set-up link sent")
 
     class Result(models.TextChoices):
         SUCCESS = "success", _("Success")
@@ -152,6 +155,37 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Audit events cannot be deleted."))
+
+
+class MfaEnrolmentLink(models.Model):
+    """A link, e-mailed to a staff member, that lets them set up their first authenticator app.
+
+    A password alone does not: whoever stole one could otherwise enrol their own app and keep the
+    account. Opening the link proves the e-mail address; it expires, works for one set-up, and a
+    newer link replaces it. Only a hash of its token is stored.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("sent by")
+    )
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    # Set when an authenticator was set up with the link, or a newer link replaced it.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("authenticator set-up link")
+        verbose_name_plural = _("authenticator set-up links")
+        indexes = [models.Index(fields=["user"], condition=models.Q(closed_at=None), name="mfa_enrolment_open")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ReminderKind(models.TextChoices):

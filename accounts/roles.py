@@ -69,7 +69,22 @@ def can_grant_somewhere(user) -> bool:
 
 
 def needs_mfa(user) -> bool:
+    """Whether the user must sign in with a second factor: a role that sees personal or discipline
+    data, or access to the Django admin (``is_staff``, ``is_superuser``), which sees and changes
+    every account whatever the portal roles say."""
+    if user.is_staff or user.is_superuser:
+        return True
     return any(role.kind in MFA_REQUIRED_KINDS for role in roles_of(user))
+
+
+def can_reset_mfa(user, target, target_roles=None) -> bool:
+    """A city administrator may reset the authenticator of staff whose every role lies in their
+    subtree: never their own (someone else must vouch for them), nor a Django superuser's (reset by
+    whoever runs the server). ``target_roles`` spares a query when the caller has them."""
+    if target.pk == user.pk or target.is_superuser:
+        return False
+    held = roles_of(target) if target_roles is None else target_roles
+    return bool(held) and all(holds_over(user, role.union.path, {K.CITY_ADMIN}) for role in held)
 
 
 def can_revoke(user, role) -> bool:

@@ -1,17 +1,24 @@
-"""Granting and revoking roles, and making staff accounts. Staff never act above their own subtree."""
+"""Granting and revoking roles, making staff accounts and their authenticator set-up links.
 
-from allauth.account.forms import default_token_generator
-from allauth.account.utils import user_pk_to_url_str
+Staff never act above their own subtree.
+"""
+
+import datetime
+import secrets
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
-from .models import AuditEvent, Role, User
-from .roles import grant_refusal
+from .models import AuditEvent, MfaEnrolmentLink, Role, User
+from .roles import can_reset_mfa, grant_refusal
 from .scope import forget_roles
 
 A = AuditEvent.Action
@@ -73,7 +80,8 @@ def staff_user_create(*, username: str, name: str, email: str, phone: str | None
     user.save()
     _add_email_address(user)
     audit.record(A.USER_CREATED, actor=by, target=user)
-    transaction.on_commit(lambda: _send_invitation(user, by, request))
+    token = mfa_enrolment_link_issue(user=user, by=by)
+    transaction.on_commit(lambda: _send_invitation(user, by, token, request))
     return user
 
 
@@ -84,17 +92,105 @@ def _add_email_address(user: User) -> None:
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
 
 
-def _send_invitation(user: User, by: User, request) -> None:
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
-    )
-    link = request.build_absolute_uri(path) if request is not None else path
-    context = {"user": user, "by": by, "link": link}
+def _send_invitation(user: User, by: User, token: str, request) -> None:
+    # One link does both: it proves the address, sets the password, then opens the authenticator set-up.
+    context = {
+        "user": user,
+        "by": by,
+        "link": _absolute(request, mfa_enrolment_path(token)),
+        "hours": settings.MFA_ENROLMENT_LINK_HOURS,
+    }
     send_mail(
         subject=_("Your union portal account"),
         message=render_to_string("emails/staff_invitation.txt", context),
         from_email=None,
         recipient_list=[user.email],
         html_message=render_to_string("emails/staff_invitation.html", context),
+    )
+
+
+def _absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else settings.SITE_URL + path
+
+
+# --- authenticator set-up links ----------------------------------------------------------------
+
+
+def mfa_enrolment_path(token: str) -> str:
+    return reverse("accounts:mfa_enrol", kwargs={"token": token})
+
+
+@transaction.atomic
+def mfa_enrolment_link_issue(*, user: User, by: User | None) -> str:
+    """A new set-up link for the user; any older one stops working. Returns the token, shown once."""
+    now = timezone.now()
+    MfaEnrolmentLink.objects.filter(user=user, closed_at=None).update(closed_at=now)
+    token = secrets.token_urlsafe(32)
+    MfaEnrolmentLink.objects.create(
+        user=user,
+        token_hash=MfaEnrolmentLink.hash_token(token),
+        created_by=by,
+        created_at=now,
+        expires_at=now + datetime.timedelta(hours=settings.MFA_ENROLMENT_LINK_HOURS),
+    )
+    return token
+
+
+def mfa_enrolment_link_opened(*, link: MfaEnrolmentLink) -> None:
+    """Opening the link proves the address it was sent to; allauth sets up no authenticator for an
+    account whose address is unverified."""
+    from allauth.account.models import EmailAddress
+
+    if link.user.email:
+        EmailAddress.objects.filter(user=link.user, email__iexact=link.user.email, verified=False).update(verified=True)
+
+
+def mfa_enrolment_link_close(*, link_id: int, user: User) -> None:
+    """The link has done its work (an authenticator was set up with it): it opens nothing again."""
+    MfaEnrolmentLink.objects.filter(pk=link_id, user=user, closed_at=None).update(closed_at=timezone.now())
+
+
+def mfa_enrolment_reset(*, user: User, by: User, request=None) -> None:
+    """Remove the user's authenticators and e-mail them a fresh set-up link (a lost phone, an
+    expired invitation). Only a city administrator, for staff wholly inside their subtree."""
+    if not can_reset_mfa(by, user):
+        raise PermissionDenied(_("You may not reset this person's authenticator."))
+    if not user.email:
+        raise ValidationError(
+            _("%(user)s has no e-mail address, so no set-up link can be sent.") % {"user": user.display_name}
+        )
+    with transaction.atomic():
+        token = _mfa_reset(user=user, by=by)
+        transaction.on_commit(lambda: _send_enrolment_link(user, by, token, request))
+
+
+def mfa_enrolment_reset_by_operator(*, user: User) -> str:
+    """The same reset, run by whoever operates the server (``manage.py mfa_enrolment_link``): how a
+    superuser made with ``createsuperuser`` gets a first link. Returns the link's path."""
+    with transaction.atomic():
+        return mfa_enrolment_path(_mfa_reset(user=user, by=None))
+
+
+def _mfa_reset(*, user: User, by: User | None) -> str:
+    authenticators = Authenticator.objects.filter(user=user)
+    removed = sorted({str(kind) for kind in authenticators.values_list("type", flat=True)})
+    authenticators.delete()
+    token = mfa_enrolment_link_issue(user=user, by=by)
+    audit.record(A.MFA_ENROLMENT_RESET, actor=by, target=user, detail={"removed": removed})
+    return token
+
+
+def _send_enrolment_link(user: User, by: User, token: str, request) -> None:
+    context = {
+        "user": user,
+        "by": by,
+        "link": _absolute(request, mfa_enrolment_path(token)),
+        "hours": settings.MFA_ENROLMENT_LINK_HOURS,
+    }
+    send_mail(
+        subject=_("Set up your authenticator app for the union portal"),
+        message=render_to_string("emails/mfa_enrolment.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+        html_message=render_to_string("emails/mfa_enrolment.html", context),
     )

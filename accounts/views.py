@@ -1,3 +1,7 @@
+from urllib.parse import urlencode
+
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,8 +10,10 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -20,7 +26,16 @@ from .forms import RoleGrantForm
 from .models import Role
 from .roles import AUDIT_READER_KINDS, can_grant_somewhere
 from .scope import roles_of
-from .selectors import ROLE_READER_KINDS, audit_events_visible_to, roles_visible_to, with_revocable
+from .selectors import (
+    MFA_ENROLMENT_SESSION_KEY,
+    ROLE_READER_KINDS,
+    audit_events_visible_to,
+    has_totp,
+    mfa_enrolment_granted,
+    mfa_enrolment_link_valid,
+    roles_visible_to,
+    with_revocable,
+)
 
 
 @login_required
@@ -96,10 +111,65 @@ def role_revoke(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The role was revoked."))
+    return _back(request) or redirect("members:detail", pk=role.union_id)
+
+
+def _back(request):
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         return redirect(back)
-    return redirect("members:detail", pk=role.union_id)
+    return None
+
+
+@require_POST
+@staff_required
+def mfa_reset(request, user_pk):
+    """Remove a staff member's authenticators and e-mail them a fresh set-up link."""
+    role = roles_visible_to(request.user).filter(user_id=user_pk).first()
+    if role is None:
+        raise Http404
+    try:
+        services.mfa_enrolment_reset(user=role.user, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The authenticator of %(user)s was reset and a new set-up link was e-mailed.")
+            % {"user": role.user.display_name},
+        )
+    return _back(request) or redirect("accounts:roles")
+
+
+@never_cache
+def mfa_enrol(request, token):
+    """The link of the invitation and reset e-mails. It proves the address, and lets this browser
+    set up the account's first authenticator app: after setting a password (a new account) and
+    signing in, which the link leads on to."""
+    link = mfa_enrolment_link_valid(token)
+    if link is None:
+        return render(request, "accounts/mfa_enrolment_needed.html", {"reason": "invalid"}, status=400)
+    if request.user.is_authenticated and request.user.pk != link.user_id:
+        return render(request, "accounts/mfa_enrolment_needed.html", {"reason": "other_account"}, status=400)
+    services.mfa_enrolment_link_opened(link=link)
+    request.session[MFA_ENROLMENT_SESSION_KEY] = link.pk
+    if request.user.is_authenticated:
+        return redirect("mfa_activate_totp")
+    user = link.user
+    if not user.has_usable_password():
+        key = default_token_generator.make_token(user)
+        return redirect("account_reset_password_from_key", uidb36=user_pk_to_url_str(user), key=key)
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': reverse('mfa_activate_totp')})}")
+
+
+@login_required
+def mfa_enrolment_needed(request):
+    """Where staff without an authenticator and without a set-up link are sent."""
+    if has_totp(request.user):
+        return redirect("home")
+    if mfa_enrolment_granted(request.user, request.session.get(MFA_ENROLMENT_SESSION_KEY)):
+        return redirect("mfa_activate_totp")
+    return render(request, "accounts/mfa_enrolment_needed.html", {"reason": "no_link"})
 
 
 @vary_on_headers("HX-Request")

@@ -53,6 +53,8 @@ def configure(database: str = BENCH_DATABASE) -> str:
     os.environ.setdefault("SECRET_KEY", "bench-only-" + keys["ID_HASH_KEY"])
     os.environ.setdefault("FIELD_ENCRYPTION_KEY", keys["FIELD_ENCRYPTION_KEY"])
     os.environ.setdefault("ID_HASH_KEY", keys["ID_HASH_KEY"])
+    # Production refuses the SMS backend that logs codes; the bench sends nothing anywhere.
+    os.environ.setdefault("SMS_BACKEND", "accounts.sms.MemoryBackend")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     return bench_url
 

@@ -103,6 +103,7 @@ def test_healthz_is_not_redirected_to_https_in_production_while_pages_are():
         ALLOWED_HOSTS="portal.example.org",
         FIELD_ENCRYPTION_KEY=Fernet.generate_key().decode(),
         ID_HASH_KEY="h" * 48,
+        SMS_BACKEND="accounts.sms.MemoryBackend",
     )
     result = subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False

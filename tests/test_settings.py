@@ -23,6 +23,7 @@ PRODUCTION_ONLY = (
     "DJANGO_ALLOW_ASYNC_UNSAFE",
     "FIELD_ENCRYPTION_KEY",
     "ID_HASH_KEY",
+    "SMS_BACKEND",
 )
 
 
@@ -48,6 +49,8 @@ def _production_env(**overrides: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "portal.example.org",
         "FIELD_ENCRYPTION_KEY": Fernet.generate_key().decode(),
         "ID_HASH_KEY": secrets.token_urlsafe(48),
+        # Stands in for a real gateway's backend: the development one is refused in production.
+        "SMS_BACKEND": "accounts.sms.MemoryBackend",
     }
     return _env(**{**production, **overrides})
 
@@ -84,6 +87,23 @@ def test_production_refuses_to_start_without_the_personal_data_keys(missing):
 
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_production_refuses_to_start_with_the_sms_backend_that_logs_codes():
+    result = _run("manage.py", "check", env=_production_env(SMS_BACKEND="accounts.sms.LoggingBackend"))
+
+    assert result.returncode != 0
+    assert "SMS_BACKEND" in result.stderr
+    assert "verification codes" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_sms_backend():
+    env = _production_env()
+    del env["SMS_BACKEND"]
+    result = _run("manage.py", "check", env=env)
+
+    assert result.returncode != 0
+    assert "SMS_BACKEND" in result.stderr
 
 
 def test_production_settings_turn_on_every_safeguard():

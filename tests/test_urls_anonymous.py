@@ -34,6 +34,7 @@ PUBLIC = {
     "account_reset_password_done": "'we sent you a link'",
     "account_reset_password_from_key": "the link in the reset e-mail (also the staff invitation)",
     "account_reset_password_from_key_done": "'your password was changed'",
+    "accounts:mfa_enrol": "the link of the staff invitation and authenticator reset e-mails, opened before sign-in",
     # members
     "members:card_check": "the page a member card's QR code opens: whoever scans it checks the card (no personal data)",
 }

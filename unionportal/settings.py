@@ -192,7 +192,20 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="工会服务平台")
 # Roles that see personal or discipline data must sign in with a second factor (SECURITY.md).
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEBUG)
 
-SMS_BACKEND = env.str("SMS_BACKEND", default="accounts.sms.LoggingBackend")
+# A first authenticator is set up only through an e-mailed link (accounts.MfaEnrolmentLink), valid this long.
+MFA_ENROLMENT_LINK_HOURS = env.int("MFA_ENROLMENT_LINK_HOURS", default=72)
+
+# The development backend writes every message, verification codes included, to the log: production
+# must name the backend of a real SMS gateway, or it does not start.
+_SMS_LOGGING_BACKEND = "accounts.sms.LoggingBackend"
+SMS_BACKEND = env.str("SMS_BACKEND", default=_SMS_LOGGING_BACKEND if DEBUG else environ.Env.NOTSET)
+if not DEBUG and SMS_BACKEND == _SMS_LOGGING_BACKEND:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"SMS_BACKEND is {_SMS_LOGGING_BACKEND}, which writes verification codes to the log: "
+        "with DEBUG=0 set SMS_BACKEND to the class that sends through your SMS gateway."
+    )
 
 # --- Language ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

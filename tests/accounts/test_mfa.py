@@ -1,4 +1,8 @@
-"""Staff whose roles see personal or discipline data need a second factor (TOTP) for every staff page."""
+"""Staff whose roles see personal or discipline data need a second factor (TOTP) for every staff page.
+
+Without an authenticator they are sent to the page that asks for a set-up link
+(tests/accounts/test_mfa_enrolment.py covers the link itself).
+"""
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -7,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role
+from accounts.services import mfa_enrolment_link_issue, mfa_enrolment_path
 from tests.factories import staff
 
 K = Role.Kind
@@ -36,8 +41,9 @@ def test_staff_who_see_personal_data_reach_no_staff_page_with_a_password_only(cl
     for url in _staff_pages(tree):
         response = client.get(url)
         assert response.status_code == 302, url
-        assert response.url == reverse("mfa_activate_totp"), url
-        assert client.post(url, {"kind": K.UNION_CLERK, "username": "x"}).url == reverse("mfa_activate_totp")
+        assert response.url == reverse("accounts:mfa_enrolment_needed"), url
+        posted = client.post(url, {"kind": K.UNION_CLERK, "username": "x"})
+        assert posted.url == reverse("accounts:mfa_enrolment_needed")
 
 
 def test_leader_is_not_forced_to_set_up_a_second_factor(client, sign_in, tree):
@@ -55,7 +61,7 @@ def test_a_leader_who_also_holds_a_clerk_role_is_forced(client, sign_in, tree):
     Role.objects.create(user=leader, union=tree["g1"], kind=K.UNION_CLERK)
     sign_in(client, "leader1")
 
-    assert client.get(reverse("home")).url == reverse("mfa_activate_totp")
+    assert client.get(reverse("home")).url == reverse("accounts:mfa_enrolment_needed")
 
 
 def test_workers_are_not_asked_for_a_second_factor(client, db):
@@ -71,6 +77,7 @@ def test_after_activating_totp_the_staff_pages_open_and_the_next_sign_in_asks_fo
 ):
     clerk = staff(K.UNION_CLERK, tree["g1"], username="clerk1")
     sign_in(client, "clerk1")
+    client.get(mfa_enrolment_path(mfa_enrolment_link_issue(user=clerk, by=None)))
     assert client.get(reverse("home")).url == reverse("mfa_activate_totp")
 
     activate_totp(client)

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and audit")
 
     def ready(self) -> None:
-        from . import audit, receivers  # noqa: F401  (connect the signal receivers)
+        from . import audit, receivers, throttle  # noqa: F401  (connect the signal receivers; the throttles' check)

@@ -10,6 +10,10 @@ per client IP.
 from allauth.core.exceptions import RateLimited
 from allauth.core.internal import ratelimit
 from django.conf import settings
+from django.core import checks
+
+# Each throttled action, and whether anonymous visitors use it (then it can count per IP only).
+ACTIONS = {"join": False, "union_search": False, "card_check": True}
 
 
 def throttle(request, action: str) -> None:
@@ -28,3 +32,27 @@ def throttle(request, action: str) -> None:
     )
     if not allowed:
         raise RateLimited
+
+
+@checks.register(checks.Tags.security)
+def check_throttle_rates(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """A rate that does not parse would fail every request it guards, and a missing one would guard
+    nothing: ``manage.py check`` (run at every deployment) reports both."""
+    errors = []
+    for action, anonymous in ACTIONS.items():
+        value = settings.THROTTLE_RATES.get(action)
+        try:
+            rates = ratelimit.parse_rates(value)
+        except ValueError:
+            rates = []
+        allowed = {"ip"} if anonymous else {"ip", "user"}
+        if not rates or any(rate.per not in allowed for rate in rates):
+            example = "30/m/ip" if anonymous else "10/m/user,30/m/ip"
+            errors.append(
+                checks.Error(
+                    f"THROTTLE_RATES[{action!r}] is {value!r}; it needs rates such as {example!r}, "
+                    f"counted per {' or '.join(sorted(allowed))}.",
+                    id="accounts.E101",
+                )
+            )
+    return errors

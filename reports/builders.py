@@ -9,6 +9,7 @@ import datetime
 from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.phone import mask_mobile
 from members.models import EmploymentType, Member, MemberCard, PoliticalStatus, Sex, Union
@@ -49,11 +50,18 @@ def build(report: Report) -> tuple[bytes, str]:
 
 def _monthly(report: Report):
     figures = monthly_figures(report.union, report.month)
+    # A report of the month under way: its last point is today's figure, not the month's end.
+    partial = figures.month == timezone.localdate(report.created_at).replace(day=1)
     return "reports/pdf/monthly.html", {
         "title": monthly_title(report.union.name, report.month),
         "figures": figures,
+        "partial": partial,
         "large_staff": LARGE_EMPLOYER_STAFF,
-        "trend_svg": line_chart(figures.trend, title=_("Members at the end of each month")),
+        "trend_svg": line_chart(
+            figures.trend,
+            title=_("Members at the end of each month"),
+            last_suffix=pgettext("month", "so far") if partial else "",
+        ),
     }
 
 
@@ -122,6 +130,8 @@ def _dashboard(report: Report):
     data = dashboard.compute(report.union, year=report.parameters["year"], today=as_of)
     members, composition = data["members"], data["composition"]
     trend = members["trend"]
+    whole_months = [p for p in trend if not p["partial"]]
+    so_far = pgettext("month", "so far")
     kind_labels = dict(Union.Kind.choices)
     children = [{**child, "kind_label": kind_labels.get(child["kind"], "")} for child in data["children"]]
     refreshed_at = data.get("refreshed_at")
@@ -137,10 +147,12 @@ def _dashboard(report: Report):
         "total_svg": line_chart(
             [(datetime.date.fromisoformat(f"{p['month']}-01"), p["total"]) for p in trend],
             title=_("Members at the end of each month"),
+            last_suffix=so_far if trend and trend[-1]["partial"] else "",
         ),
+        # The month under way is left out of the monthly movements: its first days would read as a fall.
         "movements_svg": multi_line_chart(
-            [p["month"] for p in trend],
-            [(_("Joined"), [p["joins"] for p in trend]), (_("Left"), [p["leavers"] for p in trend])],
+            [p["month"] for p in whole_months],
+            [(_("Joined"), [p["joins"] for p in whole_months]), (_("Left"), [p["leavers"] for p in whole_months])],
             title=_("Members who joined and who left, by month"),
         ),
         "enrolment_svg": bar_chart(

@@ -78,8 +78,9 @@ def _done(svg: ET.Element) -> SafeString:
     return mark_safe(ET.tostring(svg, encoding="unicode"))  # noqa: S308 - built by ElementTree, which escapes
 
 
-def line_chart(points: list[tuple[datetime.date, int]], *, title: str = "") -> SafeString:
-    """A line chart of monthly values: x = months (labelled every third), y = counts from zero."""
+def line_chart(points: list[tuple[datetime.date, int]], *, title: str = "", last_suffix: str = "") -> SafeString:
+    """A line chart of monthly values: x = months (labelled every third), y = counts from zero.
+    ``last_suffix`` marks the last month's label (e.g. "so far" for a month not yet over)."""
     svg = _svg(WIDTH, HEIGHT, title)
     if not points:
         return _done(svg)
@@ -99,6 +100,9 @@ def line_chart(points: list[tuple[datetime.date, int]], *, title: str = "") -> S
     for i, (month, _value) in enumerate(points):
         if i % 3 == (len(points) - 1) % 3:
             _text(svg, x(i), HEIGHT - BOTTOM + 16, f"{month:%Y-%m}", anchor="middle")
+    if last_suffix:
+        # On a line of its own below the last month: beside it, it ran into the label before.
+        _text(svg, x(len(points) - 1), HEIGHT - BOTTOM + 30, last_suffix, anchor="middle")
     coordinates = " ".join(f"{x(i):.1f},{y(value):.1f}" for i, (_, value) in enumerate(points))
     ET.SubElement(svg, "polyline", points=coordinates, fill="none", stroke=LINE_COLOUR, **{"stroke-width": "2"})
     for i, (_, value) in enumerate(points):

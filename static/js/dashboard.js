@@ -83,17 +83,42 @@
     return count(params.value);
   }
 
+  // The month under way: its joins and leavers so far stand apart as hollow markers, off the lines of
+  // the whole months, and its label says so; drawn on the line, a month's first days read as a collapse.
+  function whole(trend, key) {
+    return trend.map(function (p) {
+      return p.partial ? null : p[key];
+    });
+  }
+
+  function partial(trend, key) {
+    return trend.map(function (p) {
+      return p.partial ? p[key] : null;
+    });
+  }
+
+  function partialMarkers(name, trend, key, colour, symbol) {
+    return {
+      name: name + " (" + labels.labelPartial + ")",
+      type: "scatter",
+      color: colour,
+      symbol: symbol,
+      symbolSize: 10,
+      data: partial(trend, key),
+    };
+  }
+
   function trendOption(figures) {
     const trend = figures.members.trend;
     const option = base();
     option.tooltip.axisPointer = { type: "line" };
     // The legend below, the axis names above: on a phone the two would collide.
-    option.legend = { bottom: 0, itemGap: 16 };
+    option.legend = { bottom: 0, itemGap: 16, data: [labels.labelJoins, labels.labelLeavers, labels.labelMembers] };
     option.grid = { left: 8, right: 8, top: 36, bottom: 44 };
     option.xAxis = {
       type: "category",
       data: trend.map(function (p) {
-        return p.month;
+        return p.partial ? p.month + " " + labels.labelPartial : p.month;
       }),
       axisLabel: { hideOverlap: true, color: INK },
     };
@@ -109,10 +134,9 @@
         symbol: "circle",
         symbolSize: 6,
         lineStyle: { width: 2.5 },
-        data: trend.map(function (p) {
-          return p.joins;
-        }),
+        data: whole(trend, "joins"),
       },
+      partialMarkers(labels.labelJoins, trend, "joins", BLUE, "emptyCircle"),
       {
         name: labels.labelLeavers,
         type: "line",
@@ -120,10 +144,9 @@
         symbol: "triangle",
         symbolSize: 8,
         lineStyle: { width: 2.5, type: "dashed" },
-        data: trend.map(function (p) {
-          return p.leavers;
-        }),
+        data: whole(trend, "leavers"),
       },
+      partialMarkers(labels.labelLeavers, trend, "leavers", VERMILLION, "emptyTriangle"),
       {
         name: labels.labelMembers,
         type: "line",

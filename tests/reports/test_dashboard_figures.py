@@ -59,14 +59,15 @@ def applications(tree):
 @pytest.mark.parametrize(
     ("node", "expected"),
     [
-        ("d1", {"pending": 2, "average_days": 3.5, "oldest_days": 10}),
-        ("g1", {"pending": 2, "average_days": 3.5, "oldest_days": 10}),
-        ("city", {"pending": 3, "average_days": 3.5, "oldest_days": 30}),
-        ("ind", {"pending": 1, "average_days": None, "oldest_days": 30}),
-        ("d2", {"pending": 0, "average_days": None, "oldest_days": None}),
+        # The average is of approvals only (the rejection after 5 days is no approval time).
+        ("d1", {"pending": 2, "approved": 1, "average_days": 2.0, "oldest_days": 10}),
+        ("g1", {"pending": 2, "approved": 1, "average_days": 2.0, "oldest_days": 10}),
+        ("city", {"pending": 3, "approved": 1, "average_days": 2.0, "oldest_days": 30}),
+        ("ind", {"pending": 1, "approved": 0, "average_days": None, "oldest_days": 30}),
+        ("d2", {"pending": 0, "approved": 0, "average_days": None, "oldest_days": None}),
     ],
 )
-def test_applications_waiting_average_days_to_decide_and_oldest(applications, node, expected):
+def test_applications_waiting_average_days_to_approve_and_oldest(applications, node, expected):
     today = timezone.localdate()
     assert dashboard.compute(applications[node], year=today.year, today=today)["applications"] == expected
 
@@ -298,7 +299,7 @@ def test_the_figures_keep_the_keys_the_pages_and_the_pdf_read(league):
     assert set(figures["members"]) >= {"total", "change_month", "change_year", "trend"}
     assert len(figures["members"]["trend"]) == 24
     assert all(set(p) >= {"month", "joins", "leavers", "total"} for p in figures["members"]["trend"])
-    assert set(figures["applications"]) >= {"pending", "average_days", "oldest_days"}
+    assert set(figures["applications"]) >= {"pending", "approved", "average_days", "oldest_days"}
     assert set(figures["composition"]) >= {
         "political",
         "employment",

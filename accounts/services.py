@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from . import audit
 from .models import AuditEvent, MfaEnrolmentLink, Role, User
-from .roles import can_reset_mfa, grant_refusal
+from .roles import can_reset_mfa, grant_refusal, needs_mfa
 from .scope import forget_roles
 
 A = AuditEvent.Action
@@ -50,7 +50,20 @@ def _role_grant(*, user: User, union, kind: str, by: User) -> Role:
         raise ValidationError(_("%(user)s already holds this role here.") % {"user": user.display_name})
     forget_roles(user)
     audit.record(A.ROLE_GRANTED, actor=by, union=union, target=user, detail={"kind": kind, "role": role.pk})
+    if _needs_enrolment_link(user):
+        token = mfa_enrolment_link_issue(user=user, by=by)
+        transaction.on_commit(lambda: _send_enrolment_link(user, by, token, None, reset=False))
     return role
+
+
+def _needs_enrolment_link(user: User) -> bool:
+    """An existing account given a role that needs a second factor it has not set up: it gets a set-up
+    link by e-mail, as a new account gets one with its invitation (which covers a new account here)."""
+    if not (settings.STAFF_MFA_REQUIRED and user.email and user.has_usable_password() and needs_mfa(user)):
+        return False
+    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        return False
+    return not MfaEnrolmentLink.objects.filter(user=user, closed_at=None, expires_at__gt=timezone.now()).exists()
 
 
 @transaction.atomic
@@ -161,7 +174,7 @@ def mfa_enrolment_reset(*, user: User, by: User, request=None) -> None:
         )
     with transaction.atomic():
         token = _mfa_reset(user=user, by=by)
-        transaction.on_commit(lambda: _send_enrolment_link(user, by, token, request))
+        transaction.on_commit(lambda: _send_enrolment_link(user, by, token, request, reset=True))
 
 
 def mfa_enrolment_reset_by_operator(*, user: User) -> str:
@@ -180,12 +193,13 @@ def _mfa_reset(*, user: User, by: User | None) -> str:
     return token
 
 
-def _send_enrolment_link(user: User, by: User, token: str, request) -> None:
+def _send_enrolment_link(user: User, by: User, token: str, request, *, reset: bool) -> None:
     context = {
         "user": user,
         "by": by,
         "link": _absolute(request, mfa_enrolment_path(token)),
         "hours": settings.MFA_ENROLMENT_LINK_HOURS,
+        "reset": reset,
     }
     send_mail(
         subject=_("Set up your authenticator app for the union portal"),

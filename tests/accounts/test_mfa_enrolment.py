@@ -113,6 +113,42 @@ def test_a_new_staff_member_sets_a_password_and_enrols_through_the_invitation(
     assert not MfaEnrolmentLink.objects.filter(user=clerk, closed_at=None).exists()
 
 
+def _grant_clerk(admin, tree, username: str, django_capture_on_commit_callbacks) -> None:
+    admin_client = Client()
+    admin_client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("accounts:role_grant", args=[tree["g1"].pk]), {"kind": K.UNION_CLERK, "username": username}
+        )
+    assert response.status_code == 302
+
+
+def test_an_existing_account_given_a_staff_role_is_e_mailed_a_set_up_link(
+    client, sign_in, activate_totp, tree, django_capture_on_commit_callbacks
+):
+    worker = UserFactory(username="worker1", email="worker1@example.org")
+
+    _grant_clerk(_city_admin(tree), tree, "worker1", django_capture_on_commit_callbacks)
+
+    (message,) = mail.outbox
+    assert message.to == ["worker1@example.org"]
+    sign_in(client, "worker1")
+    assert client.get(reverse("home")).url == NEEDED
+    client.get(_link_path(message.body))
+    activate_totp(client)
+    assert _has_totp(worker)
+
+
+def test_an_account_with_an_authenticator_is_sent_no_link_with_a_new_role(tree, django_capture_on_commit_callbacks):
+    worker = UserFactory(username="worker1")
+    TOTP.activate(worker, generate_totp_secret())
+
+    _grant_clerk(_city_admin(tree), tree, "worker1", django_capture_on_commit_callbacks)
+
+    assert mail.outbox == []
+    assert not MfaEnrolmentLink.objects.filter(user=worker).exists()
+
+
 def test_a_link_opened_by_another_browser_does_not_help_the_thief(client, sign_in, tree):
     clerk = staff(K.UNION_CLERK, tree["g1"], username="clerk1")
     path = mfa_enrolment_path(mfa_enrolment_link_issue(user=clerk, by=None))

@@ -150,4 +150,5 @@ class RosterImportAdmin(MemberScopedReadOnlyAdmin):
     list_display = ("original_name", "union", "created_by", "created_at", "status", "mode", "rows_total", "error_count")
     list_filter = ("status", "mode")
     list_select_related = ("union", "created_by")
-    exclude = ("file",)  # the upload holds ID numbers in clear: it is opened only by the portal's pages
+    # The upload and its error file hold ID numbers in clear: they are opened only by the portal's pages.
+    exclude = ("file", "error_file")

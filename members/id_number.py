@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -92,20 +92,19 @@ def parse(value: str, *, today: datetime.date | None = None) -> IdNumber:
     upgraded = len(number) == 15 and DIGITS.issuperset(number)
     if upgraded:
         number = upgrade_15(number)
+    # A character no ID number holds (a letter O for a zero...) is named before the length: with one
+    # digit missing as well, "17 characters" would send the clerk looking for the wrong mistake.
+    # Not str.isdigit(): that also accepts other scripts' digits (Arabic-Indic...), which NFKC keeps.
+    if not (DIGITS | {"X"}).issuperset(number):
+        raise _bad_characters(number, [i for i, c in enumerate(number) if c not in DIGITS and c != "X"])
     if len(number) != 18:
         raise ValidationError(
             _("A resident ID number has 18 characters; this one has %(n)d."),
             code="id_number_length",
             params={"n": len(number)},
         )
-    # Not str.isdigit(): that also accepts other scripts' digits (Arabic-Indic...), which NFKC keeps.
-    bad = sorted({c for c in number[:17] if c not in DIGITS} | ({number[17]} - DIGITS - {"X"}))
-    if bad:
-        raise ValidationError(
-            _("An ID number is made of digits, and only its last character may be X; this one contains %(chars)s."),
-            code="id_number_chars",
-            params={"chars": " ".join(bad)},
-        )
+    if "X" in number[:17]:
+        raise _bad_characters(number, [i for i, c in enumerate(number[:17]) if c == "X"])
     if number[:2] not in PROVINCES:
         raise ValidationError(
             _("The first two digits, %(code)s, are not the code of any province or region."),
@@ -120,6 +119,17 @@ def parse(value: str, *, today: datetime.date | None = None) -> IdNumber:
         )
     return IdNumber(
         value=number, birth_date=birth_date, sex="M" if int(number[16]) % 2 else "F", upgraded_from_15=upgraded
+    )
+
+
+def _bad_characters(number: str, positions: list[int]) -> ValidationError:
+    """The characters at ``positions`` named with their place in the number (counted from 1)."""
+    named = [gettext("“%(char)s” (character %(n)d)") % {"char": number[i], "n": i + 1} for i in positions]
+    separator = "、" if (get_language() or "").startswith("zh") else ", "
+    return ValidationError(
+        _("An ID number is made of digits, and only its last character may be X; this one contains %(chars)s."),
+        code="id_number_chars",
+        params={"chars": separator.join(named)},
     )
 
 

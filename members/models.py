@@ -492,6 +492,11 @@ class RosterImport(models.Model):
     file = models.FileField(
         _("file"), upload_to=_roster_upload_to, storage=roster_storage, blank=True, max_length=200
     )
+    # The rows left out, as they were in the upload, with an error column: built by the job that
+    # finds them, so that downloading it is only streaming a file. Holds ID numbers like the upload.
+    error_file = models.FileField(
+        _("error file"), upload_to=_roster_upload_to, storage=roster_storage, blank=True, max_length=200
+    )
     original_name = models.CharField(_("file name"), max_length=200)
     file_format = models.CharField(_("format"), max_length=8, choices=FileFormat.choices, blank=True)
     encoding = models.CharField(max_length=20, blank=True)

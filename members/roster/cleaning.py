@@ -24,6 +24,13 @@ class CellError(Exception):
     """A cell that cannot be read; the message is for the clerk, in their language."""
 
 
+class UnreadFormula(str):
+    """An empty cell that holds a formula the file keeps no value for (files.open_roster marks them):
+    as text it is empty, but a reader can say that a formula is there."""
+
+    __slots__ = ()
+
+
 # A cell escaped on export (columns.escape_formula) comes back with the leading apostrophe.
 _ESCAPED_FORMULA = tuple("'" + start for start in FORMULA_START)
 
@@ -88,6 +95,9 @@ def mobile_of(value) -> str:
 
 def name_of(value) -> str:
     name = " ".join(text(value).split())
+    # A formula is refused whether the file keeps its value or not: a name never starts like one.
+    if isinstance(value, UnreadFormula) or name.startswith(FORMULA_START):
+        raise CellError(_("The name cell holds a formula, and a formula is not a name: type the name itself."))
     if not name:
         raise CellError(_("The name is missing."))
     if len(name) > 50:

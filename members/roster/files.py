@@ -11,15 +11,19 @@ a 100,000-row sheet in about a second and a half.
 import csv
 import datetime
 import io
+import posixpath
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from defusedxml import ElementTree as DefusedET
 from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from .columns import ERROR_HEADER, escape_formula, header_key, map_headers
+from .cleaning import UnreadFormula
+from .columns import ERROR_HEADER, FORMULA_START, escape_formula, header_key, map_headers
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -30,6 +34,7 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 # The header is looked for in this many first rows: rosters often open with a title row or two.
 HEADER_SEARCH_ROWS = 10
 _CHUNK = 1 << 20
+_DTD = b"<!DOCTYPE"
 
 
 class FileRefused(Exception):
@@ -82,7 +87,13 @@ def check_xlsx(path) -> None:
     with archive:
         entries = archive.infolist()
         if len(entries) > settings.ROSTER_XLSX_MAX_ENTRIES:
-            raise refused
+            raise FileRefused(
+                _(
+                    "The workbook is made of %(n)s parts, far more than a roster needs (at most %(limit)s), "
+                    "so it was not opened."
+                )
+                % {"n": f"{len(entries):,}", "limit": f"{settings.ROSTER_XLSX_MAX_ENTRIES:,}"}
+            )
         if "xl/workbook.xml" not in {entry.filename for entry in entries}:
             raise FileRefused(_("The file is a zip archive, not an Excel workbook."))
         packed = max(sum(entry.compress_size for entry in entries), 1)
@@ -102,7 +113,7 @@ def check_xlsx(path) -> None:
                             raise refused
                         if xml:
                             _check_xml(chunk, tail)
-                            tail = chunk[-16:]
+                            tail = chunk[-len(_DTD) :]
             except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
                 raise FileRefused(_("The file looks like an Excel workbook but is damaged.")) from None
 
@@ -114,7 +125,9 @@ def _check_xml(chunk: bytes, tail: bytes) -> None:
         raise FileRefused(
             _("The workbook's XML is not in UTF-8, which spreadsheet programs write, so it was not opened.")
         )
-    if b"<!DOCTYPE" in chunk or b"<!DOCTYPE" in tail + chunk[:16]:
+    # In any case: XML itself would reject a lower-case ``<!doctype``, but then the reader's vague
+    # failure would hide what the file tried.
+    if _DTD in chunk.upper() or _DTD in (tail + chunk[: len(_DTD)]).upper():
         raise FileRefused(_("The workbook contains XML features that rosters never use (a DTD), so it was not opened."))
 
 
@@ -177,7 +190,13 @@ def open_roster(path, *, max_rows: int | None = None) -> Roster:
             raise FileRefused(_("The workbook could not be read: is it damaged or protected by a password?")) from None
         if sheet.height - 1 > max_rows:
             raise _too_many(max_rows)
-        start_row = sheet.start[0] + 1 if sheet.start else 1
+        # The reader gives the rows from the sheet's first row (empty ones included) but the columns
+        # from its first used one.
+        start_row = 1
+        if file_format == "xlsx" and sheet.start:
+            formulas = _formulas_without_value(path, sheet.name)
+            if formulas:
+                first_rows, rest = _mark_formulas(first_rows, rest, formulas, start_row, sheet.start[1])
 
     header_index = _find_header(first_rows)
     header = [("" if cell is None else cell) for cell in first_rows[header_index]] if first_rows else []
@@ -215,6 +234,99 @@ def _roster_sheet(workbook):
     if found is None:
         raise ValueError("no visible worksheet")
     return found
+
+
+# A cell holding a formula but no value (Excel stores both; other programs may write the formula
+# alone), found in the worksheet's XML without parsing it: the reader gives such a cell as empty.
+# Each pattern opens with literal text, which the regex engine finds fast; the cell's reference is
+# then read back from its opening tag.
+_NO_VALUE_END = rb"\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+_FORMULA_WITHOUT_VALUE = (re.compile(rb"</f>" + _NO_VALUE_END), re.compile(rb"<f\s[^>]*/>" + _NO_VALUE_END))
+_CELL_REFERENCE = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _formulas_without_value(path, sheet_name: str) -> set[tuple[int, int]]:
+    """(row number, column index from 0) of each formula cell without a value on the sheet: without
+    this, a formula typed where a name belongs reads as a missing name. The workbook has passed
+    ``check_xlsx`` (no DTD, bounded size); any doubt about its structure finds nothing."""
+    found: set[tuple[int, int]] = set()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            part = _sheet_part(archive, sheet_name)
+            if part is None:
+                return found
+            with archive.open(part) as stream:
+                pending = b""
+                while chunk := stream.read(_CHUNK):
+                    pending += chunk
+                    # Scan up to the last row boundary; a cell cut by the chunk waits for the next one.
+                    cut = pending.rfind(b"row>") + len(b"row>")
+                    if cut < len(b"row>"):
+                        continue
+                    _collect_formulas(pending[:cut], found)
+                    pending = pending[cut:]
+                _collect_formulas(pending, found)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, SyntaxError):
+        return set()
+    return found
+
+
+def _collect_formulas(xml: bytes, found: set[tuple[int, int]]) -> None:
+    for pattern in _FORMULA_WITHOUT_VALUE:
+        for match in pattern.finditer(xml):
+            opening = xml.rfind(b"<c ", 0, match.start())
+            reference = _CELL_REFERENCE.search(xml, opening, xml.find(b">", opening))
+            if opening < 0 or reference is None:
+                continue
+            column = 0
+            for letter in reference[1]:
+                column = column * 26 + letter - 64
+            found.add((int(reference[2]), column - 1))
+
+
+def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The zip entry of the worksheet named ``sheet_name`` (workbook.xml names it, its rels locate it)."""
+    relationships = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    workbook = DefusedET.fromstring(archive.read("xl/workbook.xml"))
+    target_id = next(
+        (
+            node.get(relationships)
+            for node in workbook.iter()
+            if _local(node.tag) == "sheet" and node.get("name") == sheet_name
+        ),
+        None,
+    )
+    rels = DefusedET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next(
+        (
+            node.get("Target")
+            for node in rels.iter()
+            if _local(node.tag) == "Relationship" and node.get("Id") == target_id
+        ),
+        None,
+    )
+    if not target_id or not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _mark_formulas(first_rows, rest, formulas, start_row: int, start_column: int):
+    """The rows with each formula cell without a value given as ``UnreadFormula`` instead of empty."""
+
+    def marked(number: int, cells):
+        cells = list(cells)
+        for index, value in enumerate(cells):
+            if value in (None, "") and (number, start_column + index) in formulas:
+                cells[index] = UnreadFormula()
+        return cells
+
+    first = [marked(start_row + offset, cells) for offset, cells in enumerate(first_rows)]
+    following = (marked(start_row + len(first_rows) + offset, cells) for offset, cells in enumerate(rest))
+    return first, following
 
 
 def _chain(first, rest):
@@ -266,7 +378,8 @@ def write_error_file(roster: Roster, errors: dict[int, str], out, *, text_column
         encoding = "gb18030" if roster.encoding == "gb18030" else "utf-8-sig"
         stream = io.TextIOWrapper(out, encoding=encoding, newline="", write_through=True)
         writer = csv.writer(stream)
-        writer.writerow(header)
+        # The header is whatever the upload's first row held: a spreadsheet runs it like any other cell.
+        writer.writerow([escape_formula(str(value)) for value in header])
         for number, cells in roster.rows():
             if number in errors:
                 writer.writerow([escape_formula(value) for value in line(cells)] + [errors[number]])
@@ -274,13 +387,24 @@ def write_error_file(roster: Roster, errors: dict[int, str], out, *, text_column
         return "csv"
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+    # Write-only: rows go to a temporary file as they are appended, so memory stays flat however
+    # many rows are left out.
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
+    sheet = workbook.create_sheet(title=_("Rows with errors")[:31])
 
     def cell(value, as_text=False):
-        if isinstance(value, float) and value.is_integer() and as_text:
-            value = str(int(value))
+        if as_text and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = _number_as_text(value)
+        if isinstance(value, str):
+            if ILLEGAL_CHARACTERS_RE.search(value):
+                # A control character in one cell would make openpyxl refuse the whole file.
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if not as_text and not value.startswith(FORMULA_START):
+                return value  # a plain text cell, written as such: a cell object per value is slow
+        elif not as_text and not isinstance(value, (datetime.date, datetime.datetime)):
+            return value
         result = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             result.data_type = "s"  # never a formula
@@ -296,6 +420,20 @@ def write_error_file(roster: Roster, errors: dict[int, str], out, *, text_column
             sheet.append([cell(v, i in text_columns) for i, v in enumerate(line(cells))] + [cell(errors[number])])
     workbook.save(out)
     return "xlsx"
+
+
+# Excel keeps 15 significant digits of a number.
+_EXACT_DIGITS = 15
+
+
+def _number_as_text(value: int | float) -> str:
+    """A number cell of a text column (ID number, mobile) as text. Up to 15 digits it is exact and
+    written as digits. Beyond, the digits ``int(value)`` spells are the binary float's, not the ID
+    that was typed, and about one such 18-digit string in fifteen passes the check character: it is
+    written as Excel shows it (``1.10105E+17``), which no reader will take for an ID."""
+    if float(value).is_integer() and len(str(abs(int(value)))) <= _EXACT_DIGITS:
+        return str(int(value))
+    return f"{value:.{_EXACT_DIGITS}G}"
 
 
 def _error_header() -> str:

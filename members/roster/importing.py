@@ -272,7 +272,12 @@ def _finish(record: RosterImport, rows: list[Row], notices: list[str], *, phase:
     total = len(rows)
     _classify(rows, dict.fromkeys(row.id_hash for row in rows if row.id_hash), _Scope(by))
     counts = Counter(row.outcome for row in rows)
-    upgraded = sum(1 for row in rows if row.id is not None and row.id.upgraded_from_15)
+    # Only the rows that will be imported: a refused row's number is stored in no form.
+    upgraded = sum(
+        1
+        for row in rows
+        if row.id is not None and row.id.upgraded_from_15 and row.outcome not in (Outcome.ERROR, Outcome.TRANSFER)
+    )
     if upgraded:
         notices.append(_("%(n)d 15-digit ID numbers will be stored in their 18-digit form.") % {"n": upgraded})
     if phase == "check":  # the import pass reports its own progress as it writes

@@ -5,11 +5,14 @@ the import's ID; both are safe to deliver twice: they act only on an import in t
 """
 
 import logging
+import tempfile
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -18,9 +21,10 @@ from accounts.models import AuditEvent
 from accounts.roles import MEMBER_STAFF_KINDS
 from accounts.scope import covers
 
-from ..models import RosterImport, Union
-from ..roster import importing
+from ..models import RosterImport, RosterImportRow, Union
+from ..roster import files, importing
 from ..roster.files import FileRefused, check_size
+from ..storage import DamagedFile, local_copy
 
 logger = logging.getLogger(__name__)
 S = RosterImport.Status
@@ -65,7 +69,7 @@ def import_check(pk: int) -> RosterImport | None:
         return None
     with translation.override(record.language):
         try:
-            importing.dry_run(record)
+            evaluation = importing.dry_run(record)
         except FileRefused as exc:
             _finish(record, S.REFUSED, problem=str(exc))
             _delete_file(record)
@@ -81,13 +85,97 @@ def import_check(pk: int) -> RosterImport | None:
             )
             _delete_file(record)
             raise
+        else:
+            left_out = (RosterImportRow.Outcome.ERROR, RosterImportRow.Outcome.TRANSFER)
+            _error_file_build(record, {row.number: row.message for row in evaluation.rows if row.outcome in left_out})
     return record
 
 
 def _delete_file(record: RosterImport) -> None:
     """The upload of an import that can go no further: nothing will read it again."""
     record.file.delete(save=False)
-    record.save(update_fields=["file"])
+    record.error_file.delete(save=False)
+    record.save(update_fields=["file", "error_file"])
+
+
+# --- the error file -------------------------------------------------------------------------------
+ERROR_FILE_STATUSES = (S.CHECKED, S.NOTHING_WRITTEN, S.DONE)
+
+
+def _error_file_build(record: RosterImport, errors: dict[int, str]) -> None:
+    """Make the error file of the rows the pass that just ended left out, in its job: made in the
+    web request, a large workbook held a worker for minutes. The file is kept only if the import is
+    still in the state this pass left it in and nobody stored another one meanwhile, so that a check
+    finishing after the clerk has confirmed cannot replace the import's own file. A failure costs the
+    clerk the file, not the import: it is logged and the pass's result stands."""
+    previous = record.error_file.name or ""
+    if not errors and not previous:
+        return
+    made, kept = "", 0
+    try:
+        if errors:
+            made = _error_file_write(record, errors)
+        kept = RosterImport.objects.filter(pk=record.pk, status=record.status, error_file=previous).update(
+            error_file=made
+        )
+    except Exception:
+        logger.exception("roster import %s: the error file could not be made", record.pk)
+    unused = previous if kept else made
+    if unused:
+        record.error_file.storage.delete(unused)
+    if kept:
+        record.error_file.name = made
+
+
+def _error_file_write(record: RosterImport, errors: dict[int, str]) -> str:
+    """The error file written to the storage (bounded memory: rows are streamed); its name there."""
+    field = record.error_file
+    with local_copy(record.file) as path, tempfile.TemporaryFile() as out:
+        uploaded = files.open_roster(path)
+        extension = files.write_error_file(uploaded, errors, out, text_columns=importing.text_columns(uploaded))
+        out.seek(0)
+        return field.storage.save(field.field.generate_filename(record, f"errors.{extension}"), File(out))
+
+
+def import_error_file_open(*, record: RosterImport, by) -> tuple[File, str]:
+    """The stored error file, opened, and its extension; the download is audited like an export (it
+    holds the rows as uploaded, ID numbers included). ValidationError when there is none to give."""
+    if not can_import_into(by, record.union):
+        raise PermissionDenied
+    if record.status not in ERROR_FILE_STATUSES or not record.error_count + record.transfer_count:
+        raise ValidationError(_("This import left no row out: there is no error file."), code="none")
+    if not record.error_file:
+        raise ValidationError(
+            _("The error file is not ready yet. Please try again in a minute.")
+            if record.file
+            else _("The uploaded file is no longer kept, so the error file cannot be made."),
+            code="missing",
+        )
+    try:
+        handle = record.error_file.open("rb")
+    except DamagedFile:
+        # E.g. the keys it was encrypted with have been retired: a broken download would help nobody.
+        raise ValidationError(
+            _("The error file can no longer be read. Upload the roster again to have it checked anew."),
+            code="missing",
+        ) from None
+    except FileNotFoundError:
+        raise ValidationError(
+            _("The uploaded file is no longer kept, so the error file cannot be made."), code="missing"
+        ) from None
+    extension = "csv" if record.file_format == RosterImport.FileFormat.CSV else "xlsx"
+    audit.record(
+        AuditEvent.Action.ROSTER_EXPORTED,
+        actor=by,
+        union=record.union,
+        target=record,
+        detail={
+            "file": "import_errors",
+            "format": extension,
+            "rows": record.error_count + record.transfer_count,
+        },
+    )
+    return handle, extension
 
 
 def import_confirm(*, record: RosterImport, by, mode: str) -> RosterImport:
@@ -118,6 +206,7 @@ def import_execute(pk: int) -> RosterImport | None:
     )
     if record is None:
         return None
+    left_out = importing.error_rows(record)
     with translation.override(record.language):
         try:
             importing.run(record, by=record.confirmed_by or record.created_by)
@@ -132,6 +221,12 @@ def import_execute(pk: int) -> RosterImport | None:
             _finish(record, S.FAILED, problem=_("The import failed and nothing was written. Please try again later."))
             raise
     record.refresh_from_db()
+    # The import checks the rows again against the members recorded now: when that leaves out other
+    # rows than the dry run did (or the check's file is missing), the error file is made again.
+    errors = importing.error_rows(record)
+    if errors != left_out or (errors and not record.error_file):
+        with translation.override(record.language):
+            _error_file_build(record, errors)
     audit.record(
         AuditEvent.Action.ROSTER_IMPORTED,
         actor=record.confirmed_by or record.created_by,
@@ -168,18 +263,19 @@ def import_cancel(*, record: RosterImport, by) -> RosterImport:
 
 
 def imports_purge(*, now=None) -> int:
-    """Delete uploaded files past the retention time: they hold ID numbers in clear. The import's
-    record, counts and rows stay; only the error file can no longer be made."""
+    """Delete uploaded files and their error files past the retention time: they hold ID numbers.
+    The import's record, counts and rows stay."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.ROSTER_FILE_RETENTION_DAYS)
     old = (
         RosterImport.objects.filter(created_at__lte=cutoff)
-        .exclude(file="")
+        .exclude(Q(file="") & Q(error_file=""))
         .exclude(status__in=RosterImport.IN_PROGRESS)
     )
     purged = 0
-    for record in old.only("pk", "file").iterator():
+    for record in old.only("pk", "file", "error_file").iterator():
         record.file.delete(save=False)
-        RosterImport.objects.filter(pk=record.pk).update(file="")
+        record.error_file.delete(save=False)
+        RosterImport.objects.filter(pk=record.pk).update(file="", error_file="")
         purged += 1
     return purged
 

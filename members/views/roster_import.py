@@ -5,7 +5,6 @@ The passes run as jobs (members.tasks); these views only start them through memb
 and show the record. An import whose union lies outside the user's member-staff scope answers 404.
 """
 
-import tempfile
 from pathlib import Path
 
 from django.conf import settings
@@ -26,7 +25,7 @@ from accounts.decorators import member_staff_required
 from .. import selectors
 from ..forms.roster import RosterConfirmForm, RosterUploadForm
 from ..models import RosterImport, RosterImportRow
-from ..roster import files, importing
+from ..roster import importing
 from ..roster.columns import COLUMNS
 from ..services import roster
 from .progress import bar as progress_bar
@@ -126,9 +125,10 @@ def _detail(request, record: RosterImport, *, confirm_form=None, status: int = 2
         context["rows"] = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     if record.status == S.CHECKED:
         context["confirm_form"] = confirm_form or RosterConfirmForm(record=record)
+    # Offered while the file is kept or still to be made (the job makes it just after the check).
     context["has_error_file"] = (
-        bool(record.file)
-        and record.status in (S.CHECKED, S.NOTHING_WRITTEN, S.DONE)
+        bool(record.error_file or record.file)
+        and record.status in roster.ERROR_FILE_STATUSES
         and record.error_count + record.transfer_count > 0
     )
     return render(request, "members/roster/import_detail.html", context, status=status)
@@ -189,29 +189,19 @@ def roster_import_cancel(request, pk):
 @never_cache
 @member_staff_required
 def roster_import_errors(request, pk):
-    """The rows left out, as they were in the file, with an error column: fix them and upload this file."""
+    """The rows left out, as they were in the file, with an error column: fix them and upload this
+    file. The check or the import made it; this only streams it."""
     record = _get(request, pk)
-    errors = importing.error_rows(record)
-    if not errors:
-        raise Http404
     try:
-        if not record.file:
-            raise FileNotFoundError
-        uploaded = files.open_roster(record.file.path)
-    except (FileNotFoundError, files.FileRefused):
-        messages.error(request, _("The uploaded file is no longer kept, so the error file cannot be made."))
+        handle, extension = roster.import_error_file_open(record=record, by=request.user)
+    except ValidationError as exc:
+        if exc.code == "none":
+            raise Http404 from None
+        messages.error(request, _errors(exc))
         return redirect("members:roster_import_detail", pk=record.pk)
-    # An unnamed temporary file: gone from the disk at once, its space freed when the response closes it.
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-    try:
-        extension = files.write_error_file(uploaded, errors, out, text_columns=importing.text_columns(uploaded))
-        out.seek(0)
-    except BaseException:
-        out.close()
-        raise
     stem = Path(record.original_name).stem or "roster"
     response = FileResponse(
-        out, as_attachment=True, filename=f"{stem}-错误.{extension}", content_type=CONTENT_TYPES[extension]
+        handle, as_attachment=True, filename=f"{stem}-错误.{extension}", content_type=CONTENT_TYPES[extension]
     )
     response["Cache-Control"] = "private, no-store"
     return response

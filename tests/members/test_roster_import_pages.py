@@ -9,6 +9,7 @@ job then runs for real, in this process, when the step's block ends.
 import io
 import re
 import tempfile
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -231,6 +232,156 @@ def test_error_file_of_a_gbk_csv_is_a_gbk_csv_and_leaves_no_temporary_file(
     assert lines[1].startswith("乙,")
     download.close()
     assert list(temporary.iterdir()) == []
+
+
+def download_rows(client, record: RosterImport) -> list[list]:
+    download = client.get(reverse("members:roster_import_errors", args=[record.pk]))
+    assert download.status_code == 200, download
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+def test_the_check_makes_the_error_file_and_the_download_only_streams_it(
+    tree, clerk, django_capture_on_commit_callbacks, monkeypatch
+):
+    from members.roster import files
+
+    client = client_for(clerk)
+    record = checked_import(client, tree["g1"], django_capture_on_commit_callbacks)
+
+    # the check has stored the error file, encrypted like the upload
+    assert record.error_file
+    with open(record.error_file.path, "rb") as stored:
+        assert b"PK\x03\x04" not in stored.read()
+
+    def built_in_the_request(*args, **kwargs):
+        raise AssertionError("the error file was made in the web request")
+
+    monkeypatch.setattr(files, "open_roster", built_in_the_request)
+    monkeypatch.setattr(files, "write_error_file", built_in_the_request)
+    cells = download_rows(client, record)
+
+    assert [r[0] for r in cells[1:]] == ["吴六", "郑七"]
+    assert cells[0][-1] == "Errors"
+
+
+def test_error_file_download_is_audited_like_an_export_without_personal_data(
+    tree, clerk, django_capture_on_commit_callbacks
+):
+    from accounts.models import AuditEvent
+
+    client = client_for(clerk)
+    content, numbers = roster_with_two_bad_rows()
+    record = checked_import(client, tree["g1"], django_capture_on_commit_callbacks, content)
+
+    download_rows(client, record)
+
+    event = AuditEvent.objects.get(action=AuditEvent.Action.ROSTER_EXPORTED)
+    assert (event.actor, event.union, event.result) == (clerk, tree["g1"], AuditEvent.Result.SUCCESS)
+    assert (event.target_type, event.target_id) == ("members.rosterimport", str(record.pk))
+    assert event.detail == {"file": "import_errors", "format": "xlsx", "rows": 2}
+    written = " ".join(str(value) for value in AuditEvent.objects.filter(pk=event.pk).values().get().values())
+    assert not FULL_ID.search(written) and numbers[0][:14] not in written
+    assert "吴六" not in written and "郑七" not in written and "1390000000" not in written
+
+
+def test_the_import_makes_the_error_file_again_when_it_leaves_out_other_rows(
+    tree, clerk, django_capture_on_commit_callbacks
+):
+    client = client_for(clerk)
+    content, numbers = roster_with_two_bad_rows()
+    record = checked_import(client, tree["g1"], django_capture_on_commit_callbacks, content)
+    checked_file = record.error_file.name
+    # meanwhile 钱二 (row 3) is imported into another union: the import finds a transfer candidate
+    other_clerk = staff(R.UNION_CLERK, tree["g2"])
+    other = checked_import(
+        client_for(other_clerk), tree["g2"], django_capture_on_commit_callbacks, xlsx_bytes([row("钱二", numbers[1])])
+    )
+    confirm(client_for(other_clerk), other, Mode.VALID_ONLY, django_capture_on_commit_callbacks)
+
+    confirm(client, record, Mode.VALID_ONLY, django_capture_on_commit_callbacks)
+
+    record.refresh_from_db()
+    assert record.status == S.DONE and record.transfer_count == 1
+    assert record.error_file and record.error_file.name != checked_file
+    assert [r[0] for r in download_rows(client, record)[1:]] == ["钱二", "吴六", "郑七"]
+
+
+def test_the_error_file_is_deleted_with_the_upload_after_the_retention_time(
+    tree, clerk, settings, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.ROSTER_FILE_RETENTION_DAYS = 30
+    client = client_for(clerk)
+    record = checked_import(client, tree["g1"], django_capture_on_commit_callbacks)
+    stored = Path(record.error_file.path)
+    assert stored.exists()
+    RosterImport.objects.filter(pk=record.pk).update(created_at=timezone.now() - datetime.timedelta(days=31))
+
+    assert roster_service.imports_purge() == 1
+
+    record.refresh_from_db()
+    assert not record.error_file and not record.file and not stored.exists()
+    response = client.get(reverse("members:roster_import_errors", args=[record.pk]), follow=True)
+    assert response.redirect_chain == [(reverse("members:roster_import_detail", args=[record.pk]), 302)]
+    assert messages_of(response) == ["The uploaded file is no longer kept, so the error file cannot be made."]
+
+
+def test_a_failure_making_the_error_file_leaves_the_check_standing_and_the_page_says_so(
+    tree, clerk, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    from members.roster import files
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(files, "write_error_file", broken)
+    client = client_for(clerk)
+    record = checked_import(client, tree["g1"], django_capture_on_commit_callbacks)
+
+    assert record.status == S.CHECKED and record.error_count == 2 and not record.error_file
+    # nothing half-made is left behind: the upload is the only file kept
+    assert [path.name for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()] == [
+        Path(record.file.name).name
+    ]
+    response = client.get(reverse("members:roster_import_errors", args=[record.pk]), follow=True)
+    assert messages_of(response) == ["The error file is not ready yet. Please try again in a minute."]
+
+
+def test_an_error_file_that_cannot_be_decrypted_is_refused_with_a_message_not_a_broken_download(
+    tree, clerk, django_capture_on_commit_callbacks
+):
+    client = client_for(clerk)
+    record = checked_import(client, tree["g1"], django_capture_on_commit_callbacks)
+    Path(record.error_file.path).write_bytes(b"PK\x03\x04 written by something else")
+
+    response = client.get(reverse("members:roster_import_errors", args=[record.pk]), follow=True)
+
+    assert response.redirect_chain == [(reverse("members:roster_import_detail", args=[record.pk]), 302)]
+    assert messages_of(response) == [
+        "The error file can no longer be read. Upload the roster again to have it checked anew."
+    ]
+
+
+def test_the_admin_shows_an_import_but_neither_its_upload_nor_its_error_file(
+    tree, clerk, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Permission
+
+    record = checked_import(client_for(clerk), tree["g1"], django_capture_on_commit_callbacks)
+    clerk.is_staff = True
+    clerk.save(update_fields=["is_staff"])
+    clerk.user_permissions.add(Permission.objects.get(codename="view_rosterimport"))
+
+    page = client_for(clerk).get(reverse("admin:members_rosterimport_change", args=[record.pk]))
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert record.original_name in body
+    assert record.file.name not in body and record.error_file.name not in body
 
 
 # --- scope and roles -------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from allauth.mfa.models import Authenticator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -46,8 +47,6 @@ def _roles_by_user(user, roles: list[Role]) -> dict[int, list[Role]]:
 
 
 def has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 

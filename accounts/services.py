@@ -20,6 +20,7 @@ from . import audit
 from .models import AuditEvent, MfaEnrolmentLink, Role, User
 from .roles import can_reset_mfa, grant_refusal, needs_mfa
 from .scope import forget_roles
+from .selectors import has_totp
 
 A = AuditEvent.Action
 
@@ -61,7 +62,7 @@ def _needs_enrolment_link(user: User) -> bool:
     link by e-mail, as a new account gets one with its invitation (which covers a new account here)."""
     if not (settings.STAFF_MFA_REQUIRED and user.email and user.has_usable_password() and needs_mfa(user)):
         return False
-    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+    if has_totp(user):
         return False
     return not MfaEnrolmentLink.objects.filter(user=user, closed_at=None, expires_at__gt=timezone.now()).exists()
 
@@ -136,6 +137,8 @@ def mfa_enrolment_path(token: str) -> str:
 @transaction.atomic
 def mfa_enrolment_link_issue(*, user: User, by: User | None) -> str:
     """A new set-up link for the user; any older one stops working. Returns the token, shown once."""
+    # The account's row is locked so that two links issued at once cannot both stay open.
+    User.objects.select_for_update().filter(pk=user.pk).exists()
     now = timezone.now()
     MfaEnrolmentLink.objects.filter(user=user, closed_at=None).update(closed_at=now)
     token = secrets.token_urlsafe(32)
@@ -167,6 +170,14 @@ def mfa_enrolment_reset(*, user: User, by: User, request=None) -> None:
     """Remove the user's authenticators and e-mail them a fresh set-up link (a lost phone, an
     expired invitation). Only a city administrator, for staff wholly inside their subtree."""
     if not can_reset_mfa(by, user):
+        # Audited outside the transaction, like a refused grant, so the FAILURE row stays.
+        audit.record(
+            A.MFA_ENROLMENT_RESET,
+            actor=by,
+            result=AuditEvent.Result.FAILURE,
+            target=user,
+            detail={"reason": "not_allowed"},
+        )
         raise PermissionDenied(_("You may not reset this person's authenticator."))
     if not user.email:
         raise ValidationError(

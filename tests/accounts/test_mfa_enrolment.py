@@ -277,7 +277,8 @@ def test_only_a_city_admin_may_reset_an_authenticator(client, tree, kind, node):
     assert reverse("accounts:mfa_reset", args=[clerk.pk]) not in roles_page
     assert response.status_code == 403
     assert _has_totp(clerk)
-    assert not AuditEvent.objects.filter(action=A.MFA_ENROLMENT_RESET).exists()
+    (refused,) = AuditEvent.objects.filter(action=A.MFA_ENROLMENT_RESET)
+    assert (refused.actor, refused.result, refused.target_id) == (other, AuditEvent.Result.FAILURE, str(clerk.pk))
 
 
 def test_a_city_admin_cannot_reset_their_own_authenticator_nor_someone_unknown(client, tree):

@@ -43,6 +43,9 @@ DASHBOARD_KINDS = frozenset({K.LEADER, *MEMBER_STAFF_KINDS})
 # Roles whose exports may carry full ID numbers and mobiles (asked for each time, and audited);
 # every other member staff role exports them masked.
 FULL_EXPORT_KINDS = frozenset({K.CITY_ADMIN, K.UNION_CLERK})
+# Roles that browse the union tree's pages. The security auditor reads the audit trail and the roles,
+# not the unions: to a user with no other role the tree pages answer 404.
+UNION_TREE_KINDS = frozenset(set(K.values) - {K.AUDITOR})
 
 
 def holds_over(user, path: str, kinds, *, strictly_above: bool = False) -> bool:

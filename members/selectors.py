@@ -5,7 +5,7 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.roles import MEMBER_STAFF_KINDS
+from accounts.roles import MEMBER_STAFF_KINDS, UNION_TREE_KINDS
 from accounts.scope import roles_of, scope_paths, subtree_q
 
 from .credit_code import normalise as normalise_credit_code
@@ -13,8 +13,13 @@ from .models import Application, Member, MemberCard, MemberEvent, RosterImport, 
 from .names import comparable_name
 
 
+def _tree_paths(user) -> list[str]:
+    """Where the user's union tree pages reach: every role's subtree but the auditor's."""
+    return scope_paths(user, UNION_TREE_KINDS)
+
+
 def unions_visible_to(user) -> QuerySet[Union]:
-    return Union.objects.filter(subtree_q(scope_paths(user)))
+    return Union.objects.filter(subtree_q(_tree_paths(user)))
 
 
 def union_get_visible(user, pk) -> Union:
@@ -27,12 +32,12 @@ def union_get_visible(user, pk) -> Union:
 
 def scope_roots(user) -> QuerySet[Union]:
     """The top nodes of the user's scope: where their tree begins."""
-    return Union.objects.filter(path__in=scope_paths(user)).order_by("path")
+    return Union.objects.filter(path__in=_tree_paths(user)).order_by("path")
 
 
 def breadcrumb(user, union: Union) -> list[Union]:
     """The node's ancestors from the top of the user's scope down to the node itself."""
-    roots = scope_paths(user)
+    roots = _tree_paths(user)
     top = next((root for root in roots if union.path.startswith(root)), union.path)
     steplen = Union.steplen
     ancestor_paths = [union.path[:n] for n in range(len(top), len(union.path) + 1, steplen)]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.decorators import method_decorator
@@ -30,6 +31,8 @@ class UnionTreeView(TemplateView):
 
     def get(self, request, *args, **kwargs):
         roots = list(selectors.scope_roots(request.user))
+        if not roots:  # a role that browses no union (the auditor's): no tree to show
+            raise Http404
         if len(roots) == 1:
             return redirect("members:detail", pk=roots[0].pk)
         return self.render_to_response({"roots": roots})

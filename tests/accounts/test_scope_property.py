@@ -6,8 +6,8 @@ user and node. The oracle is the generated structure itself (a parent list walke
 the materialised paths the code under test relies on:
 
 * a user with no role at all: 403 everywhere;
-* a node outside every subtree of the user's roles: 404, the body never names the node, and a
-  POST changes nothing;
+* a node outside every subtree of the user's roles (the security auditor's role reaches no union
+  page): 404, the body never names the node, and a POST changes nothing;
 * a node inside: never 404 (the scope must not hide what it should show), the detail page is 200,
   and no answer names a union outside the scope; a move that names a target outside the scope
   (every move request does, when there is an outside) does not happen.
@@ -97,7 +97,13 @@ class Plan:
         return seen
 
     def in_scope(self, user: int, node: int) -> bool:
-        return any(role_node in self.ancestors_or_self(node) for role_node, _kind in self.roles[user])
+        """Below one of the user's roles, the auditor's aside: the auditor reads the audit trail and
+        the roles, not the union pages, which answer 404 to a user with no other role."""
+        return any(
+            role_node in self.ancestors_or_self(node)
+            for role_node, kind in self.roles[user]
+            if kind != Role.Kind.AUDITOR
+        )
 
     def move_target(self, user: int) -> int:
         """Where this user's move requests point: outside their scope whenever there is an outside."""

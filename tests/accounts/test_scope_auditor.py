@@ -1,0 +1,58 @@
+"""The security auditor reads the audit trail and the roles, not the unions: the union tree pages
+answer 404 to a user whose only role is the auditor's, and no page offers them."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import Role
+from members.selectors import scope_roots, unions_visible_to
+from tests.pages import client_for
+
+from ..factories import grant, staff
+
+R = Role.Kind
+TREE_PAGES = ["members:detail", "members:create", "members:edit", "members:move", "members:close"]
+
+
+@pytest.fixture
+def auditor(tree):
+    return staff(R.AUDITOR, tree["city"])
+
+
+@pytest.mark.parametrize("name", TREE_PAGES)
+@pytest.mark.parametrize("node", ["city", "d1", "g1"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_every_union_page_answers_404_to_the_auditor(tree, auditor, name, node, method):
+    if name == "members:detail" and method == "post":
+        pytest.skip("the detail page takes no POST")
+    url = reverse(name, args=[tree[node].pk])
+    response = getattr(client_for(auditor), method)(url, {"name": "审计员改的名"} if method == "post" else None)
+    assert response.status_code == 404
+    assert tree[node].name not in response.content.decode()
+
+
+def test_the_tree_page_answers_404_to_the_auditor(tree, auditor):
+    assert client_for(auditor).get(reverse("members:tree")).status_code == 404
+
+
+def test_the_auditor_still_reads_the_roles_and_the_audit_trail(tree, auditor):
+    clerk = staff(R.UNION_CLERK, tree["g1"])
+    client = client_for(auditor)
+    roles = client.get(reverse("accounts:roles"))
+    assert roles.status_code == 200 and clerk.username in roles.content.decode()
+    assert client.get(reverse("accounts:audit")).status_code == 200
+
+
+def test_no_page_offers_the_auditor_the_union_tree(tree, auditor):
+    home = client_for(auditor).get(reverse("home")).content.decode()
+    assert f'href="{reverse("members:tree")}"' not in home
+    assert f'href="{reverse("members:detail", args=[tree["city"].pk])}"' not in home
+
+
+def test_an_auditor_who_is_also_a_clerk_sees_only_the_clerks_union(tree, auditor):
+    grant(auditor, tree["g1"], R.UNION_CLERK)
+    client = client_for(auditor)
+    assert client.get(reverse("members:detail", args=[tree["g1"].pk])).status_code == 200
+    assert client.get(reverse("members:detail", args=[tree["city"].pk])).status_code == 404
+    assert [u.pk for u in scope_roots(auditor)] == [tree["g1"].pk]
+    assert set(unions_visible_to(auditor)) == {tree["g1"]}

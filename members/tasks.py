@@ -49,6 +49,17 @@ def roster_import_execute(import_id: int) -> str | None:
 
 
 @shared_task(
+    name="members.roster_import_error_file", soft_time_limit=ROSTER_SOFT_TIME_LIMIT, time_limit=ROSTER_TIME_LIMIT
+)
+def roster_import_error_file(import_id: int) -> bool:
+    """Make an import's missing error file (safe to deliver twice: a file already made is kept)."""
+    from .services import roster
+
+    record = roster.import_error_file_make(import_id)
+    return bool(record and record.error_file)
+
+
+@shared_task(
     name="members.roster_export_build",
     soft_time_limit=ROSTER_SOFT_TIME_LIMIT,
     time_limit=ROSTER_TIME_LIMIT,

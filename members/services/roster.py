@@ -9,6 +9,7 @@ import tempfile
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -112,6 +113,7 @@ def _error_file_build(record: RosterImport, errors: dict[int, str]) -> None:
     if not errors and not previous:
         return
     made, kept = "", 0
+    cache.set(_making_key(record.pk), True, ERROR_FILE_MAKING_TIMEOUT)
     try:
         if errors:
             made = _error_file_write(record, errors)
@@ -120,11 +122,33 @@ def _error_file_build(record: RosterImport, errors: dict[int, str]) -> None:
         )
     except Exception:
         logger.exception("roster import %s: the error file could not be made", record.pk)
+    finally:
+        cache.delete(_making_key(record.pk))
     unused = previous if kept else made
     if unused:
         record.error_file.storage.delete(unused)
     if kept:
         record.error_file.name = made
+
+
+# Set while a pass makes an error file, so that a download asked for meanwhile queues no second one.
+ERROR_FILE_MAKING_TIMEOUT = 30 * 60
+
+
+def _making_key(pk: int) -> str:
+    return f"roster-import:{pk}:error-file"
+
+
+def import_error_file_make(pk: int) -> RosterImport | None:
+    """Make a missing error file (job): the pass that ended could not, or the import was checked
+    before error files were kept. Safe to deliver twice: a file already made is left alone."""
+    record = RosterImport.objects.filter(pk=pk, status__in=ERROR_FILE_STATUSES).first()
+    if record is None or record.error_file or not record.file:
+        cache.delete(_making_key(pk))
+        return record
+    with translation.override(record.language):
+        _error_file_build(record, importing.error_rows(record))
+    return record
 
 
 def _error_file_write(record: RosterImport, errors: dict[int, str]) -> str:
@@ -139,18 +163,22 @@ def _error_file_write(record: RosterImport, errors: dict[int, str]) -> str:
 
 def import_error_file_open(*, record: RosterImport, by) -> tuple[File, str]:
     """The stored error file, opened, and its extension; the download is audited like an export (it
-    holds the rows as uploaded, ID numbers included). ValidationError when there is none to give."""
+    holds the rows as uploaded, ID numbers included). ValidationError when there is none to give;
+    when it is missing but the upload is kept, a job to make it is queued (unless one is at work)."""
+    from ..tasks import roster_import_error_file
+
     if not can_import_into(by, record.union):
         raise PermissionDenied
     if record.status not in ERROR_FILE_STATUSES or not record.error_count + record.transfer_count:
         raise ValidationError(_("This import left no row out: there is no error file."), code="none")
     if not record.error_file:
-        raise ValidationError(
-            _("The error file is not ready yet. Please try again in a minute.")
-            if record.file
-            else _("The uploaded file is no longer kept, so the error file cannot be made."),
-            code="missing",
-        )
+        if not record.file:
+            raise ValidationError(
+                _("The uploaded file is no longer kept, so the error file cannot be made."), code="missing"
+            )
+        if cache.add(_making_key(record.pk), True, ERROR_FILE_MAKING_TIMEOUT):
+            transaction.on_commit(lambda: roster_import_error_file.delay(record.pk))
+        raise ValidationError(_("The error file is not ready yet. Please try again in a minute."), code="missing")
     try:
         handle = record.error_file.open("rb")
     except DamagedFile:

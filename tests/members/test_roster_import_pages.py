@@ -351,6 +351,31 @@ def test_a_failure_making_the_error_file_leaves_the_check_standing_and_the_page_
     assert messages_of(response) == ["The error file is not ready yet. Please try again in a minute."]
 
 
+def test_a_missing_error_file_is_made_by_a_job_the_download_queues_once(
+    tree, clerk, django_capture_on_commit_callbacks
+):
+    # given an import checked before error files were kept (or whose file could not be made)
+    client = client_for(clerk)
+    record = checked_import(client, tree["g1"], django_capture_on_commit_callbacks)
+    record.error_file.delete(save=False)
+    RosterImport.objects.filter(pk=record.pk).update(error_file="")
+    url = reverse("members:roster_import_errors", args=[record.pk])
+
+    # when the clerk asks for it, twice, before the job has run
+    with django_capture_on_commit_callbacks() as first:
+        response = client.get(url, follow=True)
+    with django_capture_on_commit_callbacks() as second:
+        client.get(url)
+
+    # then one job is queued, and the clerk is told to come back
+    assert (len(first), len(second)) == (1, 0)
+    assert messages_of(response) == ["The error file is not ready yet. Please try again in a minute."]
+    first[0]()
+    record.refresh_from_db()
+    assert record.error_file
+    assert [r[0] for r in download_rows(client, record)[1:]] == ["吴六", "郑七"]
+
+
 def test_an_error_file_that_cannot_be_decrypted_is_refused_with_a_message_not_a_broken_download(
     tree, clerk, django_capture_on_commit_callbacks
 ):

@@ -351,6 +351,35 @@ def test_a_failure_making_the_error_file_leaves_the_check_standing_and_the_page_
     assert messages_of(response) == ["The error file is not ready yet. Please try again in a minute."]
 
 
+def test_an_error_file_the_check_finishes_after_the_clerk_confirmed_is_not_kept(
+    tree, clerk, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from members.roster import files
+
+    record = roster_service.import_start(user=clerk, union=tree["g1"], upload=upload(roster_with_two_bad_rows()[0]))
+    writing = files.write_error_file
+
+    def confirmed_meanwhile(*args, **kwargs):
+        roster_service.import_confirm(record=record, by=clerk, mode=Mode.VALID_ONLY)
+        return writing(*args, **kwargs)
+
+    monkeypatch.setattr(files, "write_error_file", confirmed_meanwhile)
+    with django_capture_on_commit_callbacks() as queued:
+        roster_service.import_check(record.pk)
+
+    # the import, not the late check, decides the error file: the check's is dropped, not left on disk
+    record.refresh_from_db()
+    assert record.status == S.IMPORTING and not record.error_file
+    assert [path.name for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()] == [
+        Path(record.file.name).name
+    ]
+    monkeypatch.setattr(files, "write_error_file", writing)
+    for job in queued:
+        job()
+    record.refresh_from_db()
+    assert record.status == S.DONE and record.error_file
+
+
 def test_a_missing_error_file_is_made_by_a_job_the_download_queues_once(
     tree, clerk, django_capture_on_commit_callbacks
 ):

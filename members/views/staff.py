@@ -209,7 +209,8 @@ def member_reveal_id(request, pk):
         shown = {"reveal_refused": " ".join(exc.messages)}
         status = 429
     if request.htmx:
-        return render(request, "members/staff/_id_number.html", {"member": member, **shown}, status=status)
+        # 200 even for a refusal: htmx swaps no 4xx answer in, and the user must read why.
+        return render(request, "members/staff/_id_number.html", {"member": member, **shown})
     context = _detail_context(request, member, **shown)
     return render(request, "members/staff/member_detail.html", context, status=status)
 

@@ -59,3 +59,24 @@ def test_a_search_by_id_number_keeps_the_number_out_of_the_address_bar(
     assert all(digits(number)[:17] not in digits(url) for url in urls), urls
     screenshot(page, f"member-search-{'htmx' if javascript else 'no-js'}")
     assert not [e for e in context.console_errors if "Content Security Policy" in e]
+
+
+def test_past_the_hourly_limit_the_reveal_button_says_why(transactional_db, tree, new_context, screenshot, settings):
+    # given a clerk who may reveal one ID number an hour, and two members
+    settings.MEMBER_ID_REVEALS_PER_HOUR = 1
+    clerk = staff(Role.Kind.UNION_CLERK, tree["g1"], username="reveal-clerk")
+    first, second = make_member(tree["g1"], name="第一人"), make_member(tree["g1"], name="第二人")
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    sign_in(page, clerk.username)
+
+    # when they reveal the first member's number, then the second's
+    page.goto(f"/members/{first.pk}/")
+    page.locator("#id-number button[type=submit]").click()
+    expect(page.locator("#id-number")).to_contain_text(first.reveal_id_number())
+    page.goto(f"/members/{second.pk}/")
+    page.locator("#id-number button[type=submit]").click()
+
+    # then the second is refused in place, with the limit, and the number is not shown
+    expect(page.locator("#id-number .alert")).to_contain_text("每小时最多可查看 1 次完整身份证号")
+    assert second.reveal_id_number() not in page.content()
+    screenshot(page, "reveal-refused")

@@ -47,6 +47,9 @@ def test_no_page_offers_the_auditor_the_union_tree(tree, auditor):
     home = client_for(auditor).get(reverse("home")).content.decode()
     assert f'href="{reverse("members:tree")}"' not in home
     assert f'href="{reverse("members:detail", args=[tree["city"].pk])}"' not in home
+    # the home page points them to what is theirs instead
+    assert f'href="{reverse("accounts:audit")}"' in home and f'href="{reverse("accounts:roles")}"' in home
+    assert "You hold no role at any union yet." not in home
 
 
 def test_an_auditor_who_is_also_a_clerk_sees_only_the_clerks_union(tree, auditor):

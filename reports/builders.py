@@ -19,6 +19,8 @@ from . import dashboard
 from .charts import bar_chart, line_chart, multi_line_chart
 from .models import Report
 from .pdf import render_pdf
+from .permissions import small_count_setting
+from .small_counts import suppress
 from .statistics import LARGE_EMPLOYER_STAFF, monthly_figures, parse_month
 
 ROSTER_MAX_ROWS = 20000
@@ -128,6 +130,10 @@ def _dashboard(report: Report):
     page's cache) for the day and year of the request; charts drawn as SVG."""
     as_of = datetime.date.fromisoformat(report.parameters["date"])
     data = dashboard.compute(report.union, year=report.parameters["year"], today=as_of)
+    # Asked for by a leader: small counts hidden, as on their page (a copy made before the setting
+    # existed has no flag and counts as exact, which only member staff may read).
+    threshold = 0 if report.parameters.get("exact_counts", True) else small_count_setting()
+    data = suppress(data, threshold=threshold)
     members, composition = data["members"], data["composition"]
     trend = members["trend"]
     whole_months = [p for p in trend if not p["partial"]]
@@ -135,9 +141,15 @@ def _dashboard(report: Report):
     kind_labels = dict(Union.Kind.choices)
     children = [{**child, "kind_label": kind_labels.get(child["kind"], "")} for child in data["children"]]
     refreshed_at = data.get("refreshed_at")
+    # A chart cannot draw a hidden count; where one is hidden the chart is left out and the table,
+    # which prints it as "<3", stands alone.
+    totals_shown = all(p["total"] is not None for p in trend)
+    movements_shown = all(p["joins"] is not None and p["leavers"] is not None for p in whole_months)
+    enrolment_shown = all(row["joined"] is not None for row in data["enrolment"])
     return "reports/pdf/dashboard.html", {
         "title": dashboard_title(report.union.name, as_of),
         "data": data,
+        "hidden_label": data.get("small_counts", {}).get("label", ""),
         "refreshed_at": timezone.localtime(datetime.datetime.fromisoformat(refreshed_at)) if refreshed_at else None,
         "total": members["total"],
         # Two months to a row, the earlier year on the left: the 24 months take twelve rows.
@@ -148,19 +160,25 @@ def _dashboard(report: Report):
             [(datetime.date.fromisoformat(f"{p['month']}-01"), p["total"]) for p in trend],
             title=_("Members at the end of each month"),
             last_suffix=so_far if trend and trend[-1]["partial"] else "",
-        ),
+        )
+        if totals_shown
+        else "",
         # The month under way is left out of the monthly movements: its first days would read as a fall.
         "movements_svg": multi_line_chart(
             [p["month"] for p in whole_months],
             [(_("Joined"), [p["joins"] for p in whole_months]), (_("Left"), [p["leavers"] for p in whole_months])],
             title=_("Members who joined and who left, by month"),
-        ),
+        )
+        if movements_shown
+        else "",
         "enrolment_svg": bar_chart(
             [(row["label"], row["joined"], row["target"]) for row in data["enrolment"]],
             title=_("New-employment-form workers who joined in %(year)s, against its targets") % {"year": data["year"]},
             value_name=_("Joined in %(year)s") % {"year": data["year"]},
             target_name=_("Target"),
-        ),
+        )
+        if enrolment_shown
+        else "",
         "has_targets": any(row["target"] for row in data["enrolment"]),
         "political": composition["political"],
         "employment": composition["employment"],

@@ -14,17 +14,21 @@ K = Report.Kind
 
 
 def reports_visible_to(user) -> QuerySet[Report]:
-    """Monthly reports and dashboards (aggregates) of nodes in a leader's or member staff's subtree;
-    rosters and cards of unions in member staff's subtree (they hold personal data); a member's own
-    card PDFs."""
+    """Monthly reports and dashboards with small counts hidden (aggregates) of nodes in a leader's or
+    member staff's subtree; rosters, cards and dashboards with exact small counts of nodes in member
+    staff's subtree (they can point at people); a member's own card PDFs."""
     if not getattr(user, "is_authenticated", False):
         return Report.objects.none()
-    monthly = Q(kind__in=[K.MONTHLY_MEMBERSHIP, K.DASHBOARD]) & subtree_q(
-        scope_paths(user, MONTHLY_READER_KINDS), "union__path"
-    )
-    personal = Q(kind__in=[K.ROSTER, K.MEMBER_CARD]) & subtree_q(scope_paths(user, MEMBER_STAFF_KINDS), "union__path")
+    readers = subtree_q(scope_paths(user, MONTHLY_READER_KINDS), "union__path")
+    member_staff = subtree_q(scope_paths(user, MEMBER_STAFF_KINDS), "union__path")
+    hidden_small = Q(kind=K.DASHBOARD, parameters__exact_counts=False)
+    # Spelled out rather than ~hidden_small: a copy from before the flag has no key, and NOT of a
+    # missing key is NULL in SQL, which would hide it from everyone.
+    exact = Q(kind=K.DASHBOARD) & (Q(parameters__exact_counts=True) | ~Q(parameters__has_key="exact_counts"))
+    aggregate = (Q(kind=K.MONTHLY_MEMBERSHIP) | hidden_small) & readers
+    personal = (Q(kind__in=[K.ROSTER, K.MEMBER_CARD]) | exact) & member_staff
     own_card = Q(kind=K.MEMBER_CARD, requested_by=user)
-    return Report.objects.filter(monthly | personal | own_card).select_related("union", "requested_by")
+    return Report.objects.filter(aggregate | personal | own_card).select_related("union", "requested_by")
 
 
 def report_get_visible(user, pk) -> Report:

@@ -30,7 +30,7 @@ from members.selectors import card_of, membership_of
 
 from . import builders, tallies
 from .models import Report
-from .permissions import MONTHLY_READER_KINDS
+from .permissions import MONTHLY_READER_KINDS, sees_exact_counts
 from .statistics import parse_month, previous_month
 
 logger = logging.getLogger(__name__)
@@ -97,7 +97,13 @@ def report_request(*, kind: str, union: Union | None, params: dict | None, by: U
     elif kind == K.DASHBOARD:
         if by is None or union is None or not covers(by, union.path, MONTHLY_READER_KINDS):
             raise PermissionDenied
-        params = {"year": _year_param(params, today), "date": today.isoformat()}
+        # Whether the PDF may print small counts exactly is settled by who asks, and then limits who
+        # may read it (selectors.reports_visible_to): a leader never opens member staff's exact copy.
+        params = {
+            "year": _year_param(params, today),
+            "date": today.isoformat(),
+            "exact_counts": sees_exact_counts(by, union),
+        }
         data_version = f"v{tallies.version()}"
     elif kind == K.ROSTER:
         if by is None or not covers(by, union.path, MEMBER_STAFF_KINDS):

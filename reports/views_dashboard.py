@@ -21,7 +21,7 @@ from accounts.scope import scope_paths, subtree_q
 from members.models import Union
 from unionportal.links import url_pattern
 
-from . import dashboard, targets
+from . import dashboard, permissions, small_counts, targets
 from .forms_dashboard import TargetsForm
 from .statistics import LARGE_EMPLOYER_STAFF
 
@@ -80,24 +80,32 @@ def dashboard_home(request):
     return render(request, "reports/dashboard/choose.html", {"roots": roots})
 
 
+def dashboard_figures_for(user, union: Union) -> tuple[dict, dict]:
+    """The node's figures as this user may read them (small counts hidden from a leader below
+    federation level), and the whole figures, for what the page only asks yes or no of."""
+    whole = dashboard.figures(union)
+    return small_counts.suppress(whole, threshold=permissions.small_count_threshold(user, union)), whole
+
+
 @login_required
 @require_safe
 @never_cache
 def dashboard_node(request, pk):
     union = dashboard_union_get(request.user, pk)
-    figures = dashboard.figures(union)
+    figures, whole = dashboard_figures_for(request.user, union)
     order = request.GET.get("order", "members")
     if order not in LEAGUE_ORDERS:
         order = "members"
-    members = figures["members"]
+    members = whole["members"]
     context = {
         "union": union,
         "figures": figures,
+        "hidden_label": figures.get("small_counts", {}).get("label", ""),
         "breadcrumb": dashboard_breadcrumb(request.user, union),
         "league": _league(figures["children"], order),
         "order": order,
         "has_members": members["total"] > 0 or any(p["joins"] or p["leavers"] for p in members["trend"]),
-        "has_targets": any(row["target"] is not None for row in figures["enrolment"]),
+        "has_targets": any(row["target"] is not None for row in whole["enrolment"]),
         "can_set_targets": targets.can_set_targets(request.user, union),
         "large_staff": LARGE_EMPLOYER_STAFF,
     }
@@ -110,7 +118,8 @@ def dashboard_node(request, pk):
 def dashboard_data(request, pk):
     """The node's figures for the charts: the same dict the page is drawn from."""
     union = dashboard_union_get(request.user, pk)
-    return JsonResponse(dashboard.figures(union), json_dumps_params={"ensure_ascii": False})
+    figures, _whole = dashboard_figures_for(request.user, union)
+    return JsonResponse(figures, json_dumps_params={"ensure_ascii": False})
 
 
 @login_required

@@ -284,6 +284,8 @@ REMINDER_TRANSFER_DAYS = env.int("REMINDER_TRANSFER_DAYS", default=5)
 # Generated report files are deleted this many days after they are built; a PDF build stops after this long.
 REPORT_RETENTION_DAYS = env.int("REPORT_RETENTION_DAYS", default=30)
 REPORT_SOFT_TIME_LIMIT = env.int("REPORT_SOFT_TIME_LIMIT", default=240)
+# A leader's dashboard of a grassroots or joint union hides counts from 1 up to this (reports.small_counts).
+DASHBOARD_SMALL_COUNT = env.int("DASHBOARD_SMALL_COUNT", default=3)
 
 # --- Rosters in and out -----------------------------------------------------------------------
 # An upload larger than this, or with more data rows, is refused with a message before any work.

@@ -443,8 +443,20 @@ def test_in_january_this_year_s_change_is_this_month_s_and_last_year_s_stays_out
     figures = dashboard.compute(tree["city"], year=today.year, today=today)
     # then this year's change is January's (one in, one out), and the window holds both years
     assert (figures["members"]["change_month"], figures["members"]["change_year"]) == (0, 0)
-    assert figures["members"]["trend"][-1] == {"month": "2027-01", "joins": 1, "leavers": 1, "total": 3}
-    assert figures["members"]["trend"][-2] == {"month": "2026-12", "joins": 2, "leavers": 1, "total": 3}
+    assert figures["members"]["trend"][-1] == {
+        "month": "2027-01",
+        "joins": 1,
+        "leavers": 1,
+        "total": 3,
+        "partial": True,
+    }
+    assert figures["members"]["trend"][-2] == {
+        "month": "2026-12",
+        "joins": 2,
+        "leavers": 1,
+        "total": 3,
+        "partial": False,
+    }
     assert figures["children"][0]["growth"] == 0
     assert_figures_match_members(tree.values(), today)
 
@@ -465,7 +477,7 @@ def test_the_trend_starts_on_the_first_day_of_its_first_month(tree):
     tallies.refresh(today=today)
     trend = dashboard.compute(tree["city"], year=today.year, today=today)["members"]["trend"]
     # then the first month holds the first day's, not the day before's, and its total is counted back
-    assert trend[0] == {"month": "2024-12", "joins": 1, "leavers": 1, "total": 2}
+    assert trend[0] == {"month": "2024-12", "joins": 1, "leavers": 1, "total": 2, "partial": False}
     assert len(trend) == 24 and trend[-1]["month"] == "2026-11"
     assert_figures_match_members(tree.values(), today)
 

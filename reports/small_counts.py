@@ -1,0 +1,105 @@
+"""Small counts hidden from a leader's dashboard below federation level.
+
+In a grassroots or joint union a count of 1 or 2 can point at a person: the one member in hardship,
+the two Party members, the one who left in March. A leader reads aggregates only, so on their view of
+such a union (the node itself, or a row of the league table) every count from 1 up to the threshold
+(``DASHBOARD_SMALL_COUNT``) is replaced by None, which the page and the PDF print as "<3" and the
+charts leave out. Zero stays: "nobody" points at no one.
+
+Within a breakdown that adds up to a total that is shown (political status, employment, sex, age),
+one hidden cell could be worked out from the others, so the next smallest is hidden with it. Month-end
+totals stay unless small themselves: a union's size is no secret, and the net change of a month
+follows from them whatever is hidden; what is withheld is who the few are and which few moved.
+
+Federation-level figures (a district's or a street's own totals) are sums over many unions and stay.
+"""
+
+import copy
+
+from .permissions import SMALL_NODE_KINDS
+
+BREAKDOWNS = ("political", "employment", "sex", "age")
+
+
+def suppress(figures: dict, *, threshold: int) -> dict:
+    """A copy of the dashboard ``figures`` with small counts of grassroots and joint unions hidden and
+    ``small_counts`` saying so; ``figures`` itself (the cached dict) when nothing is hidden.
+    ``threshold`` 0 or 1 hides nothing."""
+    if threshold <= 1:
+        return figures
+    data = copy.deepcopy(figures)
+    hidden = _Counter(threshold)
+    if data["union"]["kind"] in SMALL_NODE_KINDS:
+        _hide_node(data, hidden)
+    for row in data["children"]:
+        if row["kind"] in SMALL_NODE_KINDS:
+            _hide_row(row, hidden)
+    if not hidden.n:
+        return figures
+    data["small_counts"] = {"threshold": threshold, "hidden": hidden.n, "label": f"<{threshold}"}
+    return data
+
+
+class _Counter:
+    def __init__(self, threshold: int) -> None:
+        self.threshold, self.n = threshold, 0
+
+    def small(self, value) -> bool:
+        return value is not None and 0 < abs(value) < self.threshold
+
+    def hide(self, holder: dict, key: str) -> bool:
+        """Hide ``holder[key]`` when it is small; whether it is hidden now."""
+        if self.small(holder[key]):
+            holder[key] = None
+            self.n += 1
+        return holder[key] is None
+
+
+def _hide_node(data: dict, hidden: _Counter) -> None:
+    members = data["members"]
+    for key in ("total", "change_month", "change_year"):
+        hidden.hide(members, key)
+    for point in members["trend"]:
+        for key in ("joins", "leavers", "total"):
+            hidden.hide(point, key)
+
+    applications = data["applications"]
+    # The oldest waiting application's age, or the average approval time, of one or two people is theirs.
+    if hidden.hide(applications, "pending"):
+        applications["oldest_days"] = None
+    if hidden.hide(applications, "approved"):
+        applications["average_days"] = None
+
+    composition = data["composition"]
+    for name in BREAKDOWNS:
+        _hide_breakdown(composition[name], hidden)
+    for key in ("migrant", "hardship", "new_form_total"):
+        hidden.hide(composition, key)
+    # The new-employment-form total less the groups shown would give back a hidden group.
+    if any(row["count"] is None and row.get("new_form") for row in composition["employment"]):
+        composition["new_form_total"] = None
+
+    for row in data["enrolment"]:
+        if hidden.hide(row, "joined"):
+            row["rate"] = None
+
+
+def _hide_breakdown(rows: list[dict], hidden: _Counter) -> None:
+    for row in rows:
+        hidden.hide(row, "count")
+    if sum(1 for row in rows if row["count"] is None) == 1:
+        shown = [row for row in rows if row["count"]]
+        if shown:
+            min(shown, key=lambda row: row["count"])["count"] = None
+            hidden.n += 1
+
+
+def _hide_row(row: dict, hidden: _Counter) -> None:
+    """A league-table row: its members, growth and new-form joiners, with the rates and ranks that
+    would give them back."""
+    if hidden.hide(row, "members"):
+        row["rank_members"] = None
+    if hidden.hide(row, "growth"):
+        row["growth_rate"] = row["rank_growth_rate"] = None
+    if hidden.hide(row, "new_form_joined"):
+        row["target_rate"] = row["rank_target_rate"] = None

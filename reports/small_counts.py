@@ -6,10 +6,11 @@ such a union (the node itself, or a row of the league table) every count from 1 
 (``DASHBOARD_SMALL_COUNT``) is replaced by None, which the page and the PDF print as "<3" and the
 charts leave out. Zero stays: "nobody" points at no one.
 
-Within a breakdown that adds up to a total that is shown (political status, employment, sex, age),
-one hidden cell could be worked out from the others, so the next smallest is hidden with it. Month-end
-totals stay unless small themselves: a union's size is no secret, and the net change of a month
-follows from them whatever is hidden; what is withheld is who the few are and which few moved.
+A breakdown that adds up to a total that is shown (political status, employment, sex, age) is hidden
+whole when one of its groups is small: hiding only that group, or it and one more, still lets the rest
+give it back (five members, four shown as regular staff, two groups hidden: one each). Month-end totals
+stay unless small themselves: a union's size is no secret, and the net change of a month follows from
+them whatever is hidden; what is withheld is who the few are and which few moved.
 
 Federation-level figures (a district's or a street's own totals) are sums over many unions and stay.
 """
@@ -71,27 +72,23 @@ def _hide_node(data: dict, hidden: _Counter) -> None:
         applications["average_days"] = None
 
     composition = data["composition"]
-    for name in BREAKDOWNS:
-        _hide_breakdown(composition[name], hidden)
+    composition["hidden_breakdowns"] = [name for name in BREAKDOWNS if _hide_breakdown(composition[name], hidden)]
     for key in ("migrant", "hardship", "new_form_total"):
         hidden.hide(composition, key)
-    # The new-employment-form total less the groups shown would give back a hidden group.
-    if any(row["count"] is None and row.get("new_form") for row in composition["employment"]):
-        composition["new_form_total"] = None
 
     for row in data["enrolment"]:
         if hidden.hide(row, "joined"):
             row["rate"] = None
 
 
-def _hide_breakdown(rows: list[dict], hidden: _Counter) -> None:
+def _hide_breakdown(rows: list[dict], hidden: _Counter) -> bool:
+    """Hide every group of the breakdown when any is small; whether it is hidden."""
+    if not any(hidden.small(row["count"]) for row in rows):
+        return False
     for row in rows:
-        hidden.hide(row, "count")
-    if sum(1 for row in rows if row["count"] is None) == 1:
-        shown = [row for row in rows if row["count"]]
-        if shown:
-            min(shown, key=lambda row: row["count"])["count"] = None
-            hidden.n += 1
+        row["count"] = None
+    hidden.n += len(rows)
+    return True
 
 
 def _hide_row(row: dict, hidden: _Counter) -> None:

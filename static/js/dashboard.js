@@ -120,7 +120,8 @@
       data: trend.map(function (p) {
         return p.partial ? p.month + " " + labels.labelPartial : p.month;
       }),
-      axisLabel: { hideOverlap: true, color: INK },
+      // The last label always: it is the one that says the month is not over.
+      axisLabel: { hideOverlap: true, showMaxLabel: true, color: INK },
     };
     option.yAxis = [
       { type: "value", minInterval: 1, name: labels.labelJoins + " / " + labels.labelLeavers, nameTextStyle: { align: "left" } },

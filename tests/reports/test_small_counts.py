@@ -48,18 +48,20 @@ def test_leader_sees_small_counts_of_a_grassroots_union_hidden_in_the_json_and_t
 
     figures = data(leader, tree["g1"])
 
-    # the one in hardship and the one Party member are hidden, and the four others with them (the
-    # total of five would give the one back)
+    # the one in hardship is hidden, and the political breakdown whole: with the total of five shown,
+    # any group left in it would give the one Party member back
     assert figures["composition"]["hardship"] is None
-    assert political(figures)[PoliticalStatus.CPC_MEMBER] is None
-    assert political(figures)[PoliticalStatus.NONE] is None
-    assert political(figures)[PoliticalStatus.CYL_MEMBER] == 0  # nobody points at no one
+    assert set(political(figures).values()) == {None}
+    assert figures["composition"]["hidden_breakdowns"] == ["political"]
     assert figures["members"]["total"] == 5
     assert figures["small_counts"]["threshold"] == 3
 
     page = text(leader.get(reverse("reports:dashboard_node", args=[tree["g1"].pk])))
     assert "Counts under 3 in grassroots and joint unions are shown as &lt;3" in page
-    assert "&lt;3" in page.split('data-table="political"')[1].split("</table>")[0]
+    assert "<strong>&lt;3</strong>" in page  # the workers in hardship
+    political_table = page.split('data-table="political"')[1].split("</table>")[0]
+    assert ">1<" not in political_table and ">4<" not in political_table
+    assert "A breakdown with a group of fewer than 3 members is hidden whole" in page
 
 
 def test_leader_sees_a_small_unions_row_hidden_in_the_streets_league_table(small_unions):

@@ -20,7 +20,7 @@ from .charts import bar_chart, line_chart, multi_line_chart
 from .models import Report
 from .pdf import render_pdf
 from .permissions import small_count_setting
-from .small_counts import suppress
+from .small_counts import suppress, suppress_monthly
 from .statistics import LARGE_EMPLOYER_STAFF, monthly_figures, parse_month
 
 ROSTER_MAX_ROWS = 20000
@@ -52,18 +52,27 @@ def build(report: Report) -> tuple[bytes, str]:
 
 def _monthly(report: Report):
     figures = monthly_figures(report.union, report.month)
+    # Asked for by a leader, a grassroots or joint union's report hides its small counts (the flag is
+    # set only for such unions; see services.report_request).
+    threshold = small_count_setting() if report.parameters.get("exact_counts") is False else 0
+    figures, hidden = suppress_monthly(figures, threshold=threshold)
     # A report of the month under way: its last point is today's figure, not the month's end.
     partial = figures.month == timezone.localdate(report.created_at).replace(day=1)
+    trend_shown = all(n is not None for _month, n in figures.trend)
     return "reports/pdf/monthly.html", {
         "title": monthly_title(report.union.name, report.month),
         "figures": figures,
         "partial": partial,
         "large_staff": LARGE_EMPLOYER_STAFF,
+        "small_count": threshold if hidden else 0,
+        "hidden_label": f"<{threshold}" if hidden else "",
         "trend_svg": line_chart(
             figures.trend,
             title=_("Members at the end of each month"),
             last_suffix=pgettext("month", "so far") if partial else "",
-        ),
+        )
+        if trend_shown
+        else "",
     }
 
 

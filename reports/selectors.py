@@ -15,17 +15,21 @@ K = Report.Kind
 
 def reports_visible_to(user) -> QuerySet[Report]:
     """Monthly reports and dashboards with small counts hidden (aggregates) of nodes in a leader's or
-    member staff's subtree; rosters, cards and dashboards with exact small counts of nodes in member
-    staff's subtree (they can point at people); a member's own card PDFs."""
+    member staff's subtree; rosters, cards, and monthly reports and dashboards with exact small counts,
+    of nodes in member staff's subtree (they can point at people); a member's own card PDFs."""
     if not getattr(user, "is_authenticated", False):
         return Report.objects.none()
     readers = subtree_q(scope_paths(user, MONTHLY_READER_KINDS), "union__path")
     member_staff = subtree_q(scope_paths(user, MEMBER_STAFF_KINDS), "union__path")
     hidden_small = Q(kind=K.DASHBOARD, parameters__exact_counts=False)
-    # Spelled out rather than ~hidden_small: a copy from before the flag has no key, and NOT of a
-    # missing key is NULL in SQL, which would hide it from everyone.
-    exact = Q(kind=K.DASHBOARD) & (Q(parameters__exact_counts=True) | ~Q(parameters__has_key="exact_counts"))
-    aggregate = (Q(kind=K.MONTHLY_MEMBERSHIP) | hidden_small) & readers
+    # Spelled out rather than negated: a copy without the flag has no key, and NOT of a missing key
+    # is NULL in SQL, which would hide it from everyone. A dashboard without it predates the flag and
+    # was exact; a monthly report without it is of a federation, whose counts are never small.
+    no_flag = ~Q(parameters__has_key="exact_counts")
+    exact = Q(kind=K.DASHBOARD) & (Q(parameters__exact_counts=True) | no_flag)
+    exact |= Q(kind=K.MONTHLY_MEMBERSHIP, parameters__exact_counts=True)
+    monthly = Q(kind=K.MONTHLY_MEMBERSHIP) & (no_flag | Q(parameters__exact_counts=False))
+    aggregate = (monthly | hidden_small) & readers
     personal = (Q(kind__in=[K.ROSTER, K.MEMBER_CARD]) | exact) & member_staff
     own_card = Q(kind=K.MEMBER_CARD, requested_by=user)
     return Report.objects.filter(aggregate | personal | own_card).select_related("union", "requested_by")

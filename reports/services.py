@@ -30,7 +30,7 @@ from members.selectors import card_of, membership_of
 
 from . import builders, tallies
 from .models import Report
-from .permissions import MONTHLY_READER_KINDS, sees_exact_counts
+from .permissions import MONTHLY_READER_KINDS, SMALL_NODE_KINDS, sees_exact_counts
 from .statistics import parse_month, previous_month
 
 logger = logging.getLogger(__name__)
@@ -94,6 +94,10 @@ def report_request(*, kind: str, union: Union | None, params: dict | None, by: U
         params = {"month": _month_param(params)}
         if by is not None and not covers(by, union.path, MONTHLY_READER_KINDS):
             raise PermissionDenied
+        # A grassroots or joint union's report holds small counts: as with the dashboard, who asks
+        # settles whether they are printed, and with it who may read the copy.
+        if union.kind in SMALL_NODE_KINDS:
+            params["exact_counts"] = by is not None and sees_exact_counts(by, union)
     elif kind == K.DASHBOARD:
         if by is None or union is None or not covers(by, union.path, MONTHLY_READER_KINDS):
             raise PermissionDenied

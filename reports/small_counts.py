@@ -16,8 +16,10 @@ Federation-level figures (a district's or a street's own totals) are sums over m
 """
 
 import copy
+import dataclasses
 
 from .permissions import SMALL_NODE_KINDS
+from .statistics import MonthlyFigures
 
 BREAKDOWNS = ("political", "employment", "sex", "age")
 
@@ -100,3 +102,40 @@ def _hide_row(row: dict, hidden: _Counter) -> None:
         row["growth_rate"] = row["rank_growth_rate"] = None
     if hidden.hide(row, "new_form_joined"):
         row["target_rate"] = row["rank_target_rate"] = None
+
+
+def suppress_monthly(figures: MonthlyFigures, *, threshold: int) -> tuple[MonthlyFigures, int]:
+    """The monthly report's figures of a grassroots or joint union with the same rule as its dashboard:
+    small counts None, a breakdown with a small group hidden whole. Returns a copy and how many
+    figures were hidden; ``figures`` itself when none (or the node is above that level)."""
+    if threshold <= 1 or figures.union.kind not in SMALL_NODE_KINDS:
+        return figures, 0
+    hidden = _Counter(threshold)
+    changes = {}
+    for name in (
+        "total",
+        "previous_total",
+        "joins",
+        "transfers_in",
+        "transfers_out",
+        "leavers",
+        "new_form_total",
+        "migrant",
+        "hardship",
+        "female",
+    ):
+        value = getattr(figures, name)
+        if hidden.small(value):
+            changes[name], hidden.n = None, hidden.n + 1
+    changes["by_union_kind"] = [(label, None if hidden.small(n) else n) for label, n in figures.by_union_kind]
+    if any(hidden.small(n) for _label, n in figures.by_political_status):
+        changes["by_political_status"] = [(label, None) for label, _n in figures.by_political_status]
+    if any(hidden.small(n) for _label, n, _new in figures.by_employment_type):
+        changes["by_employment_type"] = [(label, None, new) for label, _n, new in figures.by_employment_type]
+    changes["trend"] = [(month, None if hidden.small(n) else n) for month, n in figures.trend]
+    hidden.n += sum(1 for _label, n in changes["by_union_kind"] if n is None)
+    hidden.n += len(changes.get("by_political_status", [])) + len(changes.get("by_employment_type", []))
+    hidden.n += sum(1 for _month, n in changes["trend"] if n is None)
+    if not hidden.n:
+        return figures, 0
+    return dataclasses.replace(figures, **changes), hidden.n

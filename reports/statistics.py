@@ -72,7 +72,10 @@ class MonthlyFigures:
         return 100.0 * self.large_employers_with_own_union / self.large_employers
 
     @property
-    def net_change(self) -> int:
+    def net_change(self) -> int | None:
+        # None when either total is hidden as a small count (reports.small_counts).
+        if self.total is None or self.previous_total is None:
+            return None
         return self.total - self.previous_total
 
     def share(self, n: int) -> float:

@@ -46,7 +46,13 @@ def test_monthly_pdf_groups_thousands_as_the_dashboard_and_its_chart_do(tree, tm
     path.write_bytes(
         render_pdf(
             "reports/pdf/monthly.html",
-            {"title": "月报", "figures": figures, "large_staff": 25, "generated_at": timezone.now()},
+            {
+                "title": "月报",
+                "figures": figures,
+                "large_staff": 25,
+                "generated_at": timezone.now(),
+                "hidden_label": "",
+            },
         )
     )
 

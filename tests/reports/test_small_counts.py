@@ -4,6 +4,7 @@ its JSON and its PDF); member staff of the node, who read the members themselves
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from members.models import PoliticalStatus, Union
@@ -122,3 +123,40 @@ def test_leaders_dashboard_pdf_renders_with_hidden_counts(small_unions, django_c
     printed = pdf_text(report.file.path)
     assert "东城机械厂工会" in printed and "<3" in printed
     assert "人数太少可能指向具体个人" in printed
+
+
+@needs_poppler
+def test_leaders_monthly_report_of_a_grassroots_union_hides_small_counts_too(
+    small_unions, django_capture_on_commit_callbacks
+):
+    tree = small_unions
+    leader, clerk = staff(R.LEADER, tree["d1"]), staff(R.UNION_CLERK, tree["g1"])
+    month = f"{timezone.localdate():%Y-%m}"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for_leader = services.report_request(
+            kind=Report.Kind.MONTHLY_MEMBERSHIP, union=tree["g1"], params={"month": month}, by=leader
+        )
+        for_clerk = services.report_request(
+            kind=Report.Kind.MONTHLY_MEMBERSHIP, union=tree["g1"], params={"month": month}, by=clerk
+        )
+    for_leader.refresh_from_db()
+    for_clerk.refresh_from_db()
+
+    # the leader's copy prints the one in hardship as "<3", the clerk's as 1
+    assert (for_leader.parameters["exact_counts"], for_clerk.parameters["exact_counts"]) == (False, True)
+    leaders_text, clerks_text = pdf_text(for_leader.file.path), pdf_text(for_clerk.file.path)
+    assert "<3" in leaders_text and "人数太少可能指向具体个人" in leaders_text
+    assert "<3" not in clerks_text
+    # and the leader cannot open the clerk's copy
+    assert client_for(leader).get(reverse("reports:download", args=[for_clerk.pk])).status_code == 404
+    assert client_for(leader).get(reverse("reports:download", args=[for_leader.pk])).status_code == 200
+
+
+def test_a_districts_monthly_report_is_unchanged_for_its_leader(small_unions):
+    leader = staff(R.LEADER, small_unions["d1"])
+    month = f"{timezone.localdate():%Y-%m}"
+    report = services.report_request(
+        kind=Report.Kind.MONTHLY_MEMBERSHIP, union=small_unions["d1"], params={"month": month}, by=leader
+    )
+    assert report.parameters == {"month": month}

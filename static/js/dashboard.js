@@ -209,9 +209,12 @@
   };
 
   function draw(figures) {
+    // A breakdown hidden whole (small counts on a leader's view) has nothing to draw: its table,
+    // holding dashes and the note, stays open instead.
+    const hidden = (figures.composition && figures.composition.hidden_breakdowns) || [];
     root.querySelectorAll("[data-chart]").forEach(function (box) {
       const build = BUILDERS[box.dataset.chart];
-      if (!build) {
+      if (!build || hidden.indexOf(box.dataset.chart) !== -1) {
         return;
       }
       box.classList.remove("d-none");
@@ -225,11 +228,15 @@
       }
     });
     root.querySelectorAll("[data-chart-note]").forEach(function (note) {
-      note.classList.remove("d-none");
+      if (hidden.indexOf("employment") === -1) {
+        note.classList.remove("d-none");
+      }
     });
     // The charts are up: the tables fold away behind "The numbers", one click to open.
     root.querySelectorAll("details.chart-numbers").forEach(function (details) {
-      details.open = false;
+      if (!details.parentElement.querySelector("[data-chart].d-none")) {
+        details.open = false;
+      }
     });
     root.dataset.chartsReady = "true";
   }

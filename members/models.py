@@ -489,9 +489,7 @@ class RosterImport(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     # Encrypted at rest: the roster holds ID numbers and mobiles in clear.
-    file = models.FileField(
-        _("file"), upload_to=_roster_upload_to, storage=roster_storage, blank=True, max_length=200
-    )
+    file = models.FileField(_("file"), upload_to=_roster_upload_to, storage=roster_storage, blank=True, max_length=200)
     # The rows left out, as they were in the upload, with an error column: built by the job that
     # finds them, so that downloading it is only streaming a file. Holds ID numbers like the upload.
     error_file = models.FileField(

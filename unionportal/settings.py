@@ -346,7 +346,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs each step of every PDF ("Step 2 - Fetching and parsing CSS") at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # Union tree pages list this many children per page.

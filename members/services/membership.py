@@ -219,6 +219,15 @@ def application_approve(*, application: Application, by, union: Union | None = N
         )
     if member is not None and member.is_active:
         raise ValidationError(_("This person became a member of another union meanwhile: request a transfer instead."))
+    if member is not None and comparable_name(member.name) != comparable_name(application.name):
+        # A former member rejoins only under the name on record: the number alone, typed by anyone,
+        # must not take over another person's record and history. The clerk is not told the old name.
+        raise ValidationError(
+            _(
+                "This ID number belongs to a former member recorded under another name. Check the "
+                "applicant's ID card and ask for a correction if the name or the number is wrong."
+            )
+        )
     today = timezone.localdate()
     previous_union_id = member.union_id if member is not None else None
     if member is None:

@@ -457,6 +457,26 @@ def test_a_member_who_left_rejoins_and_keeps_one_record_with_the_history(tree, c
     assert MemberCard.objects.filter(member=again).count() == 2
 
 
+def test_a_former_members_number_under_another_name_does_not_take_over_their_record(tree, clerk1, clerk2):
+    # given a member of g1 who left, and someone else who applies to g2 with that number and their own name
+    number = new_id_number()
+    member = join(tree["g1"], clerk1, number, name="李四")
+    services.member_end(member=member, by=clerk1, status=Member.Status.LEFT, on=timezone.localdate(), reason="离职")
+    application = submit(new_worker(), tree["g2"], number, name="王五")
+
+    # when the other district's clerk approves
+    with pytest.raises(ValidationError, match="former member recorded under another name") as refused:
+        services.application_approve(application=application, by=clerk2)
+
+    # then the record stays as it was, nothing is issued, and the clerk is not told the old name
+    assert "李四" not in str(refused.value)
+    member.refresh_from_db()
+    assert (member.name, member.union, member.status) == ("李四", tree["g1"], Member.Status.LEFT)
+    assert not MemberCard.objects.filter(member=member, revoked_on__isnull=True).exists()
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+
+
 def test_a_deceased_member_cannot_apply(tree, clerk1):
     number = new_id_number()
     member = join(tree["g1"], clerk1, number)

@@ -7,6 +7,20 @@ from .models import AuditEvent, Role, User
 from .phone import mask_mobile
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Looked at, never changed, in the admin: changes go through the portal's services, which check
+    the rules and write the audit trail."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     """The mobile is shown masked and cannot be edited here: people change it on the portal, where
@@ -33,7 +47,7 @@ admin.site.unregister(Authenticator)
 
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(admin.ModelAdmin):
+class AuthenticatorAdmin(ReadOnlyAdmin):
     list_display = ("user", "type", "created_at", "last_used_at")
     list_filter = ("type",)
     list_select_related = ("user",)
@@ -41,18 +55,9 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     fields = ("user", "type", "created_at", "last_used_at")
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(ReadOnlyAdmin):
     """Read-only here: roles are granted on the portal's pages, where the grant rules and audit apply."""
 
     list_display = ("user", "kind", "union", "granted_by", "granted_at")
@@ -60,28 +65,10 @@ class RoleAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "union__name")
     list_select_related = ("user", "union", "granted_by")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "actor_label", "action", "result", "ip", "target_label")
     list_filter = ("action", "result")
     search_fields = ("actor_label", "target_label")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

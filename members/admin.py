@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import ReadOnlyAdmin
 from accounts.roles import MEMBER_STAFF_KINDS
 from accounts.scope import scope_paths, subtree_q
 
@@ -23,7 +24,7 @@ class UnionAdmin(admin.ModelAdmin):
         return False
 
 
-class MemberScopedReadOnlyAdmin(admin.ModelAdmin):
+class MemberScopedReadOnlyAdmin(ReadOnlyAdmin):
     """Personal data, for looking up only: every change goes through the portal's services, which
     check the rules and write the audit trail. A superuser sees everything; any other admin user
     sees the rows of the unions where they hold a member-staff role, like on the portal's pages.
@@ -43,15 +44,6 @@ class MemberScopedReadOnlyAdmin(admin.ModelAdmin):
         for field in self.scope_fields[1:]:
             scope |= subtree_q(paths, field)
         return queryset.filter(scope)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("mobile number"))
     def mobile_masked(self, obj):

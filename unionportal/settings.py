@@ -188,6 +188,8 @@ THROTTLE_RATES = {
     "card_check": env.str("THROTTLE_CARD_CHECK", default="30/m/ip,300/h/ip"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery-code seeds are encrypted at rest with the personal-data key.
+MFA_ADAPTER = "accounts.mfa_adapter.PortalMFAAdapter"
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="工会服务平台")
 # Roles that see personal or discipline data must sign in with a second factor (SECURITY.md).
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=not DEBUG)

@@ -1,5 +1,5 @@
 from .notify import unread_count
-from .roles import AUDIT_READER_KINDS, DASHBOARD_KINDS, MEMBER_STAFF_KINDS, UNION_TREE_KINDS, can_grant_somewhere
+from .roles import AUDIT_READER_KINDS, MEMBER_STAFF_KINDS, UNION_TREE_KINDS, can_grant_somewhere
 from .scope import roles_of
 
 
@@ -17,7 +17,6 @@ def navigation(request):
             "can_read_audit": bool(kinds & AUDIT_READER_KINDS),
             "can_manage_members": bool(kinds & MEMBER_STAFF_KINDS),
             "can_browse_unions": bool(kinds & UNION_TREE_KINDS),
-            "can_see_dashboard": bool(kinds & DASHBOARD_KINDS),
             "roles": roles,
             # Lazy: only pages that show the badge pay for the query.
             "unread": lambda: unread_count(user),

@@ -108,19 +108,7 @@ def _add_email_address(user: User) -> None:
 
 def _send_invitation(user: User, by: User, token: str, request) -> None:
     # One link does both: it proves the address, sets the password, then opens the authenticator set-up.
-    context = {
-        "user": user,
-        "by": by,
-        "link": _absolute(request, mfa_enrolment_path(token)),
-        "hours": settings.MFA_ENROLMENT_LINK_HOURS,
-    }
-    send_mail(
-        subject=_("Your union portal account"),
-        message=render_to_string("emails/staff_invitation.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
-        html_message=render_to_string("emails/staff_invitation.html", context),
-    )
+    _mail_link(user, by, token, request, subject=_("Your union portal account"), template="staff_invitation")
 
 
 def _absolute(request, path: str) -> str:
@@ -205,17 +193,23 @@ def _mfa_reset(*, user: User, by: User | None) -> str:
 
 
 def _send_enrolment_link(user: User, by: User, token: str, request, *, reset: bool) -> None:
+    subject = _("Set up your authenticator app for the union portal")
+    _mail_link(user, by, token, request, subject=subject, template="mfa_enrolment", reset=reset)
+
+
+def _mail_link(user: User, by: User, token: str, request, *, subject: str, template: str, **extra) -> None:
+    """E-mail the user a set-up link (``emails/<template>.txt`` and ``.html``)."""
     context = {
         "user": user,
         "by": by,
         "link": _absolute(request, mfa_enrolment_path(token)),
         "hours": settings.MFA_ENROLMENT_LINK_HOURS,
-        "reset": reset,
+        **extra,
     }
     send_mail(
-        subject=_("Set up your authenticator app for the union portal"),
-        message=render_to_string("emails/mfa_enrolment.txt", context),
+        subject=subject,
+        message=render_to_string(f"emails/{template}.txt", context),
         from_email=None,
         recipient_list=[user.email],
-        html_message=render_to_string("emails/mfa_enrolment.html", context),
+        html_message=render_to_string(f"emails/{template}.html", context),
     )

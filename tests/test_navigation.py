@@ -76,3 +76,15 @@ def test_a_group_is_marked_active_on_one_of_its_pages(tree):
     client = client_for(staff(R.CITY_ADMIN, tree["city"]))
     body = text(client.get(reverse("members:transfer_list")))
     assert re.search(r'class="nav-link dropdown-toggle active"[^>]*>Members<', body), "Members group not active"
+
+
+@pytest.mark.parametrize(
+    ("kind", "node", "offered"),
+    [(R.LEADER, "d1", True), (R.UNION_CLERK, "g1", True), (R.CADRE_OFFICER, "city", False), (R.AUDITOR, "city", False)],
+)
+def test_the_staff_home_offers_the_dashboard_exactly_when_the_menu_does(tree, kind, node, offered):
+    response = client_for(staff(kind, tree[node])).get(reverse("home"))
+    body = text(response)
+    home = body[body.index('<div class="d-grid gap-2 mt-3">') :]
+    assert (reverse("reports:dashboard") in home) is offered
+    assert (reverse("reports:dashboard") in nav_links(response)) is offered

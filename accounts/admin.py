@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, Role, User
+from .kinds import audit_actions
+from .models import AuditEvent, User
 from .phone import mask_mobile
 
 
@@ -56,19 +57,33 @@ class AuthenticatorAdmin(ReadOnlyAdmin):
     readonly_fields = fields
 
 
-@admin.register(Role)
-class RoleAdmin(ReadOnlyAdmin):
-    """Read-only here: roles are granted on the portal's pages, where the grant rules and audit apply."""
+class AuditActionFilter(admin.SimpleListFilter):
+    """The actions the apps register, by their labels (the field itself carries no choices)."""
 
-    list_display = ("user", "kind", "union", "granted_by", "granted_at")
-    list_filter = ("kind",)
-    search_fields = ("user__username", "union__name")
-    list_select_related = ("user", "union", "granted_by")
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return audit_actions.choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "actor_label", "action", "result", "ip", "target_label")
-    list_filter = ("action", "result")
+    list_display = ("created_at", "actor_label", "action_display", "result", "ip", "target_label")
+    list_filter = (AuditActionFilter, "result")
     search_fields = ("actor_label", "target_label")
     date_hierarchy = "created_at"
+    readonly_fields = ("action_display",)
+
+    def get_fields(self, request, obj=None):
+        # The stored value in the action's place: its label, or the value itself for an action no app
+        # registers any more.
+        fields = [name for name in super().get_fields(request, obj) if name != "action_display"]
+        return ["action_display" if name == "action" else name for name in fields]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_display(self, obj):
+        return obj.action_label

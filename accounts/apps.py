@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and audit")
 
     def ready(self) -> None:
-        from . import audit, receivers, throttle  # noqa: F401  (connect the signal receivers; the throttles' check)
+        from . import audit, kinds, receivers, throttle  # noqa: F401  (connect the signal receivers; the throttles' check)
+
+        kinds.register_kinds(self.label, kinds)

@@ -9,9 +9,8 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
+from . import kinds
 from .models import AuditEvent
-
-A = AuditEvent.Action
 
 # The request being served, so that services can audit with its IP without passing it around.
 _current_request: ContextVar = ContextVar("audit_request", default=None)
@@ -84,7 +83,8 @@ def record(
     target=None,
     detail: dict | None = None,
 ) -> AuditEvent:
-    """Append one event. ``target`` is any model instance the event is about."""
+    """Append one event. ``action`` is a value an app declares in its ``kinds`` module
+    (``members.kinds.APPLICATION_APPROVED``); ``target`` is any model instance the event is about."""
     request = request if request is not None else _current_request.get()
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
@@ -95,7 +95,8 @@ def record(
         actor_label=actor_label(actor),
         ip=client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""),
-        union=union,
+        union_id=union.pk if union is not None else None,
+        union_path=union.path if union is not None else "",
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_label=str(target)[:200] if target is not None else "",
@@ -105,23 +106,23 @@ def record(
 
 @receiver(user_logged_in)
 def _on_login(sender, request, user, **kwargs):
-    record(A.LOGIN, request=request, actor=user)
+    record(kinds.LOGIN, request=request, actor=user)
 
 
 @receiver(user_logged_out)
 def _on_logout(sender, request, user, **kwargs):
     if user is not None:
-        record(A.LOGOUT, request=request, actor=user)
+        record(kinds.LOGOUT, request=request, actor=user)
 
 
 @receiver(password_changed)
 def _on_password_changed(sender, request, user, **kwargs):
-    record(A.PASSWORD_CHANGED, request=request, actor=user)
+    record(kinds.PASSWORD_CHANGED, request=request, actor=user)
 
 
 @receiver(password_reset)
 def _on_password_reset(sender, request, user, **kwargs):
-    record(A.PASSWORD_RESET, request=request, actor=user)
+    record(kinds.PASSWORD_RESET, request=request, actor=user)
 
 
 def _authenticator_detail(authenticator) -> dict:
@@ -130,14 +131,14 @@ def _authenticator_detail(authenticator) -> dict:
 
 @receiver(authenticator_added)
 def _on_mfa_added(sender, request, user, authenticator, **kwargs):
-    record(A.MFA_ADDED, request=request, actor=user, detail=_authenticator_detail(authenticator))
+    record(kinds.MFA_ADDED, request=request, actor=user, detail=_authenticator_detail(authenticator))
 
 
 @receiver(authenticator_removed)
 def _on_mfa_removed(sender, request, user, authenticator, **kwargs):
-    record(A.MFA_REMOVED, request=request, actor=user, detail=_authenticator_detail(authenticator))
+    record(kinds.MFA_REMOVED, request=request, actor=user, detail=_authenticator_detail(authenticator))
 
 
 @receiver(authenticator_reset)
 def _on_mfa_reset(sender, request, user, authenticator, **kwargs):
-    record(A.MFA_CODES_RESET, request=request, actor=user, detail=_authenticator_detail(authenticator))
+    record(kinds.MFA_CODES_RESET, request=request, actor=user, detail=_authenticator_detail(authenticator))

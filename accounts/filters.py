@@ -2,7 +2,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, Role
+from .kinds import audit_actions
+from .models import AuditEvent
 
 
 class IPAddressFilter(django_filters.CharFilter):
@@ -12,7 +13,7 @@ class IPAddressFilter(django_filters.CharFilter):
 
 
 class AuditEventFilter(django_filters.FilterSet):
-    action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditEvent.Action.choices)
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=audit_actions.choices)
     result = django_filters.ChoiceFilter(label=_("Result"), choices=AuditEvent.Result.choices)
     actor = django_filters.CharFilter(label=_("Actor"), field_name="actor_label", lookup_expr="icontains")
     ip = IPAddressFilter(label=_("IP address"), field_name="ip")
@@ -32,18 +33,3 @@ class AuditEventFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = ["action", "result", "actor", "ip", "since", "until"]
-
-
-class RoleFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(label=_("Role"), choices=Role.Kind.choices)
-    user = django_filters.CharFilter(label=_("User"), method="filter_user")
-    union = django_filters.CharFilter(label=_("Union"), field_name="union__name", lookup_expr="icontains")
-
-    class Meta:
-        model = Role
-        fields = ["kind", "user", "union"]
-
-    def filter_user(self, queryset, name, value):
-        from django.db.models import Q
-
-        return queryset.filter(Q(user__username__icontains=value) | Q(user__name__icontains=value))

@@ -5,50 +5,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import Role, User
-from .phone import MobileField
-from .roles import grant_refusal
-from .validators import validate_username_not_mobile
-
-
-class RoleGrantForm(forms.Form):
-    """Grant a role at one node, to an existing account or to a new staff account made here."""
-
-    kind = forms.ChoiceField(label=_("Role"))
-    username = forms.CharField(
-        label=_("Username"),
-        max_length=150,
-        help_text=_("An existing account, or a new one: then fill in the name and e-mail below."),
-    )
-    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
-    phone = MobileField(required=False)
-
-    def __init__(self, *args, granter, union, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.union = union
-        self.fields["kind"].choices = [
-            (value, label) for value, label in Role.Kind.choices if grant_refusal(granter, value, union) is None
-        ]
-
-    def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        validate_username_not_mobile(username)
-        return username
-
-    def clean(self):
-        data = super().clean()
-        username = data.get("username")
-        if username:
-            self.existing_user = User.objects.filter(username__iexact=username).first()
-            if self.existing_user is None and not (data.get("name") and data.get("email")):
-                raise forms.ValidationError(
-                    _("There is no account %(u)s yet. To make one, give the person's name and e-mail."),
-                    params={"u": username},
-                )
-        return data
-
-
 # Characters that are no part of a name as written: controls (a NUL, a line break), formatting marks
 # (zero-width and right-to-left overrides, which make a name read differently from what is stored),
 # separators of lines and paragraphs, private-use and unassigned code points.

@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .roles import needs_mfa
+from .mfa_policy import needs_mfa
 from .selectors import MFA_ENROLMENT_SESSION_KEY, has_totp, mfa_enrolment_granted
 
 # Paths a user without a second factor may still reach: setting one up, signing out, assets. The

@@ -34,35 +34,6 @@ class User(AbstractUser):
         return self.name or self.username
 
 
-class Role(models.Model):
-    """A user's role at one node of the union tree; the user's scope is that node's subtree."""
-
-    class Kind(models.TextChoices):
-        CITY_ADMIN = "city_admin", _("City administrator")
-        FEDERATION_STAFF = "federation_staff", _("Federation staff")
-        UNION_CLERK = "union_clerk", _("Union clerk")
-        CADRE_OFFICER = "cadre_officer", _("Cadre officer")
-        DISCIPLINE_OFFICER = "discipline_officer", _("Discipline officer")
-        LEADER = "leader", _("Leader")
-        AUDITOR = "auditor", _("Security auditor")
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user"))
-    union = models.ForeignKey("members.Union", on_delete=models.PROTECT, related_name="roles", verbose_name=_("union"))
-    kind = models.CharField(_("role"), max_length=32, choices=Kind.choices)
-    granted_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("granted by")
-    )
-    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("role")
-        verbose_name_plural = _("roles")
-        constraints = [models.UniqueConstraint(fields=["user", "union", "kind"], name="role_unique_per_user_union")]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.get_kind_display()} · {self.union}"
-
-
 class AuditEventQuerySet(models.QuerySet):
     """Append-only: no bulk update or delete through the ORM."""
 
@@ -120,15 +91,11 @@ class AuditEvent(models.Model):
     result = models.CharField(_("result"), max_length=16, choices=Result.choices, default=Result.SUCCESS)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
-    # The node the event concerns; it decides which auditors see the row.
-    union = models.ForeignKey(
-        "members.Union",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("union"),
-    )
+    # The node the event concerns, as plain values: its id, and its path in the tree at the time, which
+    # decides which auditors see the row. No foreign key: nothing holds the append-only table, and the
+    # accounts app stays below the union tree.
+    union_id = models.BigIntegerField(_("union"), null=True, blank=True)
+    union_path = models.CharField(max_length=255, blank=True, default="")
     target_type = models.CharField(_("object type"), max_length=50, blank=True)
     target_id = models.CharField(_("object ID"), max_length=64, blank=True)
     target_label = models.CharField(_("object"), max_length=200, blank=True)
@@ -143,6 +110,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["action", "-created_at"], name="audit_action_time"),
             models.Index(fields=["actor", "-created_at"], name="audit_actor_time"),
+            models.Index(fields=["union_path"], name="audit_union_path", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:

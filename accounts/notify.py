@@ -18,7 +18,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import Notification, NotificationPreference, ReminderKind, User
+from .kinds import reminder_kinds
+from .models import Notification, NotificationPreference, User
 from .sms import send_sms
 
 logger = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ def notifications_create_once(messages: Sequence[Message]) -> list[int]:
 
 
 def _email(note: Notification, connection) -> EmailMultiAlternatives:
-    template = "emails/reminder" if note.kind in ReminderKind.values else "emails/notification"
+    template = "emails/reminder" if note.kind in reminder_kinds else "emails/notification"
     context = {"note": note, "link": _link(note.url), "recipient": note.recipient, "site_url": settings.SITE_URL}
     # E-mail speaks the portal's language: jobs run outside any request.
     with translation.override(settings.LANGUAGE_CODE):
@@ -175,13 +176,13 @@ def notification_preferences_set(*, user: User, email_kinds: Iterable[str]) -> N
     """The reminders the user wants by e-mail; every other reminder kind is kept to the inbox."""
     wanted = set(email_kinds)
     preference, _created = NotificationPreference.objects.get_or_create(user=user)
-    preference.email_muted_kinds = sorted(set(ReminderKind.values) - wanted)
+    preference.email_muted_kinds = sorted(reminder_kinds.values() - wanted)
     preference.save(update_fields=["email_muted_kinds", "updated_at"])
     return preference
 
 
 def email_kinds_of(user: User) -> set[str]:
-    return set(ReminderKind.values) - muted_email_kinds([user.pk]).get(user.pk, set())
+    return reminder_kinds.values() - muted_email_kinds([user.pk]).get(user.pk, set())
 
 
 def unread_count(user) -> int:

@@ -1,6 +1,6 @@
-"""Granting and revoking roles, making staff accounts and their authenticator set-up links.
+"""Making staff accounts and their authenticator set-up links.
 
-Staff never act above their own subtree.
+Who may make them, and where, is the union tree's rule (unions.services): these functions only act.
 """
 
 import datetime
@@ -8,7 +8,7 @@ import secrets
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,67 +17,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
-from .models import AuditEvent, MfaEnrolmentLink, Role, User
-from .roles import can_reset_mfa, grant_refusal, needs_mfa
-from .scope import forget_roles
+from .mfa_policy import needs_mfa
+from .models import AuditEvent, MfaEnrolmentLink, User
 from .selectors import has_totp
 
 A = AuditEvent.Action
 
 
-def role_grant(*, user: User, union, kind: str, by: User) -> Role:
-    # The refusal is checked and audited outside the transaction: the PermissionDenied that follows
-    # would otherwise roll the FAILURE row back with it.
-    refusal = grant_refusal(by, kind, union)
-    if refusal:
-        audit.record(
-            A.ROLE_GRANTED,
-            actor=by,
-            result=AuditEvent.Result.FAILURE,
-            union=union,
-            target=user,
-            detail={"kind": kind, "reason": "not_allowed"},
-        )
-        raise PermissionDenied(refusal)
-    return _role_grant(user=user, union=union, kind=kind, by=by)
-
-
-@transaction.atomic
-def _role_grant(*, user: User, union, kind: str, by: User) -> Role:
-    if union.is_closed:
-        raise ValidationError(_("%(name)s is closed: no role can be granted there.") % {"name": union.name})
-    role, created = Role.objects.get_or_create(user=user, union=union, kind=kind, defaults={"granted_by": by})
-    if not created:
-        raise ValidationError(_("%(user)s already holds this role here.") % {"user": user.display_name})
-    forget_roles(user)
-    audit.record(A.ROLE_GRANTED, actor=by, union=union, target=user, detail={"kind": kind, "role": role.pk})
+def mfa_enrolment_link_offer(*, user: User, by: User) -> None:
+    """After a role was granted: an existing account that now needs a second factor it has not set up
+    gets a set-up link by e-mail, as a new account gets one with its invitation."""
     if _needs_enrolment_link(user):
         token = mfa_enrolment_link_issue(user=user, by=by)
         transaction.on_commit(lambda: _send_enrolment_link(user, by, token, None, reset=False))
-    return role
 
 
 def _needs_enrolment_link(user: User) -> bool:
-    """An existing account given a role that needs a second factor it has not set up: it gets a set-up
-    link by e-mail, as a new account gets one with its invitation (which covers a new account here)."""
+    # A new account (no usable password yet) is covered by its invitation.
     if not (settings.STAFF_MFA_REQUIRED and user.email and user.has_usable_password() and needs_mfa(user)):
         return False
     if has_totp(user):
         return False
     return not MfaEnrolmentLink.objects.filter(user=user, closed_at=None, expires_at__gt=timezone.now()).exists()
-
-
-@transaction.atomic
-def role_revoke(*, role: Role, by: User) -> None:
-    if grant_refusal(by, role.kind, role.union):
-        raise PermissionDenied(_("You may not revoke this role."))
-    if role.user_id == by.pk:
-        raise ValidationError(_("You cannot revoke your own role; ask someone above you."))
-    detail = {"kind": role.kind, "role": role.pk}
-    user, union = role.user, role.union
-    role.delete()
-    forget_roles(user)
-    audit.record(A.ROLE_REVOKED, actor=by, union=union, target=user, detail=detail)
 
 
 @transaction.atomic
@@ -155,18 +116,8 @@ def mfa_enrolment_link_close(*, link_id: int, user: User) -> None:
 
 
 def mfa_enrolment_reset(*, user: User, by: User, request=None) -> None:
-    """Remove the user's authenticators and e-mail them a fresh set-up link (a lost phone, an
-    expired invitation). Only a city administrator, for staff wholly inside their subtree."""
-    if not can_reset_mfa(by, user):
-        # Audited outside the transaction, like a refused grant, so the FAILURE row stays.
-        audit.record(
-            A.MFA_ENROLMENT_RESET,
-            actor=by,
-            result=AuditEvent.Result.FAILURE,
-            target=user,
-            detail={"reason": "not_allowed"},
-        )
-        raise PermissionDenied(_("You may not reset this person's authenticator."))
+    """Remove the user's authenticators and e-mail them a fresh set-up link. The caller has checked
+    that ``by`` may (unions.services.staff_mfa_reset)."""
     if not user.email:
         raise ValidationError(
             _("%(user)s has no e-mail address, so no set-up link can be sent.") % {"user": user.display_name}

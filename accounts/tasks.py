@@ -19,3 +19,12 @@ from .notify import notification_send_emails
 def send_notification_emails(notification_ids: list[int]) -> int:
     """Send the e-mail copies still owed for these notifications; what was sent is never sent again."""
     return notification_send_emails(notification_ids=notification_ids)
+
+
+@shared_task(name="accounts.jobs_requeue_stale")
+def jobs_requeue_stale() -> dict[str, int]:
+    """Every few minutes (beat): hand to the broker again the jobs of every kind that never reached
+    a worker (the broker was down when they were asked for, or lost the message)."""
+    from . import jobs
+
+    return jobs.jobs_requeue_stale()

@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -41,3 +43,17 @@ def validate_username_not_mobile(value: str) -> None:
 
     if MOBILE_RE.match(value):
         raise ValidationError(_("A username cannot look like a mobile number."), code="username_is_mobile")
+
+
+# Control and format characters (CR, LF, tab, NUL, direction overrides, zero-width marks) and the
+# Unicode line and paragraph separators: a name is one line of visible text. Union names end up in
+# e-mail subjects, where a line break would break the header, and an override would make a name
+# read as another.
+_NOT_IN_A_NAME = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def validate_single_line(value: str) -> None:
+    if any(unicodedata.category(char) in _NOT_IN_A_NAME for char in value or ""):
+        raise ValidationError(
+            _("Enter one line of text, without line breaks or control characters."), code="control_character"
+        )

@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from .models import ReminderKind
+from .kinds import reminder_kinds
 from .notify import email_kinds_of, notification_preferences_set
 
 
 class NotificationPreferencesForm(forms.Form):
     email_kinds = forms.MultipleChoiceField(
         label=gettext_lazy("Also send me these reminders by e-mail"),
-        choices=ReminderKind.choices,
+        choices=reminder_kinds.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

@@ -34,8 +34,8 @@ def step_dashboard(city: int, district: int, union: int, runs: int = 20) -> dict
     from django.core.cache import cache
     from django.utils import timezone
 
-    from members.models import Union
     from reports import dashboard, tallies
+    from unions.models import Union
 
     today = timezone.localdate()
     nodes = {

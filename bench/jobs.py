@@ -106,10 +106,10 @@ def step_monthly_pdf(union: int, month: str) -> dict:
     from django.core import mail
     from django.test import override_settings
 
-    from members.models import Union
     from reports import builders, services  # WeasyPrint with them: loaded once in a worker's life
     from reports.models import Report
     from reports.statistics import parse_month
+    from unions.models import Union
 
     import_seconds = time.perf_counter() - started
 
@@ -248,14 +248,16 @@ def prepare_reminders(due_items: int = 50_000, *, today=None, city: str | None =
     from django.db import connection, transaction
     from django.db.models import Count, Q
 
-    from accounts.models import Notification, ReminderKind
+    from accounts.kinds import reminder_kinds
+    from accounts.models import Notification
     from members import id_number, pii
-    from members.models import Application, Member, Union
+    from members.models import Application, Member
+    from unions.models import Union
 
     now = _moment(today)
     started = time.perf_counter()
     removed_applications = remove_added_applications()
-    removed_reminders, _by_model = Notification.objects.filter(kind__in=ReminderKind.values).delete()
+    removed_reminders, _by_model = Notification.objects.filter(kind__in=reminder_kinds.values()).delete()
     seeded = due_counts(now)
     missing = max(due_items - seeded["total_due"], 0)
 
@@ -342,9 +344,10 @@ def prepare_reminders(due_items: int = 50_000, *, today=None, city: str | None =
 
 
 def _reminder_rows() -> int:
-    from accounts.models import Notification, ReminderKind
+    from accounts.kinds import reminder_kinds
+    from accounts.models import Notification
 
-    return Notification.objects.filter(kind__in=ReminderKind.values).count()
+    return Notification.objects.filter(kind__in=reminder_kinds.values()).count()
 
 
 def step_reminders(now: str | None = None) -> dict:

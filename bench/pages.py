@@ -242,7 +242,7 @@ def prepare_user(username: str, *, admin: bool) -> tuple:
     from django.contrib.auth.models import Permission
 
     from accounts.models import User
-    from accounts.roles import needs_mfa
+    from unions.roles import needs_mfa
 
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -265,9 +265,9 @@ def prepare_user(username: str, *, admin: bool) -> tuple:
 
 def scope_root(user):
     """The top union of the user's member-staff (or, for a leader, dashboard) scope."""
-    from accounts.roles import DASHBOARD_KINDS
-    from accounts.scope import scope_paths
-    from members.models import Union
+    from unions.models import Union
+    from unions.roles import DASHBOARD_KINDS
+    from unions.scope import scope_paths
 
     paths = scope_paths(user, DASHBOARD_KINDS)
     if not paths:
@@ -321,7 +321,8 @@ def approvable_applications(user, needed: int, rng: random.Random) -> list[int]:
     from django.db.models import Exists, OuterRef
 
     from members import selectors
-    from members.models import Member, Union
+    from members.models import Member
+    from unions.models import Union
 
     blocking = Member.objects.filter(
         id_hash=OuterRef("id_hash"), status__in=[Member.Status.ACTIVE, Member.Status.DECEASED]

@@ -159,7 +159,7 @@ def build_import_tree(city_pk: int, user_pk: int) -> dict:
 
     Removed with its members and built again on every run, so each import starts from the same city.
     """
-    from members.models import Union
+    from unions.models import Union
 
     K = Union.Kind
     city = Union.objects.get(pk=city_pk)
@@ -226,8 +226,8 @@ def step_plain_import(path: str, union: int, variant: str) -> dict:
     from django.utils import translation
     from import_export.formats.base_formats import XLSX
 
-    from members.models import Union
     from members.resources import MemberResource
+    from unions.models import Union
 
     resource_class = MemberResource
     if variant == "bulk":
@@ -323,8 +323,9 @@ def step_plain_export(union: int, joined_to: str, file_format: str, out: str) ->
     from django.utils import translation
     from import_export.formats import base_formats
 
-    from members.models import Member, Union
+    from members.models import Member
     from members.resources import MemberResource
+    from unions.models import Union
 
     rows = Member.objects.filter(status=Member.Status.ACTIVE, joined_on__lte=joined_to).order_by("-joined_on", "-id")
     with translation.override("zh-hans"):

@@ -63,9 +63,9 @@ def step_seed(members: int, seed: int) -> dict:
 
 def scale_nodes() -> dict:
     """The nodes the scenarios use: the city, its largest district, the largest union."""
-    from accounts.models import Role
     from members.management.commands._scale import CITY_NAME
-    from members.models import Member, Union
+    from members.models import Member
+    from unions.models import Role, Union
 
     city = Union.objects.get(depth=1, name=CITY_NAME)
     district = Role.objects.get(user__username=USERS["district"]).union

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Unions and members")
+
+    def ready(self) -> None:
+        from accounts.kinds import register_kinds
+
+        from . import kinds
+
+        register_kinds(self.label, kinds)

@@ -10,46 +10,21 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.phone import MOBILE_RE, normalise_mobile
-from accounts.roles import FEDERATION_NODE_KINDS, MEMBER_STAFF_KINDS
-from accounts.scope import scope_paths, subtree_q
+from unions.models import Union
+from unions.roles import FEDERATION_NODE_KINDS, MEMBER_STAFF_KINDS
+from unions.scope import scope_paths, subtree_q
 
 from . import id_number, pii
-from .credit_code import normalise as normalise_credit_code
-from .models import EmploymentType, Member, MemberCard, PoliticalStatus, Union
+from .models import EmploymentType, Member, MemberCard, PoliticalStatus
 from .widgets import LongSelect
-
-
-class UnionFilter(django_filters.FilterSet):
-    """Filters over a node's children, or over its whole subtree when searching by name or code."""
-
-    q = django_filters.CharFilter(label=_("Name or credit code"), method="search")
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Union.Kind.choices)
-    status = django_filters.ChoiceFilter(
-        label=_("Status"),
-        choices=[("open", pgettext_lazy("union status", "Open")), ("closed", pgettext_lazy("union status", "Closed"))],
-        method="filter_status",
-    )
-
-    class Meta:
-        model = Union
-        fields = ["q", "kind", "status"]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        # A code is searched for as it is stored: pasted codes come with spaces or in full width.
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code=normalise_credit_code(value)))
-
-    def filter_status(self, queryset, name, value):
-        return queryset.filter(closed_on__isnull=(value == "open"))
-
 
 _YES_NO_ANY = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
 
 class MemberFilter(django_filters.FilterSet):
-    """The member list's search box, filters and order. Pass ``request``: the union choices are scoped.
+    """The member list's search box, filters and order, for one user: the union choices are scoped.
+
+    Pass ``user`` (a job has no request); a page may pass its ``request`` instead, whose user is taken.
 
     The search box understands what is typed: a resident ID number is looked up by its keyed hash
     (never by LIKE: the clear number is not stored), an 11-digit mobile and a card number exactly,
@@ -129,7 +104,7 @@ class MemberFilter(django_filters.FilterSet):
         model = Member
         fields = ["q", "union", "status", "political_status", "employment_type", "migrant", "hardship"]
 
-    def __init__(self, data=None, *args, request=None, **kwargs):
+    def __init__(self, data=None, *args, user=None, request=None, **kwargs):
         # The list shows active members unless another status is asked for; the order has a default too.
         data = data.copy() if data is not None else QueryDict(mutable=True)
         if not data.get("status"):
@@ -139,8 +114,8 @@ class MemberFilter(django_filters.FilterSet):
         super().__init__(data, *args, request=request, **kwargs)
         self.search_kind = ""
         self.search_problem = ""
-        user = getattr(request, "user", None)
-        self.scope_unions = Union.objects.filter(subtree_q(scope_paths(user, MEMBER_STAFF_KINDS)))
+        self.user = user if user is not None else getattr(request, "user", None)
+        self.scope_unions = Union.objects.filter(subtree_q(scope_paths(self.user, MEMBER_STAFF_KINDS)))
         self.filters["union"].queryset = self.scope_unions
 
     @property
@@ -151,7 +126,7 @@ class MemberFilter(django_filters.FilterSet):
             # list offers only the federations and the top of the user's scope: a city has thousands of
             # grassroots unions, too many for one drop-down.
             field = form.fields["union"]
-            roots = scope_paths(getattr(self.request, "user", None), MEMBER_STAFF_KINDS)
+            roots = scope_paths(self.user, MEMBER_STAFF_KINDS)
             offered = self.scope_unions.filter(
                 Q(kind__in=FEDERATION_NODE_KINDS) | Q(path__in=roots) | Q(pk=_int_or_none(self.data.get("union")))
             ).order_by("path")

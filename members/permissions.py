@@ -1,9 +1,9 @@
 """Who may see what of a member's or an applicant's personal data on the staff pages.
 
-Built on the one primitive of the tree (accounts.roles.holds_over); views and templates ask here.
+Built on the one primitive of the tree (unions.roles.holds_over); views and templates ask here.
 """
 
-from accounts.roles import FULL_EXPORT_KINDS, holds_over
+from unions.roles import FULL_EXPORT_KINDS, holds_over
 
 
 def can_see_full_mobile(user, union) -> bool:

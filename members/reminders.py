@@ -15,7 +15,6 @@ one once. The run goes through the due items in batches with a fixed number of q
 """
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -25,12 +24,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import ReminderKind, Role
 from accounts.notify import Message, notifications_create_once
 from unionportal.links import url_pattern
+from unions.directory import StaffDirectory
+from unions.models import Role
 
+from . import kinds
 from .ages import days_since, waited_longer_than
-from .models import Application, Transfer, Union
+from .models import Application, Transfer
 
 BATCH_SIZE = 2000
 EMAIL_TASK_CHUNK = 200
@@ -46,39 +47,6 @@ class DispatchResult:
     emails_queued: int = 0
     batches: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
-
-
-class StaffDirectory:
-    """Who acts for which union, loaded once per run (roles are few next to the items)."""
-
-    def __init__(self) -> None:
-        self.clerks: dict[int, list[int]] = defaultdict(list)
-        self.federation_staff_by_id: dict[int, list[int]] = defaultdict(list)
-        self.federation_staff_by_path: dict[str, list[int]] = defaultdict(list)
-        roles = Role.objects.filter(kind__in=[R.UNION_CLERK, R.FEDERATION_STAFF], user__is_active=True).values_list(
-            "kind", "union_id", "union__path", "user_id"
-        )
-        for kind, union_id, path, user_id in roles:
-            if kind == R.UNION_CLERK:
-                self.clerks[union_id].append(user_id)
-            else:
-                self.federation_staff_by_id[union_id].append(user_id)
-                self.federation_staff_by_path[path].append(user_id)
-
-    def staff_of(self, union_id: int, union_kind: str) -> list[int]:
-        """The people who decide for the union: clerks where members are held, else federation staff."""
-        if union_kind in (Union.Kind.GRASSROOTS_UNION, Union.Kind.JOINT_UNION):
-            return self.clerks.get(union_id, [])
-        return self.federation_staff_by_id.get(union_id, [])
-
-    def staff_above(self, path: str) -> list[int]:
-        """Federation staff at the nearest union strictly above ``path`` that has any."""
-        step = Union.steplen
-        for end in range(len(path) - step, 0, -step):
-            found = self.federation_staff_by_path.get(path[:end])
-            if found:
-                return found
-        return []
 
 
 def _due_date(start: datetime.datetime, days: int) -> datetime.date:
@@ -113,8 +81,8 @@ def due_application_messages(rows: list[dict], staff: StaffDirectory, now: datet
         title = _("An application to %(union)s has been waiting for a decision since %(date)s") % params
         body = _("Please approve it, reject it with a reason, or ask the worker for a correction.")
         for user_id in staff.staff_of(row["union_id"], row["union__kind"]):
-            key = _key(ReminderKind.APPLICATION_PENDING, "application", row["pk"], due)
-            messages.append(Message(user_id, ReminderKind.APPLICATION_PENDING, key, title, body, link))
+            key = _key(kinds.REMINDER_APPLICATION_PENDING, "application", row["pk"], due)
+            messages.append(Message(user_id, kinds.REMINDER_APPLICATION_PENDING, key, title, body, link))
         if days_since(submitted, today=timezone.localdate(now)) > escalation_days:
             due = _due_date(submitted, escalation_days)
             title = _("Overdue: an application to %(union)s has been waiting since %(date)s") % params
@@ -122,8 +90,8 @@ def due_application_messages(rows: list[dict], staff: StaffDirectory, now: datet
                 "It has waited more than %(days)d days at a union below yours. Ask its staff to decide, or decide it yourself."
             ) % {"days": escalation_days}
             for user_id in staff.staff_above(row["union__path"]):
-                key = _key(ReminderKind.APPLICATION_ESCALATED, "application", row["pk"], due)
-                messages.append(Message(user_id, ReminderKind.APPLICATION_ESCALATED, key, title, body, link))
+                key = _key(kinds.REMINDER_APPLICATION_ESCALATED, "application", row["pk"], due)
+                messages.append(Message(user_id, kinds.REMINDER_APPLICATION_ESCALATED, key, title, body, link))
     return messages
 
 
@@ -144,8 +112,8 @@ def due_transfer_messages(rows: list[dict], staff: StaffDirectory) -> list[Messa
         body = _("Release or accept it, or decline it with a reason, so that the member is not left waiting.")
         due = _due_date(since, days)
         for user_id in staff.staff_of(union_id, kind):
-            key = _key(ReminderKind.TRANSFER_WAITING, f"transfer-{row['status']}", row["pk"], due)
-            messages.append(Message(user_id, ReminderKind.TRANSFER_WAITING, key, title, body, url.format(row["pk"])))
+            key = _key(kinds.REMINDER_TRANSFER_WAITING, f"transfer-{row['status']}", row["pk"], due)
+            messages.append(Message(user_id, kinds.REMINDER_TRANSFER_WAITING, key, title, body, url.format(row["pk"])))
     return messages
 
 

@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from accounts.phone import mask_mobile
-from accounts.roles import MEMBER_HOLDING_NODE_KINDS, MEMBER_STAFF_KINDS
-from accounts.scope import covers, scope_paths, subtree_q
+from unions.models import Union
+from unions.roles import MEMBER_HOLDING_NODE_KINDS, MEMBER_STAFF_KINDS
+from unions.scope import covers, scope_paths, subtree_q
 
-from .models import Education, EmploymentType, Member, PoliticalStatus, Sex, Union
+from .models import Education, EmploymentType, Member, PoliticalStatus, Sex
 from .roster import cleaning
 from .roster.cleaning import CellError
 from .roster.columns import BY_KEY, EXPORT_ONLY, escape_formula

@@ -1,95 +1,16 @@
 """Read queries over the union tree, always scoped to the user in SQL."""
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.roles import MEMBER_STAFF_KINDS, UNION_TREE_KINDS
-from accounts.scope import roles_of, scope_paths, subtree_q
+from unions.credit_code import normalise as normalise_credit_code
+from unions.models import Union
+from unions.roles import MEMBER_STAFF_KINDS
+from unions.scope import roles_of, scope_paths, subtree_q
 
-from .credit_code import normalise as normalise_credit_code
-from .models import Application, Member, MemberCard, MemberEvent, RosterImport, Transfer, Union
+from .models import Application, Member, MemberCard, MemberEvent, RosterImport, Transfer
 from .names import comparable_name
-
-
-def _tree_paths(user) -> list[str]:
-    """Where the user's union tree pages reach: every role's subtree but the auditor's."""
-    return scope_paths(user, UNION_TREE_KINDS)
-
-
-def unions_visible_to(user) -> QuerySet[Union]:
-    return Union.objects.filter(subtree_q(_tree_paths(user)))
-
-
-def union_get_visible(user, pk) -> Union:
-    """The union if it is inside the user's scope; otherwise 404, so nobody learns it exists."""
-    try:
-        return unions_visible_to(user).get(pk=pk)
-    except (Union.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def scope_roots(user) -> QuerySet[Union]:
-    """The top nodes of the user's scope: where their tree begins."""
-    return Union.objects.filter(path__in=_tree_paths(user)).order_by("path")
-
-
-def breadcrumb(user, union: Union) -> list[Union]:
-    """The node's ancestors from the top of the user's scope down to the node itself."""
-    roots = _tree_paths(user)
-    top = next((root for root in roots if union.path.startswith(root)), union.path)
-    steplen = Union.steplen
-    ancestor_paths = [union.path[:n] for n in range(len(top), len(union.path) + 1, steplen)]
-    return list(Union.objects.filter(path__in=ancestor_paths).order_by("depth"))
-
-
-def subtree_counts(union: Union) -> dict[str, int]:
-    """How many unions of each kind lie below the node (the node itself not counted)."""
-    # order_by() clears treebeard's default ordering by path, which would split the GROUP BY.
-    rows = (
-        Union.objects.filter(path__startswith=union.path, depth__gt=union.depth)
-        .order_by()
-        .values("kind")
-        .annotate(n=Count("id"))
-    )
-    return {row["kind"]: row["n"] for row in rows}
-
-
-def labelled_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
-    """Counts by kind as (label, n) in the tree's order, for display."""
-    return [(label, counts[value]) for value, label in Union.Kind.choices if counts.get(value)]
-
-
-def descendant_counts_by_child(parent: Union, child_paths: list[str]) -> dict[str, int]:
-    """For each listed child of ``parent``: how many unions lie below it, in one grouped query."""
-    if not child_paths:
-        return {}
-    prefix_len = len(parent.path) + Union.steplen
-    rows = (
-        Union.objects.filter(path__startswith=parent.path, depth__gt=parent.depth + 1)
-        .annotate(child_path=Substr("path", 1, prefix_len))
-        .filter(child_path__in=child_paths)
-        .order_by()
-        .values("child_path")
-        .annotate(n=Count("id"))
-    )
-    return {row["child_path"]: row["n"] for row in rows}
-
-
-def children_of(parent: Union) -> QuerySet[Union]:
-    return Union.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).order_by("name", "path")
-
-
-def move_targets_for(user, union: Union) -> QuerySet[Union]:
-    """Open nodes in the user's scope that may hold this kind, excluding the node's own subtree."""
-    kinds = [kind for kind, children in Union.CHILD_KINDS.items() if union.kind in children]
-    return (
-        unions_visible_to(user)
-        .filter(kind__in=kinds, closed_on__isnull=True)
-        .exclude(path__startswith=union.path)
-        .order_by("path")
-    )
 
 
 # --- members, applications, transfers: personal data, for member staff only --------------------------

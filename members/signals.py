@@ -5,16 +5,12 @@ grassroots or joint unions whose members changed (``union_ids=None``: possibly a
 member's whole history counts under their current union, so a transfer changes both unions and a
 former member rejoining elsewhere changes the union they left too.
 
-``unions_changed`` is sent inside the transaction that created, edited, moved or closed a union:
-the tree, names and employers that the dashboards show changed, though no member did.
-
 Receivers that do work should wait for the commit (``transaction.on_commit``).
 """
 
 from django.dispatch import Signal
 
 members_changed = Signal()
-unions_changed = Signal()
 
 
 def changed(*union_ids) -> None:
@@ -26,7 +22,3 @@ def changed(*union_ids) -> None:
 
 def changed_everywhere() -> None:
     members_changed.send(sender="members", union_ids=None)
-
-
-def unions_reshaped() -> None:
-    unions_changed.send(sender="members")

@@ -79,7 +79,8 @@ def roster_export_build(export_id: int) -> str | None:
 @shared_task(name="members.roster_files_purge")
 def roster_files_purge() -> dict[str, int]:
     """Daily (beat): delete uploaded rosters and built exports past ROSTER_FILE_RETENTION_DAYS (the
-    records stay); queue again any export the broker never took."""
+    records stay). Exports the broker never took are handed over by every job's sweep
+    (``accounts.tasks.jobs_requeue_stale``)."""
     from .services import roster, roster_export
 
-    return {"exports": roster_export.exports_purge(), "imports": roster.imports_purge()}
+    return {"exports": roster_export.exports_expire(), "imports": roster.imports_purge()}

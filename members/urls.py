@@ -1,9 +1,8 @@
-from .views import approvals, cards, joining, roster_export, roster_import, staff, transfers, unions
+from .views import approvals, cards, joining, roster_export, roster_import, staff, transfers
 
 app_name = "members"
 
 urlpatterns = [
-    *unions.urlpatterns,
     *staff.urlpatterns,
     *approvals.urlpatterns,
     *transfers.urlpatterns,

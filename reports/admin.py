@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.scope import scope_paths, subtree_q
+from unions.scope import scope_paths, subtree_q
 
 from .models import Report
 

@@ -7,7 +7,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from members.signals import members_changed, unions_changed
+        from members.signals import members_changed
+        from unions.signals import unions_changed
 
         from . import tallies
 

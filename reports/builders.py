@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.phone import mask_mobile
-from members.models import EmploymentType, Member, MemberCard, PoliticalStatus, Sex, Union
+from members.models import EmploymentType, Member, MemberCard, PoliticalStatus, Sex
 from members.views.cards import check_url, qr_svg
+from unions.models import Union
 
 from . import dashboard
 from .charts import bar_chart, line_chart, multi_line_chart

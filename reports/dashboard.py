@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from members.ages import days_since
-from members.models import Application, EmploymentType, Member, PoliticalStatus, Sex, Union
+from members.models import Application, EmploymentType, Member, PoliticalStatus, Sex
+from unions.models import Union
 
 from . import tallies
 from .models import AGE_BANDS, EnrolmentTarget, UnionMonth, UnionTally, tally_fields

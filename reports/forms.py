@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Union
+from unions.models import Union
 
 from .models import Report
 from .selectors import unions_for_monthly, unions_for_roster

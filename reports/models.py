@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.jobs import Job
 
 
 def report_upload_to(report: "Report", filename: str) -> str:
@@ -9,12 +13,15 @@ def report_upload_to(report: "Report", filename: str) -> str:
     return f"reports/{report.created_at:%Y/%m}/{report.kind}-{report.pk}.pdf"
 
 
-class Report(models.Model):
+class Report(Job):
     """A generated document, built by a task and tracked here: who asked, for which node, how it went.
 
     The node decides who may see and download it: whoever's scope covers ``union`` (and, for a card,
-    the member who asked for it).
+    the member who asked for it). The job's lifecycle is ``accounts.jobs``.
     """
+
+    build_task = "reports.build"
+    requeue_after = timedelta(minutes=5)
 
     class Kind(models.TextChoices):
         MONTHLY_MEMBERSHIP = "monthly_membership", _("Monthly membership report")
@@ -22,20 +29,9 @@ class Report(models.Model):
         MEMBER_CARD = "member_card", _("Member card")
         DASHBOARD = "dashboard", _("Dashboard")
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Being built")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
-        EXPIRED = "expired", _("Expired")
-
-    IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
-
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    union = models.ForeignKey(
-        "members.Union", on_delete=models.PROTECT, related_name="reports", verbose_name=_("union")
-    )
+    union = models.ForeignKey("unions.Union", on_delete=models.PROTECT, related_name="reports", verbose_name=_("union"))
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -44,18 +40,9 @@ class Report(models.Model):
         related_name="reports",
         verbose_name=_("requested by"),
     )
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     file = models.FileField(_("file"), upload_to=report_upload_to, blank=True, max_length=200)
-    error = models.TextField(_("error"), blank=True)
     # kind, node and parameters in one canonical string: an identical request finds this report.
     reuse_key = models.CharField(max_length=200, editable=False, db_index=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    # When the build task was last handed to the broker; the sweep re-queues reports never picked up.
-    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report")
@@ -79,18 +66,8 @@ class Report(models.Model):
         return f"{self.get_kind_display()} · {self.union_id} · {self.parameters}"
 
     @property
-    def in_progress(self) -> bool:
-        return self.status in self.IN_PROGRESS
-
-    @property
     def month(self) -> str:
         return self.parameters.get("month", "")
-
-    @property
-    def duration(self):
-        if self.started_at and self.finished_at:
-            return self.finished_at - self.started_at
-        return None
 
 
 # --- summary data for the dashboards ---------------------------------------------------------------
@@ -121,7 +98,7 @@ class UnionTally(models.Model):
     """
 
     union = models.OneToOneField(
-        "members.Union", on_delete=models.CASCADE, primary_key=True, related_name="tally", verbose_name=_("union")
+        "unions.Union", on_delete=models.CASCADE, primary_key=True, related_name="tally", verbose_name=_("union")
     )
     year = models.PositiveSmallIntegerField(_("year"))
     members = _count()
@@ -159,7 +136,7 @@ class UnionMonth(models.Model):
     """A union's members who joined, and who left or died, in one month (by their join and end dates,
     under the union they belong to now, as the monthly report counts them)."""
 
-    union = models.ForeignKey("members.Union", on_delete=models.CASCADE, related_name="+")
+    union = models.ForeignKey("unions.Union", on_delete=models.CASCADE, related_name="+")
     month = models.DateField(_("month"))  # the first day
     joins = _count(_("joins"))
     leavers = _count(_("leavers"))
@@ -177,7 +154,7 @@ class UnionMonth(models.Model):
 class EnrolmentTarget(models.Model):
     """A node's target for a year: how many workers of one new-employment-form group should join."""
 
-    union = models.ForeignKey("members.Union", on_delete=models.CASCADE, related_name="+", verbose_name=_("union"))
+    union = models.ForeignKey("unions.Union", on_delete=models.CASCADE, related_name="+", verbose_name=_("union"))
     year = models.PositiveSmallIntegerField(_("year"))
     group = models.CharField(_("group"), max_length=20, choices=EmploymentType.choices)
     target = models.PositiveIntegerField(_("target"))

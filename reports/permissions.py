@@ -5,9 +5,9 @@ Views, the navigation bar and templates ask here; they never decide.
 
 from django.conf import settings
 
-from accounts.roles import DASHBOARD_KINDS, MEMBER_STAFF_KINDS
-from accounts.scope import covers, scope_paths
 from members.models import Member, MemberCard
+from unions.roles import DASHBOARD_KINDS, MEMBER_STAFF_KINDS
+from unions.scope import covers, scope_paths
 
 # Roles that may ask for and read the monthly report and the dashboard PDF of a node in their subtree.
 MONTHLY_READER_KINDS = DASHBOARD_KINDS

@@ -3,9 +3,9 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.roles import MEMBER_STAFF_KINDS
-from accounts.scope import scope_paths, subtree_q
-from members.models import Union
+from unions.models import Union
+from unions.roles import MEMBER_STAFF_KINDS
+from unions.scope import scope_paths, subtree_q
 
 from .models import Report
 from .permissions import MONTHLY_READER_KINDS

@@ -3,6 +3,7 @@
 A request is checked here (scope, month), reuses an identical report that is being built or still
 ready, and queues the build after commit. The build is idempotent: a report already done is not
 rebuilt, and a task delivered again after its worker died finishes the same record, with one file.
+The queueing, the start, the outcome and the expiry are every job's (``accounts.jobs``).
 """
 
 import datetime
@@ -19,14 +20,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
-from accounts.models import Role, User
+from accounts import jobs
+from accounts.models import User
 from accounts.notify import notify
-from accounts.roles import MEMBER_STAFF_KINDS
-from accounts.scope import covers
-from members.models import Union
 from members.selectors import card_of, membership_of
+from unions.models import Role, Union
+from unions.roles import MEMBER_STAFF_KINDS
+from unions.scope import covers
 
 from . import builders, tallies
 from .models import Report
@@ -36,9 +37,6 @@ from .statistics import parse_month, previous_month
 logger = logging.getLogger(__name__)
 K = Report.Kind
 S = Report.Status
-
-# A queued report whose task has not started after this long is handed to the broker again.
-REQUEUE_AFTER = timedelta(minutes=5)
 
 
 def retention() -> timedelta:
@@ -132,98 +130,56 @@ def _find_or_create(*, kind: str, union: Union, params: dict, by: User | None, d
     reusable = Q(status__in=Report.IN_PROGRESS) | Q(status=S.DONE, expires_at__gt=now)
     existing = Report.objects.filter(reuse_key=key).filter(reusable).order_by("-created_at").first()
     if existing is None:
+        # The schedule asks in the portal's language; a person in theirs (the report's errors).
+        language = (translation.get_language() if by is not None else None) or settings.LANGUAGE_CODE
         try:
             with transaction.atomic():
                 report = Report.objects.create(
-                    kind=kind, union=union, parameters=params, requested_by=by, reuse_key=key
+                    kind=kind, union=union, parameters=params, requested_by=by, reuse_key=key, language=language
                 )
         except IntegrityError:
             # Someone asked for the same report at the same moment: theirs is the one.
             return Report.objects.get(reuse_key=key, status__in=Report.IN_PROGRESS)
-        transaction.on_commit(lambda: report_enqueue(report.pk))
+        transaction.on_commit(lambda: jobs.job_enqueue(Report, report.pk))
         return report
-    if existing.status == S.QUEUED and (existing.queued_at is None or existing.queued_at < now - REQUEUE_AFTER):
+    if existing.status == S.QUEUED and (existing.queued_at is None or existing.queued_at < now - Report.requeue_after):
         # The broker may have been down when it was first queued: hand it over again.
-        transaction.on_commit(lambda: report_enqueue(existing.pk))
+        transaction.on_commit(lambda: jobs.job_enqueue(Report, existing.pk))
     return existing
-
-
-def report_enqueue(report_id: int) -> bool:
-    """Hand the build to the broker; if it is down, the report stays queued for the sweep to retry."""
-    from .tasks import report_build_task
-
-    try:
-        report_build_task.apply_async((report_id,), retry=False)
-    except (BrokerError, OSError) as exc:
-        logger.warning("Report %s stays queued: the broker is not reachable (%s)", report_id, type(exc).__name__)
-        return False
-    Report.objects.filter(pk=report_id).update(queued_at=timezone.now())
-    return True
-
-
-def reports_requeue_stale() -> int:
-    """Queue again the reports that were never picked up (the broker was down when they were asked for)."""
-    cutoff = timezone.now() - REQUEUE_AFTER
-    stale = Report.objects.filter(status=S.QUEUED).filter(Q(queued_at__isnull=True) | Q(queued_at__lt=cutoff))
-    stale = stale.filter(created_at__lt=timezone.now() - timedelta(minutes=1))
-    return sum(report_enqueue(pk) for pk in stale.values_list("pk", flat=True)[:500])
-
-
-def _start(report_id: int) -> Report | None:
-    with transaction.atomic():
-        report = Report.objects.select_for_update().filter(pk=report_id).first()
-        if report is None or report.status not in Report.IN_PROGRESS:
-            return None  # done, failed or expired: a repeated delivery changes nothing
-        # RUNNING here means a worker died mid-build and the task came back: build it again.
-        report.status, report.started_at, report.error = S.RUNNING, timezone.now(), ""
-        report.attempts += 1
-        report.save(update_fields=["status", "started_at", "error", "attempts"])
-    return report
-
-
-def _fail(report: Report, message: str) -> Report:
-    with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report.pk)
-        if report.status == S.RUNNING:
-            report.status, report.error, report.finished_at = S.FAILED, message, timezone.now()
-            report.save(update_fields=["status", "error", "finished_at"])
-    return report
 
 
 def report_build(*, report_id: int) -> Report | None:
     """Build the report's PDF and mark it done; on any failure mark it failed with a reason."""
-    report = _start(report_id)
+    report = jobs.job_start(Report, report_id)
     if report is None:
         return Report.objects.filter(pk=report_id).first()
-    try:
-        content, filename = builders.build(report)
-    except SoftTimeLimitExceeded:
-        logger.warning("Report %s took too long and was stopped", report.pk)
-        return _fail(report, _("The report took too long to build and was stopped. Please try again later."))
-    except builders.ReportDataGone as exc:
-        return _fail(report, str(exc))
-    except Exception:
-        logger.exception("Report %s failed", report.pk)
-        return _fail(report, _("The report could not be built because of an error. The team has been told."))
-    return _finish(report, content)
+    with translation.override(report.language):
+        try:
+            content, _filename = builders.build(report)
+        except SoftTimeLimitExceeded:
+            logger.warning("Report %s took too long and was stopped", report.pk)
+            return jobs.job_fail(
+                report, _("The report took too long to build and was stopped. Please try again later.")
+            )
+        except builders.ReportDataGone as exc:
+            return jobs.job_fail(report, str(exc))
+        except Exception:
+            logger.exception("Report %s failed", report.pk)
+            return jobs.job_fail(
+                report, _("The report could not be built because of an error. The team has been told.")
+            )
+    return jobs.job_finish(
+        report,
+        name=report.file.field.generate_filename(report, "report.pdf"),
+        content=ContentFile(content),
+        keep_for=retention(),
+        on_done=_tell_leaders_of_scheduled,
+    )
 
 
-def _finish(report: Report, content: bytes) -> Report:
-    with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report.pk)
-        if report.status != S.RUNNING:
-            return report
-        storage = report.file.storage
-        name = report.file.field.generate_filename(report, "report.pdf")
-        if storage.exists(name):
-            storage.delete(name)
-        report.file.save(name, ContentFile(content), save=False)
-        now = timezone.now()
-        report.status, report.finished_at, report.expires_at = S.DONE, now, now + retention()
-        report.save(update_fields=["status", "file", "finished_at", "expires_at"])
-        if report.kind == K.MONTHLY_MEMBERSHIP and report.requested_by_id is None:
-            _tell_leaders(report)
-    return report
+def _tell_leaders_of_scheduled(report: Report) -> None:
+    if report.kind == K.MONTHLY_MEMBERSHIP and report.requested_by_id is None:
+        _tell_leaders(report)
 
 
 def _tell_leaders(report: Report) -> None:
@@ -261,15 +217,4 @@ def monthly_reports_request(*, today: datetime.date | None = None) -> list[Repor
 
 def reports_expire() -> int:
     """Delete the files of reports past their retention and mark them expired."""
-    expired = 0
-    for report in Report.objects.filter(status=S.DONE, expires_at__lte=timezone.now()).iterator():
-        with transaction.atomic():
-            report = Report.objects.select_for_update().get(pk=report.pk)
-            if report.status != S.DONE:
-                continue
-            if report.file:
-                report.file.delete(save=False)
-            report.status = S.EXPIRED
-            report.save(update_fields=["status", "file"])
-            expired += 1
-    return expired
+    return jobs.jobs_expire(Report)

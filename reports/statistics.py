@@ -14,7 +14,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from members.models import EmploymentType, Member, MemberEvent, PoliticalStatus, Union
+from members.models import EmploymentType, Member, MemberEvent, PoliticalStatus
+from unions.models import Union
 
 TREND_MONTHS = 24
 LARGE_EMPLOYER_STAFF = 25

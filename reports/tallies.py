@@ -14,7 +14,8 @@ from django.db.models import Count, F, Q, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from members.models import EmploymentType, Member, PoliticalStatus, Union
+from members.models import EmploymentType, Member, PoliticalStatus
+from unions.models import Union
 
 from .models import AGE_BANDS, UnionMonth, UnionTally, tally_fields
 from .statistics import TREND_MONTHS, add_months

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import TREE_MANAGER_KINDS
-from accounts.scope import covers
-from members.models import Union
+from unions.models import Union
+from unions.roles import TREE_MANAGER_KINDS
+from unions.scope import covers
 
 from . import tallies
 from .dashboard import NEW_FORM_GROUPS

@@ -1,10 +1,13 @@
-"""Report tasks: thin wrappers taking IDs; the services do the work, the tasks own the retries."""
+"""Report tasks: thin wrappers taking IDs; the services do the work, the tasks own the retries.
+
+The services are imported inside each task: services queue tasks, so tasks must not import services
+at module level. Reports that were never picked up are handed over again by every job's sweep
+(``accounts.tasks.jobs_requeue_stale``).
+"""
 
 from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
-
-from . import services
 
 # WeasyPrint cannot be interrupted politely: the soft limit lets the build mark its report failed,
 # the hard limit kills the child process if even that does not return; the worker lives on.
@@ -22,6 +25,8 @@ REPORT_TIME_LIMIT = getattr(settings, "REPORT_TIME_LIMIT", REPORT_SOFT_TIME_LIMI
     max_retries=5,
 )
 def report_build_task(report_id: int) -> str | None:
+    from . import services
+
     report = services.report_build(report_id=report_id)
     return report.status if report else None
 
@@ -29,16 +34,15 @@ def report_build_task(report_id: int) -> str | None:
 @shared_task(name="reports.build_monthly")
 def build_monthly_reports() -> int:
     """On the 1st (beat): last month's report for the city, every district and industry union."""
+    from . import services
+
     return len(services.monthly_reports_request())
-
-
-@shared_task(name="reports.requeue_stale")
-def requeue_stale_reports() -> int:
-    return services.reports_requeue_stale()
 
 
 @shared_task(name="reports.expire")
 def expire_reports() -> int:
+    from . import services
+
     return services.reports_expire()
 
 

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.roles import DASHBOARD_KINDS
-from accounts.scope import scope_paths, subtree_q
-from members.models import Union
 from unionportal.links import url_pattern
+from unions.models import Union
+from unions.roles import DASHBOARD_KINDS
+from unions.scope import scope_paths, subtree_q
 
 from . import dashboard, permissions, small_counts, targets
 from .forms_dashboard import TargetsForm

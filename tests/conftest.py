@@ -3,7 +3,7 @@ import os
 import pytest
 from django.db import connection
 
-from members.models import Union
+from unions.models import Union
 
 from .factories import make_child, make_city
 

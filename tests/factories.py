@@ -8,10 +8,10 @@ import random
 import factory
 from django.contrib.auth.hashers import make_password
 
-from accounts.models import Role, User
-from members.credit_code import ALPHABET, check_character
+from accounts.models import User
 from members.id_number import check_character as id_check_character
-from members.models import Union
+from unions.credit_code import ALPHABET, check_character
+from unions.models import Role, Union
 
 PASSWORD = "Test-pass-2026!"
 _codes = itertools.count(1)

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
 from tests.pages import client_for, text
+from unions.models import Role
 
 from .factories import UserFactory, staff
 from .reports.conftest import make_member
@@ -34,13 +34,13 @@ def urls(*names: str) -> set[str]:
 @pytest.mark.parametrize(
     ("kind", "node", "offered", "withheld"),
     [
-        (R.CITY_ADMIN, "city", MEMBER_PAGES | REPORT_PAGES | {"accounts:roles", "accounts:audit"}, set()),
-        (R.FEDERATION_STAFF, "d1", MEMBER_PAGES | REPORT_PAGES | {"accounts:roles"}, {"accounts:audit"}),
-        (R.UNION_CLERK, "g1", MEMBER_PAGES | REPORT_PAGES, {"accounts:roles", "accounts:audit"}),
-        (R.LEADER, "d1", REPORT_PAGES, MEMBER_PAGES | {"accounts:audit"}),
-        (R.CADRE_OFFICER, "city", set(), MEMBER_PAGES | REPORT_PAGES | {"accounts:audit"}),
-        (R.DISCIPLINE_OFFICER, "city", set(), MEMBER_PAGES | REPORT_PAGES | {"accounts:audit"}),
-        (R.AUDITOR, "city", {"accounts:audit"}, MEMBER_PAGES | REPORT_PAGES),
+        (R.CITY_ADMIN, "city", MEMBER_PAGES | REPORT_PAGES | {"unions:roles", "unions:audit"}, set()),
+        (R.FEDERATION_STAFF, "d1", MEMBER_PAGES | REPORT_PAGES | {"unions:roles"}, {"unions:audit"}),
+        (R.UNION_CLERK, "g1", MEMBER_PAGES | REPORT_PAGES, {"unions:roles", "unions:audit"}),
+        (R.LEADER, "d1", REPORT_PAGES, MEMBER_PAGES | {"unions:audit"}),
+        (R.CADRE_OFFICER, "city", set(), MEMBER_PAGES | REPORT_PAGES | {"unions:audit"}),
+        (R.DISCIPLINE_OFFICER, "city", set(), MEMBER_PAGES | REPORT_PAGES | {"unions:audit"}),
+        (R.AUDITOR, "city", {"unions:audit"}, MEMBER_PAGES | REPORT_PAGES),
     ],
 )
 def test_each_role_is_offered_its_pages_and_no_others(tree, kind, node, offered, withheld):

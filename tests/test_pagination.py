@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
 from tests.pages import client_for
+from unions.models import Role
 
 from .factories import staff
 
@@ -16,13 +16,13 @@ HUGE = ["99999999999999999999999", str(2**63), "1e400", "-99999999999999999999",
     "name, args",
     [
         ("members:member_list", []),
-        ("members:detail", ["city"]),
+        ("unions:detail", ["city"]),
         ("members:roster_import_list", []),
         ("members:transfer_list", []),
         ("members:application_queue", []),
         ("accounts:inbox", []),
-        ("accounts:audit", []),
-        ("accounts:roles", []),
+        ("unions:audit", []),
+        ("unions:roles", []),
         ("reports:list", []),
     ],
 )

@@ -120,7 +120,7 @@ def ends_at_login(client: Client, response) -> bool:
 def test_the_walk_reaches_every_part_of_the_project():
     names = {name for _url, name, _pattern in URLS}
     assert len(URLS) >= 40
-    assert {"home", "members:detail", "members:create", "accounts:role_grant", "account_login", "admin:index"} <= names
+    assert {"home", "unions:detail", "unions:create", "unions:role_grant", "account_login", "admin:index"} <= names
 
 
 def test_every_public_name_exists():

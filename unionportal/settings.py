@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "accounts",
+    "unions",
     "members",
     "reports",
 ]
@@ -80,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "unions.context_processors.navigation",
             ],
         },
     },

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponseRedirect, HttpResponseServerError, JsonResponse
@@ -12,6 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
+
+from members.views.home import worker_home
+from unions.scope import is_staff_user
+from unions.views import staff_home
 
 
 def _check_database() -> str:
@@ -75,3 +80,11 @@ def error_404(request, exception=None):
 def error_500(request):
     # No context processors: they query the database, which may be what failed.
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
+
+
+@login_required
+def home(request):
+    """The portal's front page: staff see their nodes at a glance, workers their own membership."""
+    if is_staff_user(request.user):
+        return staff_home(request)
+    return worker_home(request)

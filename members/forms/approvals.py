@@ -4,7 +4,9 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Application, Union
+from unions.models import Union
+
+from ..models import Application
 from ..widgets import LongSelect
 
 

@@ -7,9 +7,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phone import MobileField
+from unions.models import Union
 
 from ..id_number import IdNumber, parse
-from ..models import Education, EmploymentType, PersonalDetails, PoliticalStatus, Union
+from ..models import Education, EmploymentType, PersonalDetails, PoliticalStatus
 from ..services import DETAIL_FIELDS, accepts_applications
 
 # The 56 ethnic groups of GB/T 3304, in the standard's order, and its two further categories.

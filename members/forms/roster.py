@@ -4,10 +4,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import FEDERATION_NODE_KINDS, MEMBER_STAFF_KINDS
-from accounts.scope import scope_paths, subtree_q
+from unions.models import Union
+from unions.roles import FEDERATION_NODE_KINDS, MEMBER_STAFF_KINDS
+from unions.scope import scope_paths, subtree_q
 
-from ..models import RosterImport, Union
+from ..models import RosterImport
 
 ACCEPTED_FILES = ".xlsx,.xls,.csv"
 

@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from unions.models import Union
+
 from .. import id_number
-from ..models import Transfer, Union
+from ..models import Transfer
 from .approvals import ReasonForm, union_label
 
 DIRECTIONS = [

@@ -25,17 +25,13 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.roles import MEMBER_STAFF_KINDS
-from accounts.scope import scope_paths
+from unions.models import Union
+from unions.roles import MEMBER_STAFF_KINDS
+from unions.scope import scope_paths
 
 from .. import pii
 from ..id_number import IdNumber
-from ..models import (
-    Member,
-    RosterImport,
-    RosterImportRow,
-    Union,
-)
+from ..models import Member, RosterImport, RosterImportRow
 from ..names import comparable_name
 from ..services.membership import DETAIL_FIELDS
 from ..storage import local_copy

@@ -17,17 +17,10 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from unions.models import Union
+
 from .. import pii, signals
-from ..models import (
-    EmploymentType,
-    Member,
-    MemberCard,
-    MemberEvent,
-    PoliticalStatus,
-    RosterImport,
-    RosterImportRow,
-    Union,
-)
+from ..models import EmploymentType, Member, MemberCard, MemberEvent, PoliticalStatus, RosterImport, RosterImportRow
 
 Outcome = RosterImportRow.Outcome
 # What a new member gets where the roster leaves a cell blank.

@@ -1,5 +1,17 @@
 """Every write and state change of the members app. Import from here; the modules split by subject."""
 
+from unions.services import (
+    EDITABLE_FIELDS,
+    can_close,
+    can_edit,
+    can_manage_below,
+    can_move,
+    union_close,
+    union_create,
+    union_move,
+    union_update,
+)
+
 from .membership import (
     CONSENT_TEXT_VERSION,
     DETAIL_FIELDS,
@@ -26,17 +38,6 @@ from .transfers import (
     transfer_decline,
     transfer_release,
     transfer_request,
-)
-from .unions import (
-    EDITABLE_FIELDS,
-    can_close,
-    can_edit,
-    can_manage_below,
-    can_move,
-    union_close,
-    union_create,
-    union_move,
-    union_update,
 )
 
 __all__ = [

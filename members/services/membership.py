@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from accounts import audit
 from accounts.models import AuditEvent, User
 from accounts.notify import notify
-from accounts.roles import MEMBER_STAFF_KINDS, holds_over
+from unions.models import Union
+from unions.roles import MEMBER_STAFF_KINDS, holds_over
 
 from .. import pii, signals
 from ..id_number import IdNumber
-from ..models import Application, Consent, Member, MemberCard, MemberEvent, Transfer, Union
+from ..models import Application, Consent, Member, MemberCard, MemberEvent, Transfer
 from ..names import comparable_name
 
 A = AuditEvent.Action

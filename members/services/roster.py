@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.models import AuditEvent
-from accounts.roles import MEMBER_STAFF_KINDS
-from accounts.scope import covers
+from unions.models import Union
+from unions.roles import MEMBER_STAFF_KINDS
+from unions.scope import covers
 
-from ..models import RosterImport, RosterImportRow, Union
+from ..models import RosterImport, RosterImportRow
 from ..roster import files, importing
 from ..roster.files import FileRefused, check_size
 from ..storage import DamagedFile, local_copy

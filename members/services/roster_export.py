@@ -4,8 +4,9 @@ The rows are those of the member list with the same filters, within the user's s
 numbers and mobiles only for a role in ``FULL_EXPORT_KINDS`` and then only from the subtree where
 the user holds such a role. A list up to ``ROSTER_EXPORT_SYNC_MAX_ROWS`` is written while the user
 waits; a larger one becomes a ``RosterExport`` built by a job (``export_build``) that applies the
-filters again, with the requester's scope as it is when the job runs. Every export is audited with
-its format, row count, masking and filters, never with an ID number.
+filters again, with the requester's scope as it is when the job runs (the filter is built from the
+user, not from a request). The job's lifecycle is every job's (``accounts.jobs``). Every export is
+audited with its format, row count, masking and filters, never with an ID number.
 """
 
 import logging
@@ -20,31 +21,28 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, QueryDict
-from django.utils import timezone, translation
+from django.http import QueryDict
+from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
-from accounts import audit
+from accounts import audit, jobs
 from accounts.models import AuditEvent
 from accounts.phone import mask_mobile
-from accounts.roles import FULL_EXPORT_KINDS, MEMBER_STAFF_KINDS
-from accounts.scope import scope_paths, subtree_q
+from unions.models import Union
+from unions.roles import FULL_EXPORT_KINDS, MEMBER_STAFF_KINDS
+from unions.scope import scope_paths, subtree_q
 
 from .. import selectors
 from ..filters import SEARCH_BAD_ID, SEARCH_ID, SEARCH_MOBILE, MemberFilter, classify_search
-from ..models import Member, RosterExport, Union
+from ..models import Member, RosterExport
 from ..roster import exporting
 
 logger = logging.getLogger(__name__)
-S = RosterExport.Status
 FORMATS = ("xlsx", "csv")
 # Query parameters of the list that are not filters.
 NOT_FILTERS = ("page", "format", "full_details", "csrfmiddlewaretoken")
 PROGRESS_TIMEOUT = 24 * 3600
-# An export still queued after this long was never handed to a worker (broker down): queue it again.
-REQUEUE_AFTER = timedelta(minutes=15)
 # An Excel sheet holds 1,048,576 rows, the header included.
 XLSX_MAX_ROWS = 1_048_575
 
@@ -61,15 +59,9 @@ def can_export_full(user) -> bool:
     return bool(scope_paths(user, FULL_EXPORT_KINDS))
 
 
-def _request_for(user) -> HttpRequest:
-    # MemberFilter scopes its union choices through ``request.user``; a job has no request.
-    request = HttpRequest()
-    request.user = user
-    return request
-
-
 def member_filter_for(user, query: QueryDict) -> MemberFilter:
-    return MemberFilter(query, queryset=selectors.members_visible_to(user), request=_request_for(user))
+    """The member list's filter over what ``user`` may see, as the list page builds it."""
+    return MemberFilter(query, queryset=selectors.members_visible_to(user), user=user)
 
 
 def export_rows(user, query: QueryDict, *, full_details: bool) -> QuerySet[Member]:
@@ -142,20 +134,9 @@ def export_request(*, user, query: QueryDict, file_format: str, full_details: bo
         full_details=full_details,
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
-    transaction.on_commit(lambda: export_enqueue(record.pk))
+    # A broker that is down leaves it queued, for the sweep (``accounts.jobs``) to hand over again.
+    transaction.on_commit(lambda: jobs.job_enqueue(RosterExport, record.pk))
     return record
-
-
-def export_enqueue(export_id: int) -> bool:
-    """Hand the build to the broker; if it is down the export stays queued and the sweep retries."""
-    from ..tasks import roster_export_build
-
-    try:
-        roster_export_build.apply_async((export_id,), retry=False)
-    except (BrokerError, OSError) as exc:
-        logger.warning("Roster export %s stays queued: the broker is not reachable (%s)", export_id, type(exc).__name__)
-        return False
-    return True
 
 
 # --- progress -------------------------------------------------------------------------------------
@@ -172,25 +153,6 @@ def get_progress(pk: int) -> dict | None:
 
 
 # --- the job --------------------------------------------------------------------------------------
-def _start(pk: int) -> RosterExport | None:
-    with transaction.atomic():
-        record = RosterExport.objects.select_for_update().filter(pk=pk).select_related("requested_by").first()
-        if record is None or record.status not in (S.QUEUED, S.RUNNING):
-            return None  # done, failed or expired: a second delivery changes nothing
-        # RUNNING here means a worker died mid-build and the task came back: build it again.
-        record.status = S.RUNNING
-        record.save(update_fields=["status"])
-    return record
-
-
-def _fail(record: RosterExport, message: str) -> RosterExport:
-    RosterExport.objects.filter(pk=record.pk, status=S.RUNNING).update(
-        status=S.FAILED, error=message, finished_at=timezone.now()
-    )
-    record.refresh_from_db()
-    return record
-
-
 def file_name(record: RosterExport) -> str:
     """The stored file's name: the same for every delivery of the job (so a rerun replaces, never
     adds, a file) and not guessable from the export's number."""
@@ -200,7 +162,7 @@ def file_name(record: RosterExport) -> str:
 
 def export_build(pk: int) -> RosterExport | None:
     """Build a stored export's file (job). Acts only on a queued or running export."""
-    record = _start(pk)
+    record = jobs.job_start(RosterExport, pk)
     if record is None:
         return RosterExport.objects.filter(pk=pk).first()
     query = QueryDict(record.query, mutable=True)
@@ -227,41 +189,35 @@ def export_build(pk: int) -> RosterExport | None:
                     rows, out, full_details=record.full_details, progress=lambda done: set_progress(pk, done, total)
                 )
                 out.seek(0)
-                record = _finish(record, out, written)
+                name = file_name(record)
+                record = jobs.job_finish(
+                    record,
+                    name=name,
+                    content=File(out, name=name),
+                    keep_for=retention(),
+                    fields={"rows_total": written},
+                    # Audited once, with the file: a second delivery finds the export done.
+                    on_done=lambda done: _audit(
+                        user=user,
+                        query=query,
+                        file_format=done.file_format,
+                        full_details=done.full_details,
+                        rows=done.rows_total,
+                        target=done,
+                    ),
+                )
         except PermissionDenied:
-            return _fail(record, _("You no longer hold a role that may export full ID numbers and mobiles."))
+            return jobs.job_fail(record, _("You no longer hold a role that may export full ID numbers and mobiles."))
         except ValidationError as exc:
-            return _fail(record, " ".join(exc.messages))
+            return jobs.job_fail(record, " ".join(exc.messages))
         except SoftTimeLimitExceeded:
             logger.warning("Roster export %s took too long and was stopped", pk)
-            return _fail(record, _("The export took too long and was stopped. Narrow the filters and try again."))
+            return jobs.job_fail(
+                record, _("The export took too long and was stopped. Narrow the filters and try again.")
+            )
         except Exception:
             logger.exception("Roster export %s failed", pk)
-            return _fail(record, _("The export failed because of an error. Please try again later."))
-    if record.status == S.DONE:
-        _audit(
-            user=user,
-            query=query,
-            file_format=record.file_format,
-            full_details=record.full_details,
-            rows=record.rows_total,
-            target=record,
-        )
-    return record
-
-
-def _finish(record: RosterExport, content, written: int) -> RosterExport:
-    with transaction.atomic():
-        record = RosterExport.objects.select_for_update().get(pk=record.pk)
-        if record.status != S.RUNNING:
-            return record
-        storage = record.file.storage
-        name = file_name(record)
-        if storage.exists(name):
-            storage.delete(name)
-        record.file.name = storage.save(name, File(content, name=name))
-        record.status, record.rows_total, record.finished_at = S.DONE, written, timezone.now()
-        record.save(update_fields=["file", "status", "rows_total", "finished_at"])
+            return jobs.job_fail(record, _("The export failed because of an error. Please try again later."))
     return record
 
 
@@ -270,32 +226,13 @@ def exports_of(user) -> QuerySet[RosterExport]:
     return RosterExport.objects.filter(requested_by=user)
 
 
-def expires_at(record: RosterExport):
-    if record.finished_at is None:
-        return None
-    return record.finished_at + timedelta(days=settings.ROSTER_FILE_RETENTION_DAYS)
+def retention() -> timedelta:
+    return timedelta(days=settings.ROSTER_FILE_RETENTION_DAYS)
 
 
-def exports_purge(*, now=None) -> int:
-    """Delete the files of exports older than the retention time and mark them expired; queue again
-    the exports the broker never took. Returns how many expired."""
-    now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.ROSTER_FILE_RETENTION_DAYS)
-    expired = 0
-    for pk in RosterExport.objects.filter(status=S.DONE, finished_at__lte=cutoff).values_list("pk", flat=True):
-        with transaction.atomic():
-            record = RosterExport.objects.select_for_update().filter(pk=pk, status=S.DONE).first()
-            if record is None:
-                continue
-            if record.file:
-                record.file.delete(save=False)
-            record.status = S.EXPIRED
-            record.save(update_fields=["status", "file"])
-            expired += 1
-    stale = RosterExport.objects.filter(status=S.QUEUED, created_at__lt=now - REQUEUE_AFTER)
-    for pk in stale.values_list("pk", flat=True)[:100]:
-        export_enqueue(pk)
-    return expired
+def exports_expire() -> int:
+    """Delete the files of exports past their retention and mark them expired (the records stay)."""
+    return jobs.jobs_expire(RosterExport)
 
 
 # --- audit ----------------------------------------------------------------------------------------

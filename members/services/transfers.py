@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from accounts import audit
 from accounts.models import AuditEvent
 from accounts.notify import notify
+from unions.models import Union
 
 from .. import signals
-from ..models import Application, Member, MemberEvent, Transfer, Union
+from ..models import Application, Member, MemberEvent, Transfer
 from .membership import can_manage_members, card_issue
 
 A = AuditEvent.Action

@@ -17,15 +17,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.decorators import member_staff_required
 from accounts.phone import mask_mobile
-from accounts.roles import FEDERATION_NODE_KINDS
 from unionportal.links import url_pattern
+from unions.decorators import member_staff_required
+from unions.models import Union
+from unions.roles import FEDERATION_NODE_KINDS
+from unions.selectors import unions_visible_to
 
 from .. import selectors, services
 from ..ages import days_since
 from ..forms.approvals import ApproveForm, BulkApproveForm, QueueFilterForm, ReasonForm
-from ..models import Application, Union
+from ..models import Application
 from ..permissions import can_see_full_mobile
 
 QUEUE_PER_PAGE = 50
@@ -190,7 +192,7 @@ def application_approve(request, pk):
     application = selectors.application_get_visible(request.user, pk)
     # Any union in scope may be named, so that a closed one or one outside this federation gets the
     # service's own message; a union outside the scope is not a choice at all.
-    form = ApproveForm(request.POST, application=application, targets=selectors.unions_visible_to(request.user))
+    form = ApproveForm(request.POST, application=application, targets=unions_visible_to(request.user))
     if not form.is_valid():
         if form.needs_union:
             form.fields["union"].queryset = _targets_below(application)

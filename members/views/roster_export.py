@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.decorators import member_staff_required
+from unions.decorators import member_staff_required
 
 from .. import search_tokens
 from ..models import RosterExport
@@ -194,11 +194,10 @@ def _progress(record: RosterExport) -> dict:
 @member_staff_required
 def roster_export_detail(request, pk):
     record = _own_export(request, pk)
-    in_progress = record.status in (RosterExport.Status.QUEUED, RosterExport.Status.RUNNING)
     context = {
         "export": record,
-        "progress": _progress(record) if in_progress else None,
-        "expires_at": service.expires_at(record),
+        "progress": _progress(record) if record.in_progress else None,
+        "expires_at": record.expires_at,
     }
     template_name = "members/roster/_export_status.html" if request.htmx else "members/roster/export_detail.html"
     return render(request, template_name, context)

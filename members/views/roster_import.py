@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRefresh
 
-from accounts.decorators import member_staff_required
+from unions.decorators import member_staff_required
 
 from .. import selectors
 from ..forms.roster import RosterConfirmForm, RosterUploadForm

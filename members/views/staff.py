@@ -1,6 +1,6 @@
 """Staff pages of the member records: list, detail with history, edit, end, and the audited ID reveal.
 
-Only member staff (accounts.roles.MEMBER_STAFF_KINDS) reach these pages: other staff, a leader or a
+Only member staff (unions.roles.MEMBER_STAFF_KINDS) reach these pages: other staff, a leader or a
 security auditor, get 403 (they see aggregates, never personal lists). Every member is fetched
 through the scoped selectors, so a member outside the user's subtree answers 404.
 """
@@ -21,9 +21,9 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.decorators import member_staff_required
 from unionportal.links import url_pattern
 from unionportal.pagination import MAX_PAGE, page_number
+from unions.decorators import member_staff_required
 
 from .. import search_tokens, selectors, services
 from ..filters import MemberFilter

@@ -17,11 +17,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.decorators import member_staff_required
+from unions.decorators import member_staff_required
+from unions.models import Union
+from unions.selectors import unions_visible_to
 
 from .. import pii, selectors, services
 from ..forms.transfers import DIRECTIONS, AcceptForm, TransferFilterForm, TransferRequestForm, decline_form
-from ..models import Transfer, Union
+from ..models import Transfer
 
 TRANSFERS_PER_PAGE = 50
 
@@ -142,7 +144,7 @@ def transfer_release(request, pk):
 def transfer_accept(request, pk):
     transfer = _get(request, pk)
     # Any union in scope may be named, so that a closed one or one elsewhere gets the service's message.
-    form = AcceptForm(request.POST, transfer=transfer, targets=selectors.unions_visible_to(request.user))
+    form = AcceptForm(request.POST, transfer=transfer, targets=unions_visible_to(request.user))
     if not form.is_valid():
         if form.needs_union:
             form.fields["union"].queryset = _targets_below(transfer)

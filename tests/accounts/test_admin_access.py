@@ -7,8 +7,8 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role
 from tests.factories import UserFactory, staff
+from unions.models import Role
 
 from .conftest import current_totp_code
 

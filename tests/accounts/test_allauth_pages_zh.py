@@ -13,8 +13,8 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role
 from tests.factories import PASSWORD, UserFactory, staff
+from unions.models import Role
 
 # Latin words that may stand on a Chinese page: none. Addresses, usernames and numbers the test
 # made are taken out before looking.

@@ -10,9 +10,9 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role
 from accounts.services import mfa_enrolment_link_issue, mfa_enrolment_path
 from tests.factories import staff
+from unions.models import Role
 
 K = Role.Kind
 
@@ -25,11 +25,11 @@ def _mfa_required(settings):
 def _staff_pages(tree) -> list[str]:
     return [
         reverse("home"),
-        reverse("members:tree"),
-        reverse("members:detail", args=[tree["g1"].pk]),
-        reverse("accounts:roles"),
-        reverse("accounts:audit"),
-        reverse("accounts:role_grant", args=[tree["g1"].pk]),
+        reverse("unions:tree"),
+        reverse("unions:detail", args=[tree["g1"].pk]),
+        reverse("unions:roles"),
+        reverse("unions:audit"),
+        reverse("unions:role_grant", args=[tree["g1"].pk]),
     ]
 
 
@@ -51,7 +51,7 @@ def test_leader_is_not_forced_to_set_up_a_second_factor(client, sign_in, tree):
     sign_in(client, "leader1")
 
     home = client.get(reverse("home"))
-    detail = client.get(reverse("members:detail", args=[tree["d1"].pk]))
+    detail = client.get(reverse("unions:detail", args=[tree["d1"].pk]))
 
     assert (home.status_code, detail.status_code) == (200, 200)
 
@@ -84,7 +84,7 @@ def test_after_activating_totp_the_staff_pages_open_and_the_next_sign_in_asks_fo
 
     assert Authenticator.objects.filter(user=clerk, type=Authenticator.Type.TOTP).exists()
     assert client.get(reverse("home")).status_code == 200
-    assert client.get(reverse("members:detail", args=[tree["g1"].pk])).status_code == 200
+    assert client.get(reverse("unions:detail", args=[tree["g1"].pk])).status_code == 200
 
     # a new sign-in with the password alone stops at the code page
     later = Client()

@@ -19,9 +19,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, MfaEnrolmentLink, Role, User
+from accounts.models import AuditEvent, MfaEnrolmentLink, User
 from accounts.services import mfa_enrolment_link_issue, mfa_enrolment_path
 from tests.factories import PASSWORD, UserFactory, staff
+from unions.models import Role
 
 from .conftest import current_totp_code
 
@@ -88,7 +89,7 @@ def test_a_new_staff_member_sets_a_password_and_enrols_through_the_invitation(
     admin_client.force_login(admin)
     form = {"kind": K.UNION_CLERK, "username": "newclerk", "name": "新经办人", "email": "new@example.org"}
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(reverse("accounts:role_grant", args=[tree["g1"].pk]), form)
+        admin_client.post(reverse("unions:role_grant", args=[tree["g1"].pk]), form)
     (invitation,) = mail.outbox
     link = _link_path(invitation.body)
     assert link in invitation.alternatives[0][0]
@@ -118,7 +119,7 @@ def _grant_clerk(admin, tree, username: str, django_capture_on_commit_callbacks)
     admin_client.force_login(admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            reverse("accounts:role_grant", args=[tree["g1"].pk]), {"kind": K.UNION_CLERK, "username": username}
+            reverse("unions:role_grant", args=[tree["g1"].pk]), {"kind": K.UNION_CLERK, "username": username}
         )
     assert response.status_code == 302
 
@@ -243,12 +244,12 @@ def test_a_city_admin_resets_an_authenticator_sends_a_new_link_and_it_is_audited
     TOTP.activate(clerk, generate_totp_secret())
     client.force_login(admin)
 
-    roles_page = client.get(reverse("accounts:roles")).content.decode()
-    assert reverse("accounts:mfa_reset", args=[clerk.pk]) in roles_page
+    roles_page = client.get(reverse("unions:roles")).content.decode()
+    assert reverse("unions:mfa_reset", args=[clerk.pk]) in roles_page
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accounts:mfa_reset", args=[clerk.pk]), {"next": reverse("accounts:roles")})
+        response = client.post(reverse("unions:mfa_reset", args=[clerk.pk]), {"next": reverse("unions:roles")})
 
-    assert response.status_code == 302 and response.url == reverse("accounts:roles")
+    assert response.status_code == 302 and response.url == reverse("unions:roles")
     assert not Authenticator.objects.filter(user=clerk).exists()
     event = AuditEvent.objects.get(action=A.MFA_ENROLMENT_RESET)
     assert (event.actor, event.target_id, event.detail["removed"]) == (admin, str(clerk.pk), ["totp"])
@@ -271,10 +272,10 @@ def test_only_a_city_admin_may_reset_an_authenticator(client, tree, kind, node):
     TOTP.activate(clerk, generate_totp_secret())
     client.force_login(other)
 
-    roles_page = client.get(reverse("accounts:roles")).content.decode()
-    response = client.post(reverse("accounts:mfa_reset", args=[clerk.pk]))
+    roles_page = client.get(reverse("unions:roles")).content.decode()
+    response = client.post(reverse("unions:mfa_reset", args=[clerk.pk]))
 
-    assert reverse("accounts:mfa_reset", args=[clerk.pk]) not in roles_page
+    assert reverse("unions:mfa_reset", args=[clerk.pk]) not in roles_page
     assert response.status_code == 403
     assert _has_totp(clerk)
     (refused,) = AuditEvent.objects.filter(action=A.MFA_ENROLMENT_RESET)
@@ -287,8 +288,8 @@ def test_a_city_admin_cannot_reset_their_own_authenticator_nor_someone_unknown(c
     TOTP.activate(worker, generate_totp_secret())
     client.force_login(admin)
 
-    own = client.post(reverse("accounts:mfa_reset", args=[admin.pk]))
-    unknown = client.post(reverse("accounts:mfa_reset", args=[worker.pk]))
+    own = client.post(reverse("unions:mfa_reset", args=[admin.pk]))
+    unknown = client.post(reverse("unions:mfa_reset", args=[worker.pk]))
 
     assert (own.status_code, unknown.status_code) == (403, 404)
     assert _has_totp(admin) and _has_totp(worker)
@@ -300,7 +301,7 @@ def test_a_reset_without_an_e_mail_address_changes_nothing_and_says_why(client, 
     TOTP.activate(clerk, generate_totp_secret())
     client.force_login(admin)
 
-    response = client.post(reverse("accounts:mfa_reset", args=[clerk.pk]), follow=True)
+    response = client.post(reverse("unions:mfa_reset", args=[clerk.pk]), follow=True)
 
     assert "没有电子邮箱" in response.content.decode()
     assert _has_totp(clerk)

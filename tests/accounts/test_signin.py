@@ -15,8 +15,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditEvent, Role, User
+from accounts.models import AuditEvent, User
 from tests.factories import PASSWORD, UserFactory, staff
+from unions.models import Role
 
 K = Role.Kind
 WRONG = "Not-the-pass-99"
@@ -189,10 +190,10 @@ def test_idle_session_ends_after_thirty_minutes(signed_in_admin):
     client = signed_in_admin
     start = datetime.datetime.now(tz=datetime.UTC)
     with time_machine.travel(start, tick=False) as clock:
-        assert client.get(reverse("accounts:roles")).status_code == 200
+        assert client.get(reverse("unions:roles")).status_code == 200
 
         clock.shift(datetime.timedelta(minutes=31))
-        response = client.get(reverse("accounts:roles"))
+        response = client.get(reverse("unions:roles"))
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
@@ -204,19 +205,19 @@ def test_each_request_renews_the_idle_timeout(signed_in_admin):
     with time_machine.travel(start, tick=False) as clock:
         for _ in range(3):
             clock.shift(datetime.timedelta(minutes=20))
-            assert client.get(reverse("accounts:roles")).status_code == 200
+            assert client.get(reverse("unions:roles")).status_code == 200
 
 
 def test_old_session_cookie_is_rejected_after_logout(signed_in_admin):
     client = signed_in_admin
     old_cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-    assert client.get(reverse("accounts:roles")).status_code == 200
+    assert client.get(reverse("unions:roles")).status_code == 200
 
     assert client.post(reverse("account_logout")).status_code == 302
 
     replay = Client()
     replay.cookies[django_settings.SESSION_COOKIE_NAME] = old_cookie
-    response = replay.get(reverse("accounts:roles"))
+    response = replay.get(reverse("unions:roles"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
 

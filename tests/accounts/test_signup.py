@@ -51,7 +51,7 @@ def test_worker_signs_up_with_a_mobile_number_and_the_sms_code_and_is_signed_in(
     assert str(client.session[SESSION_KEY]) == str(worker.pk)
     home = client.get(reverse("home"))
     assert home.status_code == 200
-    assert "accounts/worker_home.html" in [t.name for t in home.templates]
+    assert "members/worker_home.html" in [t.name for t in home.templates]
     assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN, actor=worker).count() == 1
 
 

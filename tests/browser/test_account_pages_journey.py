@@ -5,8 +5,8 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 
-from accounts.models import Role
 from tests.factories import PASSWORD, UserFactory, staff
+from unions.models import Role
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 PAGES = ["/accounts/email/", "/accounts/phone/change/", "/accounts/password/change/", "/accounts/logout/"]

@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
-from accounts.models import Role
-from members.models import EmploymentType, Member, PoliticalStatus, Union
+from members.models import EmploymentType, Member, PoliticalStatus
 from reports import tallies
 from reports.models import EnrolmentTarget
+from unions.models import Role, Union
 
 from ..factories import PASSWORD, make_child, staff
 from ..reports.conftest import make_member, new_id_number

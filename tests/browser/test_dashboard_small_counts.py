@@ -4,9 +4,9 @@ drawn and keeps its table (dashes and the note) open; the other charts are drawn
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Role
 from members.models import PoliticalStatus
 from reports import tallies
+from unions.models import Role
 
 from ..factories import PASSWORD, staff
 from ..reports.conftest import make_member

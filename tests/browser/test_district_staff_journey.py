@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import AuditEvent, Role
-from members.models import Union
+from accounts.models import AuditEvent
+from unions.models import Role, Union
 
 from ..factories import PASSWORD, credit_code, staff
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Role
+from unions.models import Role
 
 from ..factories import staff
 from ..members.test_member_pages import make_member

@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from accounts.models import Role
+from unions.models import Role
 
 from ..factories import PASSWORD, staff
 

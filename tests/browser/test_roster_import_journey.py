@@ -7,9 +7,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
-from accounts.models import Role
 from members.models import Member, RosterImport
 from members.roster.columns import ERROR_HEADER
+from unions.models import Role
 
 from ..factories import PASSWORD, staff
 from ..factories import id_number as new_id_number

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from members.models import Union
+from unions.models import Union
 
 from ..factories import PASSWORD, UserFactory, make_child
 

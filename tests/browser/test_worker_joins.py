@@ -5,9 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Role
 from accounts.sms import MemoryBackend
-from members.models import Application, Member, MemberCard, Union
+from members.models import Application, Member, MemberCard
+from unions.models import Role, Union
 
 from ..factories import PASSWORD, make_child, staff
 

@@ -5,11 +5,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.models import Role
 from members import services
 from members.models import Application, Transfer
 from tests.factories import staff
 from tests.members.test_transfer_services import join, new_id_number, new_worker, submit
+from unions.models import Role
 
 R = Role.Kind
 

@@ -8,12 +8,12 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
-from accounts.models import Notification, ReminderKind, Role
+from accounts.models import Notification, ReminderKind
 from accounts.notify import notification_preferences_set
 from members import reminders
-from members.models import Union
 from members.tasks import dispatch_reminders
 from tests.factories import make_child, staff
+from unions.models import Role, Union
 
 from .conftest import join, pending_application, waiting_transfer
 

@@ -29,10 +29,11 @@ from django.conf import settings
 from django.core import mail
 from django.db import connection
 
-from accounts.models import Notification, ReminderKind, Role
+from accounts.models import Notification, ReminderKind
 from members.tasks import dispatch_reminders
 from tests.factories import staff
 from unionportal.celery import app
+from unions.models import Role
 
 from .conftest import pending_application
 

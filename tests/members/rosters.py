@@ -110,7 +110,8 @@ def people(count: int, *, start: int = 0):
 
 def member_state():
     """Everything an import may write about members; compare before and after to prove nothing changed."""
-    from members.models import Member, MemberCard, MemberEvent, Union
+    from members.models import Member, MemberCard, MemberEvent
+    from unions.models import Union
 
     return {
         "members": sorted(

@@ -9,10 +9,10 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role
 from members import services
 from members.id_number import check_character, parse
-from members.models import Application, Consent, Member, MemberCard, Union
+from members.models import Application, Consent, Member, MemberCard
+from unions.models import Role, Union
 
 from ..factories import UserFactory, grant
 

@@ -11,11 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Role, User
+from accounts.models import AuditEvent, User
 from members import services
 from members.id_number import parse
-from members.models import Application, Member, MemberCard, Union
+from members.models import Application, Member, MemberCard
 from tests.pages import client_for, messages_of, text
+from unions.models import Role, Union
 
 from ..factories import UserFactory, make_child, staff
 from ..factories import id_number as new_id_number

@@ -10,12 +10,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from members import services
 from members.id_number import parse
 from members.models import Member
 from members.views.cards import check_url, qr_svg
 from tests.pages import client_for, text
+from unions.models import Role
 
 from ..factories import UserFactory, staff
 

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from accounts.models import Role
 from members import services
 from members.id_number import check_character, parse
-from members.models import Application, Consent, Member, MemberCard, Transfer, Union
+from members.models import Application, Consent, Member, MemberCard, Transfer
 from members.views.joining import CONSENT_SESSION_KEY
 from tests.pages import client_for, text
+from unions.models import Role, Union
 
 from ..factories import UserFactory, credit_code, make_child, staff
 

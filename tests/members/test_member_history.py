@@ -5,11 +5,11 @@ import datetime
 
 from django.urls import reverse
 
-from accounts.models import Role
 from members import selectors, services
 from members.id_number import parse
 from members.models import Member, MemberEvent
 from tests.pages import client_for, text
+from unions.models import Role
 
 from ..factories import id_number, staff
 

@@ -16,13 +16,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from accounts.models import AuditEvent, Role
+from accounts.models import AuditEvent
 from members import services
 from members.id_number import parse
-from members.models import EmploymentType, Member, MemberCard, MemberEvent, PoliticalStatus, Union
+from members.models import EmploymentType, Member, MemberCard, MemberEvent, PoliticalStatus
 from members.views import staff as staff_views
 from members.views.staff import MemberListView
 from tests.pages import client_for
+from unions.models import Role, Union
 
 from ..factories import id_number as new_id_number
 from ..factories import make_child, staff
@@ -455,7 +456,7 @@ def test_detail_shows_card_history_and_transfers(tree, clerk, admin, mine):
     edited = next(e for e in response.context["events"] if e.kind == MemberEvent.Kind.EDITED)
     assert edited.note == "name"  # the changed field by its label, in the page's language
     assert tree["g2"].name in page and "不符合条件" in page
-    assert reverse("members:detail", args=[tree["g1"].pk]) in page
+    assert reverse("unions:detail", args=[tree["g1"].pk]) in page
 
 
 # --- reveal -------------------------------------------------------------------------------------

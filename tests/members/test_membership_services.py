@@ -14,11 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Notification, Role
+from accounts.models import AuditEvent, Notification
 from accounts.sms import MemoryBackend
 from members import services
 from members.id_number import parse
-from members.models import Application, Member, MemberCard, MemberEvent, Transfer, Union
+from members.models import Application, Member, MemberCard, MemberEvent, Transfer
+from unions.models import Role, Union
 
 from ..factories import UserFactory, make_child, staff
 from ..factories import id_number as new_id_number

@@ -1,14 +1,14 @@
 """Full mobiles on member and application pages only for the roles whose exports carry them
-(accounts.roles.FULL_EXPORT_KINDS: city administrators and the union's clerks); federation staff,
+(unions.roles.FULL_EXPORT_KINDS: city administrators and the union's clerks); federation staff,
 whose exports are masked, see them masked on every page too."""
 
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
 from members import services
 from members.models import Member
 from tests.pages import client_for
+from unions.models import Role
 
 from ..factories import staff
 from .test_approval_pages import submit

@@ -6,11 +6,11 @@ import pytest
 import tablib
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
-from accounts.models import Role
 from members import pii
 from members.id_number import parse
 from members.models import Member
 from members.resources import MemberResource
+from unions.models import Role
 
 from ..factories import id_number, staff
 from .rosters import HEADER, row

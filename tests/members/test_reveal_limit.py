@@ -8,9 +8,10 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, Role
+from accounts.models import AuditEvent
 from members.models import MemberEvent
 from tests.pages import client_for
+from unions.models import Role
 
 from ..factories import staff
 from .test_member_pages import make_member

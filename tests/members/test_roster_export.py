@@ -11,20 +11,22 @@ import zipfile
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from accounts.models import AuditEvent, Role
+from accounts.models import AuditEvent
 from members import pii, services
 from members.id_number import parse
-from members.models import Member, PoliticalStatus, RosterExport, RosterImport, Union
+from members.models import Member, PoliticalStatus, RosterExport, RosterImport
 from members.roster import exporting, importing
 from members.roster.columns import COLUMNS, EXPORT_ONLY, map_headers
 from members.roster.files import open_roster
 from members.services import roster_export
 from tests.pages import client_for, messages_of, text
+from unions.models import Role, Union
 
 from ..factories import id_number as new_id_number
 from ..factories import staff
@@ -179,7 +181,7 @@ def test_clerk_may_export_full_details_when_asked_and_it_is_audited(tree):
     assert event.detail["full_details"] is True
     assert event.detail["rows"] == 2
     assert event.detail["filters"] == {"political_status": "none"}
-    assert event.union == tree["g1"]
+    assert (event.union_id, event.union_path) == (tree["g1"].pk, tree["g1"].path)
     assert not FULL_ID.search(str(event.detail))
 
 
@@ -350,6 +352,30 @@ def test_the_job_applies_the_requesters_scope_as_it_is_when_it_runs(tree):
     names = exported_names(csv_rows(record.file.open("rb").read()))
     assert names == {in_d1.name}
     assert in_d2.name not in names
+
+
+def test_the_job_filters_as_the_list_page_does_from_the_requester_alone(tree):
+    # given staff of a district with members inside and outside its scope, some matching a filter
+    person = staff(R.FEDERATION_STAFF, tree["d1"])
+    wanted = {make_member(tree["g1"], political_status=PoliticalStatus.CPC_MEMBER).name for _ in range(3)}
+    make_member(tree["g1"])
+    make_member(tree["g2"], political_status=PoliticalStatus.CPC_MEMBER)
+    query = f"political_status=cpc_member&union={tree['d1'].pk}&sort=name"
+
+    # when the list page shows the filtered list and a job exports it (with no request to go by)
+    page = client_for(person).get(reverse("members:member_list") + "?" + query)
+    record = _queued(person, query)
+    roster_export.export_build(record.pk)
+
+    # then the file holds exactly the rows the page shows, and the filter offers the same unions
+    record.refresh_from_db()
+    shown = [member.name for member in page.context["page"].rows]
+    assert set(shown) == wanted
+    assert [row[0] for row in csv_rows(record.file.open("rb").read())[1:]] == shown
+    job_filter = roster_export.member_filter_for(person, QueryDict(query))
+    page_filter = page.context["filter"]
+    assert job_filter.user == person
+    assert list(job_filter.form.fields["union"].widget.choices) == list(page_filter.form.fields["union"].widget.choices)
 
 
 def test_a_job_whose_filters_now_find_nobody_fails_with_a_message_and_no_file(tree):
@@ -577,7 +603,14 @@ def test_the_purge_deletes_files_past_retention_and_marks_them_expired(tree, set
     old, recent = _queued(clerk, ""), _queued(clerk, "")
     for record in (old, recent):
         roster_export.export_build(record.pk)
-    RosterExport.objects.filter(pk=old.pk).update(finished_at=timezone.now() - datetime.timedelta(days=31))
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    # each is kept for the retention time from when it was built
+    assert old.expires_at == old.finished_at + datetime.timedelta(days=30)
+    RosterExport.objects.filter(pk=old.pk).update(
+        finished_at=timezone.now() - datetime.timedelta(days=31),
+        expires_at=timezone.now() - datetime.timedelta(days=1),
+    )
     old.refresh_from_db()
     old_path = old.file.path
 

@@ -16,11 +16,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from accounts.models import Role
 from members.models import RosterImport
 from members.roster import files
 from members.roster.files import open_roster, write_error_file
 from members.services import roster as service
+from unions.models import Role
 
 from ..factories import id_number, staff
 from .rosters import HEADER, csv_bytes, member_state, row, start_import, upload, xls_bytes, xlsx_bytes

@@ -21,15 +21,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import Role
 from members import pii, services
 from members.id_number import CHECK_CHARACTERS, check_character, parse, upgrade_15
-from members.models import Member, MemberCard, MemberEvent, RosterImport, RosterImportRow, Union
+from members.models import Member, MemberCard, MemberEvent, RosterImport, RosterImportRow
 from members.roster import files, importing
 from members.services import card_issue
 from members.services import roster as service
 from members.storage import local_copy
 from tests.pages import client_for, text
+from unions.models import Role, Union
 
 from ..factories import credit_code, id_number, make_child, staff
 from .rosters import (
@@ -1027,7 +1027,7 @@ def test_the_checked_rows_hold_no_clear_id_number_in_the_cache(tree, clerk):
 
 
 def test_a_union_closed_after_the_check_is_caught_by_reading_the_file_again(unions, district_clerk, monkeypatch):
-    from members.services.unions import union_close
+    from unions.services import union_close
 
     content = xlsx_bytes(
         [row("张三", id_number(), union="东城机械厂工会"), row("李四", id_number(), union="东城机械厂工会")]

@@ -16,11 +16,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accounts.models import Role
-from members.models import Member, MemberCard, MemberEvent, RosterImport, RosterImportRow, Union
+from members.models import Member, MemberCard, MemberEvent, RosterImport, RosterImportRow
 from members.roster import importing
 from members.services import roster as roster_service
 from tests.pages import client_for, messages_of, text
+from unions.models import Role, Union
 
 from ..factories import id_number as new_id_number
 from ..factories import make_child, staff
@@ -277,7 +277,7 @@ def test_error_file_download_is_audited_like_an_export_without_personal_data(
     download_rows(client, record)
 
     event = AuditEvent.objects.get(action=AuditEvent.Action.ROSTER_EXPORTED)
-    assert (event.actor, event.union, event.result) == (clerk, tree["g1"], AuditEvent.Result.SUCCESS)
+    assert (event.actor, event.union_id, event.result) == (clerk, tree["g1"].pk, AuditEvent.Result.SUCCESS)
     assert (event.target_type, event.target_id) == ("members.rosterimport", str(record.pk))
     assert event.detail == {"file": "import_errors", "format": "xlsx", "rows": 2}
     written = " ".join(str(value) for value in AuditEvent.objects.filter(pk=event.pk).values().get().values())

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from accounts.models import Role
 from members.id_number import check_character
 from members.models import RosterImport
+from unions.models import Role
 
 from ..factories import id_number, staff
 from .rosters import HEADER, csv_bytes, row, start_import, xlsx_bytes

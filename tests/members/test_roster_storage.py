@@ -15,12 +15,12 @@ from cryptography.fernet import Fernet
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from accounts.models import Role
 from members import services, storage
 from members.id_number import parse
 from members.models import Member, RosterExport, RosterImport
 from members.services import roster_export
 from tests.pages import client_for
+from unions.models import Role
 
 from ..factories import id_number, staff
 from .rosters import confirm_import, csv_bytes, row, start_import, xlsx_bytes

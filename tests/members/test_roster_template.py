@@ -8,12 +8,12 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accounts.models import Role
 from members.models import Member, RosterImport
 from members.roster import cleaning, importing, template
 from members.roster.columns import COLUMNS, map_headers
 from members.roster.files import open_roster
 from tests.pages import client_for
+from unions.models import Role
 
 from ..factories import id_number, staff
 

@@ -10,11 +10,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
 from members.models import RosterExport
 from members.search_tokens import SEARCH_PARAM
 from members.views.staff import MemberListView
 from tests.pages import client_for
+from unions.models import Role
 
 from ..factories import staff
 from .test_member_pages import make_member

@@ -11,13 +11,14 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
-from accounts.roles import NODE_KINDS_FOR_ROLE
-from members.credit_code import validate_credit_code
+from accounts.models import User
 from members.id_number import parse
 from members.management.commands._demo_members import MEMBER_ACCOUNT
 from members.management.commands.seed_demo import ACCOUNTS, DEMO_PASSWORD, WORKER_PHONE, Planner
-from members.models import Application, Member, MemberCard, Transfer, Union
+from members.models import Application, Member, MemberCard, Transfer
+from unions.credit_code import validate_credit_code
+from unions.models import Role, Union
+from unions.roles import NODE_KINDS_FOR_ROLE
 
 K = Union.Kind
 pytestmark = pytest.mark.django_db

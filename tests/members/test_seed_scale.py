@@ -8,11 +8,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 
-from accounts.models import Role
 from members import id_number, pii
 from members.management.commands._scale import CITY_NAME
-from members.models import Application, Member, MemberCard, MemberEvent, Transfer, Union
+from members.models import Application, Member, MemberCard, MemberEvent, Transfer
 from reports.models import UnionTally
+from unions.models import Role, Union
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 TODAY = datetime.date(2026, 11, 21)

@@ -13,11 +13,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from members import selectors, services
 from members.id_number import parse
-from members.models import Member, MemberCard, Transfer, Union
+from members.models import Member, MemberCard, Transfer
 from tests.pages import client_for, messages_of, text
+from unions.models import Role, Union
 
 from ..factories import UserFactory, make_child, staff
 from ..factories import id_number as new_id_number

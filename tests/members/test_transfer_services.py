@@ -15,10 +15,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accounts.models import AuditEvent, Notification, Role
+from accounts.models import AuditEvent, Notification
 from members import pii, services
 from members.id_number import parse
-from members.models import Application, Member, MemberCard, MemberEvent, Transfer, Union
+from members.models import Application, Member, MemberCard, MemberEvent, Transfer
+from unions.models import Role, Union
 
 from ..factories import UserFactory, make_child, staff
 from ..factories import id_number as new_id_number

@@ -12,10 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from members.models import Application, EmploymentType, Member, Union
+from members.models import Application, EmploymentType, Member
 from reports import dashboard, tallies
 from reports.models import EnrolmentTarget
 from reports.statistics import monthly_figures
+from unions.models import Union
 
 from ..factories import make_child, make_city
 from ..members.test_membership_services import new_worker, submit

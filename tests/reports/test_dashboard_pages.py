@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
-from members.models import EmploymentType, Union
+from members.models import EmploymentType
 from reports import dashboard, tallies, targets
 from reports.models import EnrolmentTarget
 from tests.pages import client_for, messages_of, text
+from unions.models import Role, Union
 
 from ..factories import UserFactory, make_child, staff
 from .conftest import make_member

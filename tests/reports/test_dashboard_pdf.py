@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
-from members.models import EmploymentType, Member, Union
+from members.models import EmploymentType, Member
 from reports import services, tallies
 from reports.charts import bar_chart, multi_line_chart
 from reports.models import EnrolmentTarget, Report
 from tests.pages import client_for
+from unions.models import Role, Union
 
 from ..factories import make_child, staff
 from .conftest import make_member

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import Role
 from members.models import Application
 from members.services import application_reject
 from reports import builders, dashboard, services, tallies
@@ -15,6 +14,7 @@ from reports.models import Report
 from reports.pdf import render_pdf
 from reports.statistics import MonthlyFigures, add_months
 from tests.pages import client_for, text
+from unions.models import Role
 
 from ..factories import staff
 from ..members.test_membership_services import new_worker, submit

@@ -4,9 +4,9 @@ valid card (their card PDF). Everyone else gets 404, as for a dashboard they do 
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
 from reports.models import Report
 from tests.pages import client_for, text
+from unions.models import Role
 
 from ..factories import UserFactory, staff
 from .conftest import make_member

@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from accounts.models import Notification, Role
+from accounts.models import Notification
 from members.models import EmploymentType, Member
 from reports import builders, services
 from reports.models import Report
 from reports.pdf import PortalStaticFetcher, RefusedURL, render_pdf
 from reports.tasks import build_monthly_reports, expire_reports
 from tests.pages import client_for
+from unions.models import Role
 
 from ..factories import UserFactory, staff
 from .conftest import make_member
@@ -344,9 +345,10 @@ def test_the_sweep_queues_again_what_the_broker_never_got(tree, leader, members)
         kind="monthly_membership", union=tree["d1"], params={"month": THIS_MONTH}, by=leader
     )
     Report.objects.filter(pk=report.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=10))
-    from reports.tasks import requeue_stale_reports
+    from accounts.tasks import jobs_requeue_stale
 
-    assert requeue_stale_reports() == 1  # eager here: the broker "came back" and the task ran
+    # eager here: the broker "came back" and the task ran
+    assert jobs_requeue_stale()["reports.Report"] == 1
     report.refresh_from_db()
     assert report.status == S.DONE
 
@@ -422,7 +424,7 @@ def test_schedules_exist_after_migrate(db):
     task = PeriodicTask.objects.get(task="reports.build_monthly")
     assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_month) == ("0", "2", "1")
     assert str(task.crontab.timezone) == "Asia/Shanghai"
-    assert PeriodicTask.objects.filter(task__in=["reports.requeue_stale", "reports.expire"]).count() == 2
+    assert PeriodicTask.objects.filter(task__in=["accounts.jobs_requeue_stale", "reports.expire"]).count() == 2
 
 
 def test_list_page_renders_in_chinese_by_default(tree, leader):

@@ -6,11 +6,11 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
-from members.models import PoliticalStatus, Union
+from members.models import PoliticalStatus
 from reports import builders, services, tallies
 from reports.models import Report
 from tests.pages import client_for, text
+from unions.models import Role, Union
 
 from ..factories import make_child, staff
 from .conftest import make_member

@@ -22,13 +22,13 @@ from django_celery_beat.models import PeriodicTask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from accounts.models import Role
 from members import services, signals
-from members.models import EmploymentType, Member, PoliticalStatus, Union
-from members.services.unions import union_move
+from members.models import EmploymentType, Member, PoliticalStatus
 from reports import dashboard, tallies
 from reports.models import UnionMonth, UnionTally
 from unionportal.celery import app as celery_app
+from unions.models import Role, Union
+from unions.services import union_move
 
 from ..factories import id_number as new_id_number
 from ..factories import make_child, make_city, staff

@@ -6,10 +6,10 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
-from accounts.models import Role
 from reports import services
 from reports.models import Report
 from unionportal.celery import app
+from unions.models import Role
 
 from ..factories import staff
 from .conftest import make_member

@@ -3,7 +3,7 @@
 Like tests/jobs/test_worker.py, the workers are ``celery worker`` subprocesses on the test's Redis
 database (REDIS_URL, flushed) and the pytest-django test database (PostgreSQL), with a short
 visibility timeout so that a message left unacknowledged by a killed worker is handed to the next
-one. Requests go through ``report_request`` and the real ``report_enqueue``. Nothing in production
+one. Requests go through ``report_request`` and the real ``accounts.jobs.job_enqueue``. Nothing in production
 code is slowed down or hooked: the build takes seconds because the roster is long (600 members).
 """
 
@@ -21,12 +21,13 @@ from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext
 
-from accounts.models import Notification, Role
+from accounts.models import Notification
 from members.id_number import parse
 from members.models import Member
 from reports import services
 from reports.models import Report
 from reports.tasks import report_build_task
+from unions.models import Role
 
 from ..factories import staff
 from .conftest import make_member, new_id_number
@@ -97,7 +98,7 @@ def _log(path: Path) -> str:
 def worker_env(settings):
     """The workers' environment: the test's Redis (flushed), the test database, MEDIA_ROOT.
 
-    Requests queue their build through the real ``report_enqueue`` (on commit), to the same Redis.
+    Requests queue their build through the real ``job_enqueue`` (on commit), to the same Redis.
     """
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     db = connection.settings_dict

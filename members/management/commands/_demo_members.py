@@ -22,9 +22,9 @@ from members.models import (
     MemberEvent,
     PoliticalStatus,
     Transfer,
-    Union,
 )
 from members.services import CONSENT_TEXT_VERSION
+from unions.models import Union
 
 E, P = EmploymentType, PoliticalStatus
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁沈姚卢钟"
@@ -137,7 +137,7 @@ def _applicants(count: int) -> list[User]:
 
 def _applications(city: Union, unions: list[Union], people: People, rng: Random) -> int:
     """Pending applications: several for the demo clerk's union, some everywhere, some to platform unions."""
-    from accounts.models import Role
+    from unions.models import Role
 
     clerk_union = Union.objects.filter(roles__kind=Role.Kind.UNION_CLERK, roles__user__username="demo-clerk").first()
     targets = [clerk_union] * 6 if clerk_union else []
@@ -184,7 +184,7 @@ def _transfers(city: Union, rng: Random) -> int:
 
 def _member_account(city: Union) -> None:
     """A demo member who can sign in and show the e-card: a member of the demo clerk's union."""
-    from accounts.models import Role
+    from unions.models import Role
 
     username, name, phone = MEMBER_ACCOUNT
     clerk_union = Union.objects.filter(roles__kind=Role.Kind.UNION_CLERK, roles__user__username="demo-clerk").first()

@@ -19,10 +19,11 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from members import id_number, pii
-from members.models import Education, EmploymentType, PoliticalStatus, Union
+from members.models import Education, EmploymentType, PoliticalStatus
 from members.services import CONSENT_TEXT_VERSION
+from unions.models import Role, Union
 
 CITY_NAME = "规模测试市总工会"
 USERNAME_PREFIX = "scale-"

@@ -17,10 +17,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 
-from accounts.models import Role, User
-from accounts.roles import NODE_KINDS_FOR_ROLE
-from members.credit_code import ALPHABET, check_character
-from members.models import Union
+from accounts.models import User
+from unions.credit_code import ALPHABET, check_character
+from unions.models import Role, Union
+from unions.roles import NODE_KINDS_FOR_ROLE
 
 from ._demo_members import MEMBER_ACCOUNT, ensure_members
 

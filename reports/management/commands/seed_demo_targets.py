@@ -10,9 +10,9 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from members.models import Union
 from reports.dashboard import NEW_FORM_GROUPS
 from reports.models import EnrolmentTarget, UnionTally
+from unions.models import Union
 
 
 class Command(BaseCommand):

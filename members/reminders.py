@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.links import url_pattern
 from accounts.notify import Message, notifications_create_once
-from unionportal.links import url_pattern
 from unions.directory import StaffDirectory
 from unions.models import Role
 

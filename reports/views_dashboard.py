@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from unionportal.links import url_pattern
+from accounts.links import url_pattern
 from unions.models import Union
 from unions.roles import DASHBOARD_KINDS
 from unions.scope import scope_paths, subtree_q

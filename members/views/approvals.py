@@ -17,8 +17,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.links import url_pattern
 from accounts.phone import mask_mobile
-from unionportal.links import url_pattern
 from unions.decorators import member_staff_required
 from unions.models import Union
 from unions.roles import FEDERATION_NODE_KINDS

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from unionportal.links import url_pattern
-from unionportal.pagination import MAX_PAGE, page_number
+from accounts.links import url_pattern
+from accounts.pagination import MAX_PAGE, page_number
 from unions.decorators import member_staff_required
 
 from .. import search_tokens, selectors, services

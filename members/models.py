@@ -12,11 +12,13 @@ from accounts.phone import mainland_mobile_validator, mask_mobile
 from unions.models import Union
 
 from . import pii
+from .cards import card_token
 from .storage import roster_storage
 
 
 def _card_token() -> str:
-    return secrets.token_urlsafe(32)
+    # Named in migrations as the token field's default.
+    return card_token()
 
 
 class PoliticalStatus(models.TextChoices):
@@ -113,6 +115,21 @@ class PersonalDetails(models.Model):
     @property
     def mobile_masked(self) -> str:
         return mask_mobile(self.mobile)
+
+
+# The details a worker gives and a clerk may edit (the forms, the services, the roster import's
+# updates); the ID number has its own path (set_id_number).
+DETAIL_FIELDS = (
+    "name",
+    "mobile",
+    "ethnicity",
+    "political_status",
+    "education",
+    "employment_type",
+    "employer_name",
+    "is_migrant_worker",
+    "is_in_hardship",
+)
 
 
 class Member(PersonalDetails):

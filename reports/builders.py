@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.phone import mask_mobile
+from members import selectors as member_selectors
+from members.cards import check_url, qr_svg
 from members.models import EmploymentType, Member, MemberCard, PoliticalStatus, Sex
-from members.views.cards import check_url, qr_svg
 from unions.models import Union
 
 from . import dashboard
@@ -117,8 +118,8 @@ def _roster(report: Report):
 
 def _card(report: Report):
     member = Member.objects.filter(pk=report.parameters.get("member"), status=Member.Status.ACTIVE).first()
-    card = MemberCard.objects.filter(member=member, revoked_on__isnull=True).select_related("union").first()
-    if member is None or card is None:
+    card = member_selectors.card_of(member) if member is not None else None
+    if card is None:
         raise ReportDataGone(_("This membership or its card is no longer valid."))
     return "reports/pdf/card.html", {
         "title": _("Trade union member card"),

@@ -31,9 +31,8 @@ from unions.scope import scope_paths
 
 from .. import pii
 from ..id_number import IdNumber
-from ..models import Member, RosterImport, RosterImportRow
+from ..models import DETAIL_FIELDS, Member, RosterImport, RosterImportRow
 from ..names import comparable_name
-from ..services.membership import DETAIL_FIELDS
 from ..storage import local_copy
 from . import cleaning, writing
 from .cleaning import CellError

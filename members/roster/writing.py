@@ -9,17 +9,15 @@ and history refer to them. Each union's card counter moves once for the whole im
 """
 
 import datetime
-import secrets
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from unions.models import Union
-
 from .. import pii, signals
+from ..cards import card_numbers_take, card_token
 from ..models import EmploymentType, Member, MemberCard, MemberEvent, PoliticalStatus, RosterImport, RosterImportRow
 
 Outcome = RosterImportRow.Outcome
@@ -83,10 +81,7 @@ def write(record: RosterImport, rows: list, *, by, batch_size: int, check_cancel
         insert_rows(
             MemberCard,
             CARD_FIELDS,
-            (
-                (row.member_id, row.union_id, numbers[row.number], secrets.token_urlsafe(32), today, None)
-                for row in batch
-            ),
+            ((row.member_id, row.union_id, numbers[row.number], card_token(), today, None) for row in batch),
         )
         insert_rows(
             MemberEvent,
@@ -166,10 +161,7 @@ def _card_numbers(rows: list) -> dict[int, str]:
     numbers = {}
     for union_id in sorted(per_union):
         members = per_union[union_id]
-        Union.objects.filter(pk=union_id).update(card_sequence=F("card_sequence") + len(members))
-        first = Union.objects.values_list("card_sequence", flat=True).get(pk=union_id) - len(members) + 1
-        for offset, row in enumerate(members):
-            numbers[row.number] = f"{union_id:06d}-{first + offset:06d}"
+        numbers.update(zip((row.number for row in members), card_numbers_take(union_id, len(members)), strict=True))
     return numbers
 
 

@@ -5,34 +5,17 @@ or "not valid" for a revoked card, an ended membership or an unknown token alike
 personal data.
 """
 
-import segno
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.throttle import throttle
 
 from .. import selectors
-
-
-def check_url(card) -> str:
-    """The absolute address of the card's check page, at the portal's public address (SITE_URL), so
-    that a code shown on a page reached through an internal host name still works for whoever scans it."""
-    return f"{settings.SITE_URL}{reverse('members:card_check', args=[card.token])}"
-
-
-def qr_svg(url: str) -> str:
-    """Inline SVG of a QR code for ``url``; sized by CSS through its viewBox."""
-    code = segno.make(url, error="m")
-    svg = code.svg_inline(scale=1, border=2, omitsize=True, svgclass="member-card-qr", title=_("QR code of the card"))
-    # segno writes the markup itself from a URL of ours (the host setting and a URL-safe token).
-    return mark_safe(svg)  # noqa: S308
+from ..cards import check_url, qr_svg
 
 
 @login_required

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members import services
+from members.cards import check_url, qr_svg
 from members.id_number import parse
 from members.models import Member
-from members.views.cards import check_url, qr_svg
 from tests.pages import client_for, text
 from unions.models import Role
 

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
+from members.cards import card_number
 from members.id_number import IdNumber, check_character
 from members.models import (
     Application,
@@ -109,7 +110,7 @@ def _cards_and_history(members: list[Member]) -> None:
     cards, events = [], []
     for member in sorted(members, key=lambda m: (m.union_id, m.joined_on, m.pk)):
         counters[member.union_id] = counters.get(member.union_id, 0) + 1
-        number = f"{member.union_id:06d}-{counters[member.union_id]:06d}"
+        number = card_number(member.union_id, counters[member.union_id])
         cards.append(MemberCard(member=member, union_id=member.union_id, number=number, issued_on=member.joined_on))
         at = timezone.make_aware(datetime.datetime.combine(member.joined_on, datetime.time(9)))
         events.append(MemberEvent(member=member, kind=MemberEvent.Kind.JOINED, to_union_id=member.union_id, at=at))

@@ -6,11 +6,16 @@ member's whole history counts under their current union, so a transfer changes b
 former member rejoining elsewhere changes the union they left too.
 
 Receivers that do work should wait for the commit (``transaction.on_commit``).
+
+``members_seeded`` is sent by the seeding commands after writing a whole city in bulk (COPY, past the
+services), with the day the data is as of. Receivers recount at once, inside the seed's transaction:
+the seed vacuums what it wrote afterwards, and its figures must not depend on a worker being up.
 """
 
 from django.dispatch import Signal
 
 members_changed = Signal()
+members_seeded = Signal()
 
 
 def changed(*union_ids) -> None:
@@ -22,3 +27,7 @@ def changed(*union_ids) -> None:
 
 def changed_everywhere() -> None:
     members_changed.send(sender="members", union_ids=None)
+
+
+def seeded(today) -> None:
+    members_seeded.send(sender="members", today=today)

@@ -7,10 +7,11 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from members.signals import members_changed
+        from members.signals import members_changed, members_seeded
         from unions.signals import unions_changed
 
         from . import tallies
 
         members_changed.connect(tallies.on_members_changed, dispatch_uid="reports.tallies")
+        members_seeded.connect(tallies.on_members_seeded, dispatch_uid="reports.tallies.seeded")
         unions_changed.connect(tallies.on_unions_changed, dispatch_uid="reports.tallies.unions")

@@ -19,6 +19,7 @@ from unions.models import Union
 
 from .models import AGE_BANDS, UnionMonth, UnionTally, tally_fields
 from .statistics import TREND_MONTHS, add_months
+from .tasks import refresh_tallies
 
 VERSION_KEY = "dashboard:tally-version"
 HOLDING_KINDS = (Union.Kind.GRASSROOTS_UNION, Union.Kind.JOINT_UNION)
@@ -179,12 +180,15 @@ def on_members_changed(sender, union_ids, **kwargs) -> None:
     """Refresh after the commit, as a job (eager where there is no broker). Nothing is queued when
     no union changed. ``robust``: a broker that is down must not turn the member change the clerk
     just committed into an error page; the nightly rebuild mends a refresh that was lost."""
-    from .tasks import refresh_tallies
-
     if union_ids is not None and not union_ids:
         return
     ids = None if union_ids is None else sorted(union_ids)
     transaction.on_commit(lambda: refresh_tallies.delay(ids), robust=True)
+
+
+def on_members_seeded(sender, today, **kwargs) -> None:
+    """A seeded city is counted at once, as of the seed's day, in the seed's transaction."""
+    refresh(today=today)
 
 
 def on_unions_changed(sender, **kwargs) -> None:

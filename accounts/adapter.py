@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, kinds
 from .models import AuditEvent, User
 from .phone import MobileField, normalise_mobile
 from .sms import send_sms
@@ -87,7 +87,7 @@ class AccountAdapter(DefaultAccountAdapter):
         # Linking the account lets auditors see attacks on one account; the typed text stays masked.
         account = _account_for_login(typed)
         audit.record(
-            AuditEvent.Action.LOGIN_FAILED,
+            kinds.LOGIN_FAILED,
             request=request,
             actor=account,
             result=AuditEvent.Result.FAILURE,

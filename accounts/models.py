@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .kinds import MAX_LENGTH as KIND_MAX_LENGTH
+from .kinds import audit_actions
 from .phone import mainland_mobile_validator
 
 
@@ -47,36 +49,6 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One security-relevant event. Rows are never changed; PostgreSQL enforces it with a trigger."""
 
-    class Action(models.TextChoices):
-        LOGIN = "login", _("Signed in")
-        LOGIN_FAILED = "login_failed", _("Sign-in failed")
-        LOGOUT = "logout", _("Signed out")
-        MFA_ADDED = "mfa_added", _("Second factor added")
-        MFA_REMOVED = "mfa_removed", _("Second factor removed")
-        MFA_CODES_RESET = "mfa_codes_reset", _("Recovery codes regenerated")
-        PASSWORD_CHANGED = "password_changed", _("Password changed")
-        PASSWORD_RESET = "password_reset", _("Password reset")
-        USER_CREATED = "user_created", _("Staff account created")
-        ROLE_GRANTED = "role_granted", _("Role granted")
-        ROLE_REVOKED = "role_revoked", _("Role revoked")
-        UNION_CREATED = "union_created", _("Union created")
-        UNION_UPDATED = "union_updated", _("Union edited")
-        UNION_MOVED = "union_moved", _("Union moved")
-        UNION_CLOSED = "union_closed", _("Union closed")
-        APPLICATION_APPROVED = "application_approved", _("Application approved")
-        APPLICATION_REJECTED = "application_rejected", _("Application rejected")
-        MEMBER_EDITED = "member_edited", _("Member edited")
-        MEMBER_ENDED = "member_ended", _("Membership ended")
-        ID_REVEALED = "id_revealed", _("ID number viewed")
-        TRANSFER_REQUESTED = "transfer_requested", _("Transfer requested")
-        TRANSFER_RELEASED = "transfer_released", _("Transfer released")
-        TRANSFER_ACCEPTED = "transfer_accepted", _("Transfer accepted")
-        TRANSFER_DECLINED = "transfer_declined", _("Transfer declined")
-        TRANSFER_CANCELLED = "transfer_cancelled", _("Transfer withdrawn")
-        ROSTER_IMPORTED = "roster_imported", _("Roster imported")
-        ROSTER_EXPORTED = "roster_exported", _("Roster exported")
-        MFA_ENROLMENT_RESET = "mfa_enrolment_reset", _("Second factor reset, new set-up link sent")
-
     class Result(models.TextChoices):
         SUCCESS = "success", _("Success")
         FAILURE = "failure", _("Failure")
@@ -87,7 +59,9 @@ class AuditEvent(models.Model):
     )
     # The actor's name and username at the time (audit.actor_label), kept even if the account is renamed.
     actor_label = models.CharField(_("actor"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    # A value an app declares and registers (accounts.kinds): no choices here, so that a new app's
+    # actions need no migration of this table.
+    action = models.CharField(_("action"), max_length=KIND_MAX_LENGTH)
     result = models.CharField(_("result"), max_length=16, choices=Result.choices, default=Result.SUCCESS)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
@@ -114,7 +88,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action_label}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -123,6 +97,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("Audit events cannot be deleted."))
+
+    @property
+    def action_label(self) -> str:
+        return audit_actions.label(self.action)
 
 
 class MfaEnrolmentLink(models.Model):
@@ -156,14 +134,6 @@ class MfaEnrolmentLink(models.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
 
-class ReminderKind(models.TextChoices):
-    """Reminders a user may choose to get by e-mail as well (the inbox always has them)."""
-
-    APPLICATION_PENDING = "reminder_application_pending", _("Applications waiting for a decision at my union")
-    APPLICATION_ESCALATED = "reminder_application_escalated", _("Applications overdue at unions below mine")
-    TRANSFER_WAITING = "reminder_transfer_waiting", _("Transfers waiting for my union to act")
-
-
 class Notification(models.Model):
     """A message in a user's portal inbox; e-mail and SMS copies are sent alongside (accounts.notify).
 
@@ -172,7 +142,8 @@ class Notification(models.Model):
     """
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(_("kind"), max_length=40)
+    # A reminder kind an app registers (accounts.kinds), or another message's kind.
+    kind = models.CharField(_("kind"), max_length=KIND_MAX_LENGTH)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)

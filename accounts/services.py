@@ -16,12 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, kinds
 from .mfa_policy import needs_mfa
-from .models import AuditEvent, MfaEnrolmentLink, User
+from .models import MfaEnrolmentLink, User
 from .selectors import has_totp
-
-A = AuditEvent.Action
 
 
 def mfa_enrolment_link_offer(*, user: User, by: User) -> None:
@@ -54,7 +52,7 @@ def staff_user_create(*, username: str, name: str, email: str, phone: str | None
     user.set_unusable_password()
     user.save()
     _add_email_address(user)
-    audit.record(A.USER_CREATED, actor=by, target=user)
+    audit.record(kinds.USER_CREATED, actor=by, target=user)
     token = mfa_enrolment_link_issue(user=user, by=by)
     transaction.on_commit(lambda: _send_invitation(user, by, token, request))
     return user
@@ -139,7 +137,7 @@ def _mfa_reset(*, user: User, by: User | None) -> str:
     removed = sorted({str(kind) for kind in authenticators.values_list("type", flat=True)})
     authenticators.delete()
     token = mfa_enrolment_link_issue(user=user, by=by)
-    audit.record(A.MFA_ENROLMENT_RESET, actor=by, target=user, detail={"removed": removed})
+    audit.record(kinds.MFA_ENROLMENT_RESET, actor=by, target=user, detail={"removed": removed})
     return token
 
 

@@ -8,18 +8,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import audit
+from accounts import kinds as account_kinds
 from accounts import services as account_services
 from accounts.models import AuditEvent, User
 from accounts.validators import validate_single_line
 
-from . import signals
+from . import kinds, signals
 from .credit_code import normalise as normalise_credit_code
 from .credit_code import validate_credit_code
 from .models import Role, Union
 from .roles import TREE_MANAGER_KINDS, can_reset_mfa, grant_refusal, holds_over
 from .scope import forget_roles
-
-A = AuditEvent.Action
 
 # Fields a staff member may set on a union; everything else (tree position, state) has its own service.
 EDITABLE_FIELDS = (
@@ -89,7 +88,7 @@ def union_create(*, parent: Union, by, **fields) -> Union:
     _check_single_line(fields)
     values = {f: fields[f] for f in ("kind", *EDITABLE_FIELDS) if f in fields}
     union = Union.objects.add_child(parent, values)
-    audit.record(A.UNION_CREATED, actor=by, union=union, target=union, detail={"parent": parent.pk})
+    audit.record(kinds.UNION_CREATED, actor=by, union=union, target=union, detail={"parent": parent.pk})
     signals.unions_reshaped()
     return union
 
@@ -108,7 +107,7 @@ def union_update(*, union: Union, by, **fields) -> Union:
     changes = _changed(before, union, EDITABLE_FIELDS)
     if changes:
         union.save(update_fields=[*changes, "updated_at"])
-        audit.record(A.UNION_UPDATED, actor=by, union=union, target=union, detail={"changed": sorted(changes)})
+        audit.record(kinds.UNION_UPDATED, actor=by, union=union, target=union, detail={"changed": sorted(changes)})
         signals.unions_reshaped()
     return union
 
@@ -136,7 +135,7 @@ def union_move(*, union: Union, new_parent: Union, by) -> Union:
     Union.objects.move(union, new_parent, "last-child")
     union.refresh_from_db()
     audit.record(
-        A.UNION_MOVED,
+        kinds.UNION_MOVED,
         actor=by,
         union=union,
         target=union,
@@ -171,7 +170,7 @@ def union_close(*, union: Union, on: datetime.date, reason: str, by) -> Union:
     union.closed_on = on
     union.close_reason = reason.strip()
     union.save(update_fields=["closed_on", "close_reason", "updated_at"])
-    audit.record(A.UNION_CLOSED, actor=by, union=union, target=union, detail={"on": on.isoformat()})
+    audit.record(kinds.UNION_CLOSED, actor=by, union=union, target=union, detail={"on": on.isoformat()})
     signals.unions_reshaped()
     return union
 
@@ -185,7 +184,7 @@ def role_grant(*, user: User, union: Union, kind: str, by: User) -> Role:
     refusal = grant_refusal(by, kind, union)
     if refusal:
         audit.record(
-            A.ROLE_GRANTED,
+            kinds.ROLE_GRANTED,
             actor=by,
             result=AuditEvent.Result.FAILURE,
             union=union,
@@ -204,7 +203,7 @@ def _role_grant(*, user: User, union: Union, kind: str, by: User) -> Role:
     if not created:
         raise ValidationError(_("%(user)s already holds this role here.") % {"user": user.display_name})
     forget_roles(user)
-    audit.record(A.ROLE_GRANTED, actor=by, union=union, target=user, detail={"kind": kind, "role": role.pk})
+    audit.record(kinds.ROLE_GRANTED, actor=by, union=union, target=user, detail={"kind": kind, "role": role.pk})
     account_services.mfa_enrolment_link_offer(user=user, by=by)
     return role
 
@@ -219,7 +218,7 @@ def role_revoke(*, role: Role, by: User) -> None:
     user, union = role.user, role.union
     role.delete()
     forget_roles(user)
-    audit.record(A.ROLE_REVOKED, actor=by, union=union, target=user, detail=detail)
+    audit.record(kinds.ROLE_REVOKED, actor=by, union=union, target=user, detail=detail)
 
 
 def staff_mfa_reset(*, user: User, by: User, request=None) -> None:
@@ -228,7 +227,7 @@ def staff_mfa_reset(*, user: User, by: User, request=None) -> None:
     if not can_reset_mfa(by, user):
         # Audited outside the transaction, like a refused grant, so the FAILURE row stays.
         audit.record(
-            A.MFA_ENROLMENT_RESET,
+            account_kinds.MFA_ENROLMENT_RESET,
             actor=by,
             result=AuditEvent.Result.FAILURE,
             target=user,

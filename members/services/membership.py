@@ -20,13 +20,10 @@ from accounts.notify import notify
 from unions.models import Union
 from unions.roles import MEMBER_STAFF_KINDS, holds_over
 
-from .. import pii, signals
+from .. import kinds, pii, signals
 from ..id_number import IdNumber
 from ..models import Application, Consent, Member, MemberCard, MemberEvent, Transfer
 from ..names import comparable_name
-
-A = AuditEvent.Action
-
 
 # Details a worker gives and a clerk may edit; the ID number has its own path (set_id_number).
 DETAIL_FIELDS = (
@@ -254,7 +251,9 @@ def application_approve(*, application: Application, by, union: Union | None = N
     application.status = Application.Status.APPROVED
     application.decided_at, application.decided_by, application.member = timezone.now(), by, member
     application.save(update_fields=["status", "decided_at", "decided_by", "member"])
-    audit.record(A.APPLICATION_APPROVED, actor=by, union=target, target=member, detail={"application": application.pk})
+    audit.record(
+        kinds.APPLICATION_APPROVED, actor=by, union=target, target=member, detail={"application": application.pk}
+    )
     _tell_applicant(
         application,
         _("Welcome to %(union)s") % {"union": target.name},
@@ -271,7 +270,7 @@ def application_reject(*, application: Application, by, reason: str) -> Applicat
     application.status, application.reason = Application.Status.REJECTED, reason.strip()
     application.decided_at, application.decided_by = timezone.now(), by
     application.save(update_fields=["status", "reason", "decided_at", "decided_by"])
-    audit.record(A.APPLICATION_REJECTED, actor=by, union=application.union, target=application)
+    audit.record(kinds.APPLICATION_REJECTED, actor=by, union=application.union, target=application)
     _tell_applicant(application, _("Your application was not approved"), application.reason)
     return application
 
@@ -318,7 +317,7 @@ def member_update(*, member: Member, by, number: IdNumber | None = None, **field
     if changed:
         member.save()
         MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.EDITED, by=by, note=", ".join(changed))
-        audit.record(A.MEMBER_EDITED, actor=by, union=member.union, target=member, detail={"changed": changed})
+        audit.record(kinds.MEMBER_EDITED, actor=by, union=member.union, target=member, detail={"changed": changed})
         signals.changed(member.union_id)
     return member
 
@@ -343,7 +342,7 @@ def member_end(*, member: Member, by, status: str, on: datetime.date, reason: st
     MemberEvent.objects.create(member=member, kind=kind, from_union=member.union, by=by, note=reason.strip()[:200])
     card_revoke(member=member, by=by)
     close_open_transfers(member=member, by=by)
-    audit.record(A.MEMBER_ENDED, actor=by, union=member.union, target=member, detail={"status": status})
+    audit.record(kinds.MEMBER_ENDED, actor=by, union=member.union, target=member, detail={"status": status})
     signals.changed(member.union_id)
     return member
 
@@ -363,14 +362,14 @@ def member_reveal_id(*, member: Member, by) -> str:
         User.objects.select_for_update().filter(pk=by.pk).first()
         since = timezone.now() - datetime.timedelta(hours=1)
         done = AuditEvent.objects.filter(
-            action=A.ID_REVEALED, actor=by, result=AuditEvent.Result.SUCCESS, created_at__gte=since
+            action=kinds.ID_REVEALED, actor=by, result=AuditEvent.Result.SUCCESS, created_at__gte=since
         ).count()
         if done < limit:
             MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.ID_REVEALED, by=by)
-            audit.record(A.ID_REVEALED, actor=by, union=member.union, target=member)
+            audit.record(kinds.ID_REVEALED, actor=by, union=member.union, target=member)
             return member.reveal_id_number()
     audit.record(
-        A.ID_REVEALED,
+        kinds.ID_REVEALED,
         actor=by,
         union=member.union,
         target=member,

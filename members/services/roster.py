@@ -23,6 +23,7 @@ from unions.models import Union
 from unions.roles import MEMBER_STAFF_KINDS
 from unions.scope import covers
 
+from .. import kinds
 from ..models import RosterImport, RosterImportRow
 from ..roster import files, importing
 from ..roster.files import FileRefused, check_size
@@ -194,15 +195,11 @@ def import_error_file_open(*, record: RosterImport, by) -> tuple[File, str]:
         ) from None
     extension = "csv" if record.file_format == RosterImport.FileFormat.CSV else "xlsx"
     audit.record(
-        AuditEvent.Action.ROSTER_EXPORTED,
+        kinds.ROSTER_ERRORS_DOWNLOADED,
         actor=by,
         union=record.union,
         target=record,
-        detail={
-            "file": "import_errors",
-            "format": extension,
-            "rows": record.error_count + record.transfer_count,
-        },
+        detail={"format": extension, "rows": record.error_count + record.transfer_count},
     )
     return handle, extension
 
@@ -257,7 +254,7 @@ def import_execute(pk: int) -> RosterImport | None:
         with translation.override(record.language):
             _error_file_build(record, errors)
     audit.record(
-        AuditEvent.Action.ROSTER_IMPORTED,
+        kinds.ROSTER_IMPORTED,
         actor=record.confirmed_by or record.created_by,
         union=record.union,
         target=record,

@@ -27,13 +27,12 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts import audit, jobs
-from accounts.models import AuditEvent
 from accounts.phone import mask_mobile
 from unions.models import Union
 from unions.roles import FULL_EXPORT_KINDS, MEMBER_STAFF_KINDS
 from unions.scope import scope_paths, subtree_q
 
-from .. import selectors
+from .. import kinds, selectors
 from ..filters import SEARCH_BAD_ID, SEARCH_ID, SEARCH_MOBILE, MemberFilter, classify_search
 from ..models import Member, RosterExport
 from ..roster import exporting
@@ -261,7 +260,7 @@ def _audit_union(user, query: QueryDict) -> Union | None:
 
 def _audit(*, user, query: QueryDict, file_format: str, full_details: bool, rows: int, target=None) -> None:
     audit.record(
-        AuditEvent.Action.ROSTER_EXPORTED,
+        kinds.ROSTER_EXPORTED,
         actor=user,
         union=_audit_union(user, query),
         target=target,

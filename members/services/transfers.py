@@ -9,15 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
-from accounts.models import AuditEvent
 from accounts.notify import notify
 from unions.models import Union
 
-from .. import signals
+from .. import kinds, signals
 from ..models import Application, Member, MemberEvent, Transfer
 from .membership import can_manage_members, card_issue
-
-A = AuditEvent.Action
 
 
 def _tell_member(transfer: Transfer, title: str, body: str = "") -> None:
@@ -68,7 +65,7 @@ def transfer_request(*, member: Member, to_union: Union, by, application: Applic
     transfer = Transfer.objects.create(
         member=member, from_union=member.union, to_union=to_union, requested_by=by, application=application
     )
-    audit.record(A.TRANSFER_REQUESTED, actor=by, union=member.union, target=member, detail={"to": to_union.pk})
+    audit.record(kinds.TRANSFER_REQUESTED, actor=by, union=member.union, target=member, detail={"to": to_union.pk})
     return transfer
 
 
@@ -94,7 +91,7 @@ def transfer_release(*, transfer: Transfer, by) -> Transfer:
         raise ValidationError(_("This transfer has already been released."))
     transfer.status, transfer.released_by, transfer.released_at = Transfer.Status.RELEASED, by, timezone.now()
     transfer.save(update_fields=["status", "released_by", "released_at"])
-    audit.record(A.TRANSFER_RELEASED, actor=by, union=transfer.from_union, target=transfer.member)
+    audit.record(kinds.TRANSFER_RELEASED, actor=by, union=transfer.from_union, target=transfer.member)
     _tell_member(transfer, _("Your transfer was released by %(union)s") % {"union": transfer.from_union.name})
     return transfer
 
@@ -131,7 +128,7 @@ def transfer_accept(*, transfer: Transfer, by, union: Union | None = None) -> Me
     transfer.status, transfer.decided_by, transfer.decided_at = Transfer.Status.ACCEPTED, by, timezone.now()
     transfer.to_union = target
     transfer.save(update_fields=["status", "decided_by", "decided_at", "to_union"])
-    audit.record(A.TRANSFER_ACCEPTED, actor=by, union=target, target=member, detail={"from": old_union.pk})
+    audit.record(kinds.TRANSFER_ACCEPTED, actor=by, union=target, target=member, detail={"from": old_union.pk})
     _tell_member(
         transfer,
         _("You are now a member of %(union)s") % {"union": target.name},
@@ -151,7 +148,7 @@ def transfer_decline(*, transfer: Transfer, by, reason: str) -> Transfer:
     transfer.status, transfer.reason = Transfer.Status.DECLINED, reason.strip()
     transfer.decided_by, transfer.decided_at = by, timezone.now()
     transfer.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-    audit.record(A.TRANSFER_DECLINED, actor=by, union=transfer.from_union, target=transfer.member)
+    audit.record(kinds.TRANSFER_DECLINED, actor=by, union=transfer.from_union, target=transfer.member)
     _tell_member(transfer, _("Your transfer was declined"), transfer.reason)
     return transfer
 
@@ -164,7 +161,7 @@ def transfer_cancel(*, transfer: Transfer, by) -> Transfer:
         raise PermissionDenied
     transfer.status, transfer.decided_by, transfer.decided_at = Transfer.Status.CANCELLED, by, timezone.now()
     transfer.save(update_fields=["status", "decided_by", "decided_at"])
-    audit.record(A.TRANSFER_CANCELLED, actor=by, union=transfer.from_union, target=transfer.member)
+    audit.record(kinds.TRANSFER_CANCELLED, actor=by, union=transfer.from_union, target=transfer.member)
     if transfer.member.user_id != by.pk:
         _tell_member(transfer, _("The transfer to %(union)s was withdrawn") % {"union": transfer.to_union.name})
     return transfer

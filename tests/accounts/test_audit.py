@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import audit, services
+from accounts import kinds as accounts_kinds
 from accounts.models import AuditEvent
-from unions import services as union_services
 from tests.factories import UserFactory, make_child, make_city, staff
+from unions import kinds as unions_kinds
+from unions import services as union_services
 from unions.models import Role, Union
 
 K = Role.Kind
-A = AuditEvent.Action
 IP = "203.0.113.7"
 WRONG = "Wr0ng-guess-#42"
 
@@ -43,7 +44,7 @@ def test_sign_in_through_the_login_page_leaves_a_row_with_actor_ip_and_time(clie
     response = sign_in(client, "clerk1", ip=IP)
 
     assert response.status_code == 302
-    row = AuditEvent.objects.get(action=A.LOGIN)
+    row = AuditEvent.objects.get(action=accounts_kinds.LOGIN)
     assert (row.actor, row.actor_label, row.result, row.ip) == (clerk, f"{clerk.name} (clerk1)", "success", IP)
     assert before <= row.created_at <= timezone.now()
 
@@ -55,20 +56,20 @@ def test_failed_sign_in_row_is_a_failure_linked_to_the_account_with_the_login_ma
     response = sign_in(client, typed, password=WRONG, ip=IP)
 
     assert response.status_code == 200
-    row = AuditEvent.objects.get(action=A.LOGIN_FAILED)
+    row = AuditEvent.objects.get(action=accounts_kinds.LOGIN_FAILED)
     assert (row.result, row.actor, row.ip) == (AuditEvent.Result.FAILURE, city_admin, IP)
     assert row.detail["login"] == audit.mask_identifier(typed)
     assert row.detail["login"].startswith(typed[:3]) and "*" in row.detail["login"]
     text = row_text(row)
     assert WRONG not in text
     assert typed not in json.dumps(row.detail, ensure_ascii=False)
-    assert not AuditEvent.objects.filter(action=A.LOGIN).exists()
+    assert not AuditEvent.objects.filter(action=accounts_kinds.LOGIN).exists()
 
 
 def test_failed_sign_in_for_an_unknown_login_has_no_actor_and_no_password(client, sign_in, db):
     sign_in(client, "ghost-user", password=WRONG, ip=IP)
 
-    row = AuditEvent.objects.get(action=A.LOGIN_FAILED)
+    row = AuditEvent.objects.get(action=accounts_kinds.LOGIN_FAILED)
     assert (row.actor, row.actor_label, row.result, row.ip) == (None, "", AuditEvent.Result.FAILURE, IP)
     assert row.detail == {"login": "gho*******", "reason": "bad_credentials"}
     assert WRONG not in row_text(row)
@@ -82,7 +83,7 @@ def test_sign_out_leaves_a_row(client, sign_in, tree):
     response = client.post(reverse("account_logout"), REMOTE_ADDR=IP)
 
     assert response.status_code == 302
-    row = AuditEvent.objects.get(action=A.LOGOUT)
+    row = AuditEvent.objects.get(action=accounts_kinds.LOGOUT)
     assert (row.actor, row.ip) == (clerk, IP)
 
 
@@ -94,7 +95,7 @@ def test_adding_and_removing_an_authenticator_app_leaves_rows(
 
     activate_totp(client, ip=IP)
 
-    added = AuditEvent.objects.filter(action=A.MFA_ADDED)
+    added = AuditEvent.objects.filter(action=accounts_kinds.MFA_ADDED)
     assert {row.detail["type"] for row in added} >= {"totp"}
     assert all((row.actor, row.ip) == (clerk, IP) for row in added)
 
@@ -102,7 +103,7 @@ def test_adding_and_removing_an_authenticator_app_leaves_rows(
         response = client.post(reverse("mfa_deactivate_totp"), REMOTE_ADDR=IP)
 
     assert response.status_code == 302
-    removed = AuditEvent.objects.filter(action=A.MFA_REMOVED)
+    removed = AuditEvent.objects.filter(action=accounts_kinds.MFA_REMOVED)
     assert "totp" in {row.detail["type"] for row in removed}
     assert all((row.actor, row.ip) == (clerk, IP) for row in removed)
 
@@ -119,8 +120,8 @@ def test_granting_and_revoking_a_role_through_the_pages_leaves_rows_with_the_cli
     role = Role.objects.get(user=person)
     client.post(reverse("unions:role_revoke", args=[role.pk]), REMOTE_ADDR=IP)
 
-    granted = AuditEvent.objects.get(action=A.ROLE_GRANTED)
-    revoked = AuditEvent.objects.get(action=A.ROLE_REVOKED)
+    granted = AuditEvent.objects.get(action=unions_kinds.ROLE_GRANTED)
+    revoked = AuditEvent.objects.get(action=unions_kinds.ROLE_REVOKED)
     for row in (granted, revoked):
         assert (row.actor, row.ip, row.union_id, row.union_path, row.target_id) == (
             city_admin,
@@ -140,13 +141,13 @@ def test_moving_and_closing_a_union_leave_rows(tree, city_admin):
         union=Union.objects.get(pk=g1.pk), on=datetime.date(2026, 1, 31), reason="企业注销", by=city_admin
     )
 
-    moved = AuditEvent.objects.get(action=A.UNION_MOVED)
+    moved = AuditEvent.objects.get(action=unions_kinds.UNION_MOVED)
     assert (moved.actor, moved.union, moved.detail) == (
         city_admin,
         g1,
         {"from": tree["s1"].pk, "to": tree["s2"].pk},
     )
-    closed = AuditEvent.objects.get(action=A.UNION_CLOSED)
+    closed = AuditEvent.objects.get(action=unions_kinds.UNION_CLOSED)
     assert (closed.actor, closed.union, closed.detail) == (city_admin, g1, {"on": "2026-01-31"})
 
 
@@ -155,7 +156,7 @@ def test_making_a_staff_account_leaves_a_row(tree, city_admin):
         username="newclerk", name="新文员", email="n@example.org", phone=None, by=city_admin
     )
 
-    row = AuditEvent.objects.get(action=A.USER_CREATED)
+    row = AuditEvent.objects.get(action=accounts_kinds.USER_CREATED)
     assert (row.actor, row.target_type, row.target_id, row.target_label) == (
         city_admin,
         "accounts.user",
@@ -169,7 +170,7 @@ def test_making_a_staff_account_leaves_a_row(tree, city_admin):
 
 @pytest.fixture
 def row(db):
-    return audit.record(A.LOGIN_FAILED, result=AuditEvent.Result.FAILURE, detail={"login": "abc***"})
+    return audit.record(accounts_kinds.LOGIN_FAILED, result=AuditEvent.Result.FAILURE, detail={"login": "abc***"})
 
 
 def test_saving_an_existing_row_again_is_refused(row):
@@ -221,7 +222,9 @@ def test_postgres_refuses_a_raw_update_of_a_row(row):
 
 @pytest.mark.postgres
 def test_postgres_refuses_a_raw_update_even_of_an_old_row(db):
-    old = AuditEvent.objects.create(action=A.LOGIN, created_at=timezone.now() - datetime.timedelta(days=200))
+    old = AuditEvent.objects.create(
+        action=accounts_kinds.LOGIN, created_at=timezone.now() - datetime.timedelta(days=200)
+    )
     with pytest.raises(DatabaseError, match="cannot be changed"):
         _raw("UPDATE accounts_auditevent SET actor_label = 'x' WHERE id = %s", [old.pk])
 
@@ -235,8 +238,12 @@ def test_postgres_refuses_a_raw_delete_of_a_young_row(row):
 
 @pytest.mark.postgres
 def test_postgres_lets_the_retention_job_delete_a_row_older_than_183_days(db):
-    young = AuditEvent.objects.create(action=A.LOGIN, created_at=timezone.now() - datetime.timedelta(days=180))
-    old = AuditEvent.objects.create(action=A.LOGIN, created_at=timezone.now() - datetime.timedelta(days=200))
+    young = AuditEvent.objects.create(
+        action=accounts_kinds.LOGIN, created_at=timezone.now() - datetime.timedelta(days=180)
+    )
+    old = AuditEvent.objects.create(
+        action=accounts_kinds.LOGIN, created_at=timezone.now() - datetime.timedelta(days=200)
+    )
 
     _raw("DELETE FROM accounts_auditevent WHERE id = %s", [old.pk])
 
@@ -259,12 +266,12 @@ def events(tree, city_admin):
     """A few events on different days, by different people, about different nodes."""
     clerk = staff(K.UNION_CLERK, tree["g1"], username="clerk1")
     with time_machine.travel(datetime.datetime(2026, 3, 1, 10, 0, tzinfo=datetime.UTC), tick=False):
-        login = audit.record(A.LOGIN, actor=clerk)
+        login = audit.record(accounts_kinds.LOGIN, actor=clerk)
     with time_machine.travel(datetime.datetime(2026, 3, 5, 10, 0, tzinfo=datetime.UTC), tick=False):
-        failed = audit.record(A.LOGIN_FAILED, result=AuditEvent.Result.FAILURE, detail={"login": "eve***"})
-        granted = audit.record(A.ROLE_GRANTED, actor=city_admin, union=tree["g2"], target=clerk)
+        failed = audit.record(accounts_kinds.LOGIN_FAILED, result=AuditEvent.Result.FAILURE, detail={"login": "eve***"})
+        granted = audit.record(unions_kinds.ROLE_GRANTED, actor=city_admin, union=tree["g2"], target=clerk)
     with time_machine.travel(datetime.datetime(2026, 3, 9, 10, 0, tzinfo=datetime.UTC), tick=False):
-        moved = audit.record(A.UNION_MOVED, actor=city_admin, union=tree["g1"], target=tree["g1"])
+        moved = audit.record(unions_kinds.UNION_MOVED, actor=city_admin, union=tree["g1"], target=tree["g1"])
     return {"login": login, "failed": failed, "granted": granted, "moved": moved}
 
 
@@ -283,7 +290,7 @@ def test_audit_list_filters_by_action_actor_and_date(client, tree, city_admin, e
     client.force_login(city_admin)
     url = reverse("unions:audit")
 
-    assert _listed(client.get(url, {"action": A.LOGIN_FAILED})) == [events["failed"]]
+    assert _listed(client.get(url, {"action": accounts_kinds.LOGIN_FAILED})) == [events["failed"]]
     assert _listed(client.get(url, {"actor": "CLERK"})) == [events["login"]]
     assert _listed(client.get(url, {"actor": "cityadmin", "since": "2026-03-06", "until": "2026-03-31"})) == [
         events["moved"]
@@ -297,11 +304,11 @@ def test_audit_list_filters_by_action_actor_and_date(client, tree, city_admin, e
 
 def test_audit_list_queries_stay_few_however_many_rows(client, tree, city_admin, django_assert_max_num_queries):
     for _ in range(40):
-        audit.record(A.ROLE_GRANTED, actor=city_admin, union=tree["g1"], target=city_admin)
+        audit.record(unions_kinds.ROLE_GRANTED, actor=city_admin, union=tree["g1"], target=city_admin)
     client.force_login(city_admin)
 
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("unions:audit"), {"action": A.ROLE_GRANTED})
+        response = client.get(reverse("unions:audit"), {"action": unions_kinds.ROLE_GRANTED})
 
     assert len(_listed(response)) == 40
 
@@ -326,7 +333,7 @@ def test_city_admin_of_another_city_does_not_see_events_about_this_city(client, 
     other_city = make_city("另一市总工会")
     other_union = make_child(other_city, Union.Kind.GRASSROOTS_UNION, "另一市某厂工会")
     other_admin = staff(K.CITY_ADMIN, other_city)
-    own = audit.record(A.UNION_CLOSED, actor=other_admin, union=other_union, target=other_union)
+    own = audit.record(unions_kinds.UNION_CLOSED, actor=other_admin, union=other_union, target=other_union)
     client.force_login(other_admin)
 
     listed = _listed(client.get(reverse("unions:audit")))
@@ -338,7 +345,7 @@ def test_city_admin_of_another_city_does_not_see_events_about_this_city(client, 
 
 
 def test_audit_list_filters_by_ip_and_ignores_a_malformed_address(client, tree, city_admin, events):
-    with_ip = AuditEvent.objects.create(action=A.LOGIN_FAILED, result=AuditEvent.Result.FAILURE, ip=IP)
+    with_ip = AuditEvent.objects.create(action=accounts_kinds.LOGIN_FAILED, result=AuditEvent.Result.FAILURE, ip=IP)
     client.force_login(city_admin)
     url = reverse("unions:audit")
 

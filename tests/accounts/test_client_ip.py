@@ -8,11 +8,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts import kinds as accounts_kinds
 from accounts.models import AuditEvent
 from tests.factories import PASSWORD, UserFactory
 from tests.pages import client_for
 
-A = AuditEvent.Action
 PROXY = "10.0.0.5"  # the proxy's own address: what the portal sees as the connection's peer
 REAL = "203.0.113.9"
 
@@ -25,7 +25,7 @@ def worker(db):
 def failed_sign_in(forwarded: str | None, remote: str = PROXY) -> AuditEvent:
     headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
     Client().post(reverse("account_login"), {"login": "worker1", "password": "wrong"}, REMOTE_ADDR=remote, **headers)
-    return AuditEvent.objects.filter(action=A.LOGIN_FAILED).latest("pk")
+    return AuditEvent.objects.filter(action=accounts_kinds.LOGIN_FAILED).latest("pk")
 
 
 def test_behind_one_proxy_the_audit_trail_records_the_address_the_proxy_saw(settings, worker):
@@ -65,7 +65,7 @@ def test_a_page_write_is_audited_with_the_forwarded_client_ip(settings, worker):
         HTTP_X_FORWARDED_FOR=f"198.51.100.66, {REAL}",
     )
 
-    assert AuditEvent.objects.get(action=A.LOGIN).ip == REAL
+    assert AuditEvent.objects.get(action=accounts_kinds.LOGIN).ip == REAL
 
 
 def test_allauths_sign_in_limit_counts_the_forwarded_client_not_the_spoofed_entries(settings, worker):

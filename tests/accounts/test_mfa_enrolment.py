@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import kinds as accounts_kinds
 from accounts.models import AuditEvent, MfaEnrolmentLink, User
 from accounts.services import mfa_enrolment_link_issue, mfa_enrolment_path
 from tests.factories import PASSWORD, UserFactory, staff
@@ -27,7 +28,6 @@ from unions.models import Role
 from .conftest import current_totp_code
 
 K = Role.Kind
-A = AuditEvent.Action
 LINK = re.compile(r"https?://[^\s\"<]+/enrol/[\w-]+/")
 NEEDED = "/enrol/"
 
@@ -251,7 +251,7 @@ def test_a_city_admin_resets_an_authenticator_sends_a_new_link_and_it_is_audited
 
     assert response.status_code == 302 and response.url == reverse("unions:roles")
     assert not Authenticator.objects.filter(user=clerk).exists()
-    event = AuditEvent.objects.get(action=A.MFA_ENROLMENT_RESET)
+    event = AuditEvent.objects.get(action=accounts_kinds.MFA_ENROLMENT_RESET)
     assert (event.actor, event.target_id, event.detail["removed"]) == (admin, str(clerk.pk), ["totp"])
     (message,) = mail.outbox
     assert message.to == ["clerk1@example.org"]
@@ -278,7 +278,7 @@ def test_only_a_city_admin_may_reset_an_authenticator(client, tree, kind, node):
     assert reverse("unions:mfa_reset", args=[clerk.pk]) not in roles_page
     assert response.status_code == 403
     assert _has_totp(clerk)
-    (refused,) = AuditEvent.objects.filter(action=A.MFA_ENROLMENT_RESET)
+    (refused,) = AuditEvent.objects.filter(action=accounts_kinds.MFA_ENROLMENT_RESET)
     assert (refused.actor, refused.result, refused.target_id) == (other, AuditEvent.Result.FAILURE, str(clerk.pk))
 
 
@@ -306,7 +306,7 @@ def test_a_reset_without_an_e_mail_address_changes_nothing_and_says_why(client, 
     assert "没有电子邮箱" in response.content.decode()
     assert _has_totp(clerk)
     assert not MfaEnrolmentLink.objects.filter(user=clerk).exists()
-    assert not AuditEvent.objects.filter(action=A.MFA_ENROLMENT_RESET).exists()
+    assert not AuditEvent.objects.filter(action=accounts_kinds.MFA_ENROLMENT_RESET).exists()
 
 
 # --- on the server ----------------------------------------------------------------------------
@@ -323,6 +323,6 @@ def test_the_operator_command_gives_a_superuser_a_first_link(client, sign_in, ac
     client.get(_link_path(out.getvalue()))
     activate_totp(client)
     assert client.get("/admin/").status_code == 200
-    event = AuditEvent.objects.get(action=A.MFA_ENROLMENT_RESET)
+    event = AuditEvent.objects.get(action=accounts_kinds.MFA_ENROLMENT_RESET)
     assert (event.actor, event.target_id) == (None, str(root.pk))
     assert PASSWORD not in out.getvalue()

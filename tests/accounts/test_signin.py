@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from accounts import kinds as accounts_kinds
 from accounts.models import AuditEvent, User
 from tests.factories import PASSWORD, UserFactory, staff
 from unions.models import Role
@@ -105,7 +106,7 @@ def _assert_locked(client: Client, sign_in, typed: str, ip: str) -> None:
     response = sign_in(client, typed, password=PASSWORD, ip=ip)
     assert response.status_code in (200, 429)
     assert signed_in_user_id(client) is None
-    assert not AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN).exists()
+    assert not AuditEvent.objects.filter(action=accounts_kinds.LOGIN).exists()
 
 
 def test_five_wrong_passwords_from_rotating_ips_lock_the_account_even_for_the_right_password(client, sign_in, worker):
@@ -114,9 +115,9 @@ def test_five_wrong_passwords_from_rotating_ips_lock_the_account_even_for_the_ri
 
     # then the sixth attempt, with the right password and a fresh address, is refused
     _assert_locked(client, sign_in, "worker1", ip="198.51.100.200")
-    last = AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED).first()
+    last = AuditEvent.objects.filter(action=accounts_kinds.LOGIN_FAILED).first()
     assert (last.actor, last.detail["reason"]) == (worker, "rate_limited")
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED, actor=worker).count() == 6
+    assert AuditEvent.objects.filter(action=accounts_kinds.LOGIN_FAILED, actor=worker).count() == 6
 
 
 def test_lock_out_counts_per_account_however_the_login_is_spelled(client, sign_in, worker):

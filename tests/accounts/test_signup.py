@@ -7,6 +7,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 
+from accounts import kinds as accounts_kinds
 from accounts.models import AuditEvent, User
 from tests.factories import UserFactory
 
@@ -52,7 +53,7 @@ def test_worker_signs_up_with_a_mobile_number_and_the_sms_code_and_is_signed_in(
     home = client.get(reverse("home"))
     assert home.status_code == 200
     assert "members/worker_home.html" in [t.name for t in home.templates]
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN, actor=worker).count() == 1
+    assert AuditEvent.objects.filter(action=accounts_kinds.LOGIN, actor=worker).count() == 1
 
 
 def test_a_wrong_sms_code_does_not_sign_the_worker_in(client, sms_outbox, db):
@@ -138,7 +139,7 @@ def test_sign_up_asks_for_the_name_which_the_portal_then_calls_the_worker(client
     for page in pages:
         assert "王 小明" in page
         assert not re.search(rf"(?<![\w@.-]){re.escape(worker.username)}(?![\w@.-])", page)
-    login = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN, actor=worker)
+    login = AuditEvent.objects.get(action=accounts_kinds.LOGIN, actor=worker)
     assert "王 小明" in login.actor_label
 
 

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import AuditEvent
+from unions import kinds as unions_kinds
 from unions.models import Role, Union
 
 from ..factories import PASSWORD, credit_code, staff
@@ -64,7 +65,7 @@ def test_district_staff_sees_own_district_creates_union_and_switches_language(
     assert Union.objects.get_parent(created).pk == tree["s1"].pk
     assert created.credit_code == code
     expect(page).to_have_url(re.compile(rf"/unions/{created.pk}/$"))
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.UNION_CREATED, target_id=str(created.pk)).exists()
+    assert AuditEvent.objects.filter(action=unions_kinds.UNION_CREATED, target_id=str(created.pk)).exists()
 
     # when they switch to English and back
     page.locator("form[action$='/i18n/setlang/'] button[value=en]").first.click()

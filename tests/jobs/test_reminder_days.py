@@ -4,7 +4,8 @@ import datetime
 
 import time_machine
 
-from accounts.models import Notification, ReminderKind
+from accounts.models import Notification
+from members import kinds as members_kinds
 from members.models import Application
 from members.reminders import dispatch_reminders
 
@@ -14,7 +15,7 @@ BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 
 
 def _pending_notes(user):
-    return Notification.objects.filter(recipient=user, kind=ReminderKind.APPLICATION_PENDING)
+    return Notification.objects.filter(recipient=user, kind=members_kinds.REMINDER_APPLICATION_PENDING)
 
 
 def _run_at(moment: datetime.datetime) -> None:

@@ -8,8 +8,10 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
-from accounts.models import Notification, ReminderKind
+from accounts.kinds import reminder_kinds
+from accounts.models import Notification
 from accounts.notify import notification_preferences_set
+from members import kinds as members_kinds
 from members import reminders
 from members.tasks import dispatch_reminders
 from tests.factories import make_child, staff
@@ -17,7 +19,6 @@ from unions.models import Role, Union
 
 from .conftest import join, pending_application, waiting_transfer
 
-RK = ReminderKind
 R = Role.Kind
 
 
@@ -55,7 +56,7 @@ def test_dispatch_twice_reminds_the_clerks_once_with_one_email_each(tree, people
     run(django_capture_on_commit_callbacks, times=2)
     # then g1's clerk has one reminder, and one e-mail with text and HTML
     [note] = notes(people["clerk1"])
-    assert note.kind == RK.APPLICATION_PENDING
+    assert note.kind == members_kinds.REMINDER_APPLICATION_PENDING
     assert note.url == reverse("members:application_detail", args=[due.pk])
     assert note.emailed_at is not None and not note.email_pending
     [message] = mails_to(people["clerk1"])
@@ -74,8 +75,8 @@ def test_after_the_escalation_days_the_nearest_federation_staff_above_are_told_o
 ):
     pending_application(tree["g1"], 8)
     run(django_capture_on_commit_callbacks, times=2)
-    assert notes(people["clerk1"], RK.APPLICATION_PENDING).count() == 1
-    assert notes(people["s1_staff"], RK.APPLICATION_ESCALATED).count() == 1
+    assert notes(people["clerk1"], members_kinds.REMINDER_APPLICATION_PENDING).count() == 1
+    assert notes(people["s1_staff"], members_kinds.REMINDER_APPLICATION_ESCALATED).count() == 1
     # one level up is the street federation; the district hears nothing while the street has staff
     assert not notes(people["d1_staff"]).exists()
     assert len(mail.outbox) == 2
@@ -85,7 +86,7 @@ def test_escalation_skips_a_level_without_staff(tree, django_capture_on_commit_c
     d1_staff = staff(R.FEDERATION_STAFF, tree["d1"])
     pending_application(tree["g1"], 10)
     run(django_capture_on_commit_callbacks)
-    assert notes(d1_staff, RK.APPLICATION_ESCALATED).count() == 1
+    assert notes(d1_staff, members_kinds.REMINDER_APPLICATION_ESCALATED).count() == 1
 
 
 def test_a_platform_federation_s_own_staff_are_reminded_and_the_level_above_escalated(
@@ -96,9 +97,9 @@ def test_a_platform_federation_s_own_staff_are_reminded_and_the_level_above_esca
     above = staff(R.FEDERATION_STAFF, tree["d1"])
     pending_application(platform, 8)
     run(django_capture_on_commit_callbacks)
-    assert notes(own, RK.APPLICATION_PENDING).count() == 1
-    assert notes(above, RK.APPLICATION_ESCALATED).count() == 1
-    assert not notes(own, RK.APPLICATION_ESCALATED).exists()
+    assert notes(own, members_kinds.REMINDER_APPLICATION_PENDING).count() == 1
+    assert notes(above, members_kinds.REMINDER_APPLICATION_ESCALATED).count() == 1
+    assert not notes(own, members_kinds.REMINDER_APPLICATION_ESCALATED).exists()
 
 
 def test_waiting_transfers_remind_the_union_that_must_act(tree, people, django_capture_on_commit_callbacks):
@@ -113,9 +114,9 @@ def test_waiting_transfers_remind_the_union_that_must_act(tree, people, django_c
     run(django_capture_on_commit_callbacks, times=2)
 
     # requested: the current union (g1) must release; released: the receiving union (g2) must accept
-    [to_release] = notes(clerk1, RK.TRANSFER_WAITING)
+    [to_release] = notes(clerk1, members_kinds.REMINDER_TRANSFER_WAITING)
     assert to_release.url == reverse("members:transfer_detail", args=[requested.pk])
-    [to_accept] = notes(clerk2, RK.TRANSFER_WAITING)
+    [to_accept] = notes(clerk2, members_kinds.REMINDER_TRANSFER_WAITING)
     assert to_accept.url == reverse("members:transfer_detail", args=[released.pk])
     assert not notes(clerk3).exists()
     assert len(mail.outbox) == 2
@@ -133,15 +134,15 @@ def test_a_transfer_reminded_while_requested_is_reminded_again_once_released(
     services.transfer_release(transfer=transfer, by=clerk1)
     waiting_transfer_released.update(released_at=transfer.requested_at)
     run(django_capture_on_commit_callbacks, times=2)
-    assert notes(clerk1, RK.TRANSFER_WAITING).count() == 1
-    assert notes(clerk2, RK.TRANSFER_WAITING).count() == 1
+    assert notes(clerk1, members_kinds.REMINDER_TRANSFER_WAITING).count() == 1
+    assert notes(clerk2, members_kinds.REMINDER_TRANSFER_WAITING).count() == 1
 
 
 def test_a_user_who_mutes_a_kind_gets_it_in_the_inbox_only(tree, people, django_capture_on_commit_callbacks):
-    notification_preferences_set(user=people["clerk1"], email_kinds=[RK.TRANSFER_WAITING])
+    notification_preferences_set(user=people["clerk1"], email_kinds=[members_kinds.REMINDER_TRANSFER_WAITING])
     pending_application(tree["g1"], 8)
     run(django_capture_on_commit_callbacks)
-    assert notes(people["clerk1"], RK.APPLICATION_PENDING).count() == 1
+    assert notes(people["clerk1"], members_kinds.REMINDER_APPLICATION_PENDING).count() == 1
     assert not mails_to(people["clerk1"])
     assert len(mails_to(people["s1_staff"])) == 1
 
@@ -158,7 +159,7 @@ def test_decided_and_withdrawn_applications_and_inactive_staff_get_nothing(
     people["clerk2"].save(update_fields=["is_active"])
     Notification.objects.all().delete()
     run(django_capture_on_commit_callbacks)
-    assert not Notification.objects.filter(kind__startswith="reminder_").exists()
+    assert not Notification.objects.filter(kind__in=reminder_kinds.values()).exists()
 
 
 def test_an_email_failure_halfway_and_a_retry_still_send_each_email_once(
@@ -250,12 +251,12 @@ def test_the_preferences_page_saves_which_reminders_come_by_email(client, people
     url = reverse("accounts:notification_preferences")
     page = client.get(url)
     assert page.status_code == 200
-    assert set(page.context["form"].initial["email_kinds"]) == set(RK.values)
-    response = client.post(url, {"email_kinds": [RK.TRANSFER_WAITING]})
+    assert set(page.context["form"].initial["email_kinds"]) == reminder_kinds.values()
+    response = client.post(url, {"email_kinds": [members_kinds.REMINDER_TRANSFER_WAITING]})
     assert response.status_code == 302
-    assert email_kinds_of(people["clerk1"]) == {RK.TRANSFER_WAITING}
+    assert email_kinds_of(people["clerk1"]) == {members_kinds.REMINDER_TRANSFER_WAITING}
     assert client.post(url, {"email_kinds": ["not_a_kind"]}).status_code == 200
-    assert email_kinds_of(people["clerk1"]) == {RK.TRANSFER_WAITING}
+    assert email_kinds_of(people["clerk1"]) == {members_kinds.REMINDER_TRANSFER_WAITING}
 
 
 def test_the_preferences_page_needs_a_sign_in(client):

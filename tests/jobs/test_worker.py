@@ -29,7 +29,8 @@ from django.conf import settings
 from django.core import mail
 from django.db import connection
 
-from accounts.models import Notification, ReminderKind
+from accounts.models import Notification
+from members import kinds as members_kinds
 from members.tasks import dispatch_reminders
 from tests.factories import staff
 from unionportal.celery import app
@@ -77,7 +78,7 @@ def test_a_real_worker_runs_the_reminders_end_to_end_and_the_messages_hold_no_pe
     finally:
         before_task_publish.disconnect(capture)
     note = Notification.objects.get(recipient=clerk)
-    assert note.kind == ReminderKind.APPLICATION_PENDING
+    assert note.kind == members_kinds.REMINDER_APPLICATION_PENDING
     assert mail.outbox[0].to == [clerk.email]
     # both messages went through the broker: the run and the e-mail job, with IDs only
     assert len(published) == 2

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import kinds as accounts_kinds
 from accounts.models import AuditEvent, User
 from members import services
 from members.id_number import parse
@@ -351,7 +352,7 @@ def test_approval_gives_the_worker_s_account_the_name_on_the_application(tree, c
     for page in (text(client.get(reverse("home"))), text(client.get(reverse("accounts:inbox")))):
         assert "王五" in page
         assert not re.search(rf"(?<![\w@.-]){re.escape(worker.username)}(?![\w@.-])", page)
-    signed_in = AuditEvent.objects.get(action=AuditEvent.Action.LOGIN, actor=worker)
+    signed_in = AuditEvent.objects.get(action=accounts_kinds.LOGIN, actor=worker)
     assert signed_in.actor_label.startswith("王五")
 
 

@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from accounts import kinds as accounts_kinds
 from accounts.models import AuditEvent
+from members import kinds as members_kinds
 from members import services
 from members.id_number import parse
 from members.models import EmploymentType, Member, MemberCard, MemberEvent, PoliticalStatus
@@ -30,7 +32,6 @@ from ..factories import make_child, staff
 
 K = Union.Kind
 R = Role.Kind
-A = AuditEvent.Action
 FULL_ID = re.compile(r"\d{17}[\dX]")
 _people = itertools.count(1)
 
@@ -83,7 +84,7 @@ def member_state(member: Member) -> tuple:
 
 def written_rows() -> tuple[int, int, int]:
     """History, audit (sign-ins aside: creating a test client signs in) and valid cards."""
-    audit = AuditEvent.objects.exclude(action=A.LOGIN).count()
+    audit = AuditEvent.objects.exclude(action=accounts_kinds.LOGIN).count()
     return MemberEvent.objects.count(), audit, MemberCard.objects.filter(revoked_on=None).count()
 
 
@@ -468,7 +469,7 @@ def test_reveal_returns_the_number_and_writes_audit_and_history(tree, clerk, min
     assert response.status_code == 200
     assert number in body(response) and "<html" not in body(response)
     assert "no-store" in response.headers["Cache-Control"]
-    event = AuditEvent.objects.get(action=A.ID_REVEALED)
+    event = AuditEvent.objects.get(action=members_kinds.ID_REVEALED)
     assert (event.actor, event.target_id, event.union_id) == (clerk, str(mine.pk), tree["g1"].pk)
     assert number not in str(event.detail) and number not in event.target_label
     assert MemberEvent.objects.filter(member=mine, kind=MemberEvent.Kind.ID_REVEALED, by=clerk).count() == 1
@@ -488,7 +489,7 @@ def test_reveal_is_post_only_and_needs_the_csrf_token(tree, clerk, mine):
     client = client_for(clerk, csrf=True)
     assert client.get(reverse("members:member_reveal_id", args=[mine.pk])).status_code == 405
     assert client.post(reverse("members:member_reveal_id", args=[mine.pk])).status_code == 403
-    assert not AuditEvent.objects.filter(action=A.ID_REVEALED).exists()
+    assert not AuditEvent.objects.filter(action=members_kinds.ID_REVEALED).exists()
 
 
 # --- edit -------------------------------------------------------------------------------------------
@@ -521,7 +522,7 @@ def test_clerk_edits_details_and_the_history_says_so(tree, clerk, mine):
         True,
     )
     assert MemberEvent.objects.filter(member=mine, kind=MemberEvent.Kind.EDITED, by=clerk).exists()
-    assert AuditEvent.objects.filter(action=A.MEMBER_EDITED, actor=clerk).exists()
+    assert AuditEvent.objects.filter(action=members_kinds.MEMBER_EDITED, actor=clerk).exists()
 
 
 def test_edit_corrects_the_id_number(tree, clerk, mine):

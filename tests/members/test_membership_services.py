@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, Notification
 from accounts.sms import MemoryBackend
+from members import kinds as members_kinds
 from members import services
 from members.id_number import parse
 from members.models import Application, Member, MemberCard, MemberEvent, Transfer
@@ -26,7 +27,6 @@ from ..factories import id_number as new_id_number
 
 K = Union.Kind
 R = Role.Kind
-A = AuditEvent.Action
 E = MemberEvent.Kind
 
 _people = itertools.count(1)
@@ -178,7 +178,12 @@ def test_approval_creates_one_member_with_a_card_and_the_history(tree, clerk1):
     application.refresh_from_db()
     assert application.status == Application.Status.APPROVED
     assert (application.member, application.decided_by) == (member, clerk1)
-    assert AuditEvent.objects.filter(action=A.APPLICATION_APPROVED, actor=clerk1, target_id=str(member.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action=members_kinds.APPLICATION_APPROVED, actor=clerk1, target_id=str(member.pk)
+        ).count()
+        == 1
+    )
 
 
 def test_card_numbers_follow_the_unions_own_sequence(tree, clerk1, clerk2):
@@ -334,7 +339,7 @@ def test_reject_keeps_the_reason_and_tells_the_worker(tree, clerk1):
     assert (application.status, application.reason) == (Application.Status.REJECTED, "非本单位职工")
     assert application.decided_by == clerk1 and application.decided_at is not None
     assert Notification.objects.get(recipient=worker).body == "非本单位职工"
-    assert AuditEvent.objects.filter(action=A.APPLICATION_REJECTED, actor=clerk1).count() == 1
+    assert AuditEvent.objects.filter(action=members_kinds.APPLICATION_REJECTED, actor=clerk1).count() == 1
     assert not Member.objects.exists()
     with pytest.raises(ValidationError, match="already been decided"):
         services.application_approve(application=application, by=clerk1)
@@ -544,7 +549,7 @@ def test_member_update_is_scoped_audited_and_refuses_another_persons_id(tree, cl
     member.refresh_from_db()
     assert (member.name, member.union, member.status) == ("张三丰", tree["g1"], Member.Status.ACTIVE)
     assert member.events.filter(kind=E.EDITED).count() == 1
-    assert AuditEvent.objects.filter(action=A.MEMBER_EDITED).count() == 1
+    assert AuditEvent.objects.filter(action=members_kinds.MEMBER_EDITED).count() == 1
 
 
 def test_member_end_checks_the_date_and_ends_only_once(tree, clerk1):
@@ -568,7 +573,7 @@ def test_revealing_the_id_is_scoped_and_audited(tree, clerk1, clerk2):
     with pytest.raises(PermissionDenied):
         services.member_reveal_id(member=member, by=clerk2)
     assert services.member_reveal_id(member=member, by=clerk1) == number
-    assert AuditEvent.objects.filter(action=A.ID_REVEALED, actor=clerk1).count() == 1
+    assert AuditEvent.objects.filter(action=members_kinds.ID_REVEALED, actor=clerk1).count() == 1
     assert member.events.filter(kind=E.ID_REVEALED).count() == 1
     assert not AuditEvent.objects.filter(detail__icontains=number).exists()
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from members import kinds as members_kinds
 from members.models import MemberEvent
 from tests.pages import client_for
 from unions.models import Role
@@ -16,7 +17,6 @@ from unions.models import Role
 from ..factories import staff
 from .test_member_pages import make_member
 
-A = AuditEvent.Action
 R = Role.Kind
 
 
@@ -42,8 +42,8 @@ def test_past_the_hourly_limit_a_reveal_is_refused_with_a_message_and_audited(tr
     refused = answers[-1].content.decode()
     assert members[3].reveal_id_number() not in refused
     assert "每小时最多可查看 3 次完整身份证号" in refused
-    ok = AuditEvent.objects.filter(action=A.ID_REVEALED, result=AuditEvent.Result.SUCCESS, actor=clerk)
-    failed = AuditEvent.objects.get(action=A.ID_REVEALED, result=AuditEvent.Result.FAILURE, actor=clerk)
+    ok = AuditEvent.objects.filter(action=members_kinds.ID_REVEALED, result=AuditEvent.Result.SUCCESS, actor=clerk)
+    failed = AuditEvent.objects.get(action=members_kinds.ID_REVEALED, result=AuditEvent.Result.FAILURE, actor=clerk)
     assert ok.count() == 3
     assert (failed.target_id, failed.union_id) == (str(members[3].pk), tree["g1"].pk)
     assert not MemberEvent.objects.filter(member=members[3], kind=MemberEvent.Kind.ID_REVEALED).exists()

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from accounts.models import AuditEvent
+from members import kinds as members_kinds
 from members import pii, services
 from members.id_number import parse
 from members.models import Member, PoliticalStatus, RosterExport, RosterImport
@@ -32,7 +33,6 @@ from ..factories import id_number as new_id_number
 from ..factories import staff
 
 R = Role.Kind
-A = AuditEvent.Action
 FULL_ID = re.compile(r"(?<![\d*])\d{17}[\dX](?![\d*])")
 FULL_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _people = itertools.count(1)
@@ -91,7 +91,7 @@ def exported_names(rows: list[list[str]]) -> set[str]:
 
 
 def audit_rows() -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(action=A.ROSTER_EXPORTED).order_by("id"))
+    return list(AuditEvent.objects.filter(action=members_kinds.ROSTER_EXPORTED).order_by("id"))
 
 
 # --- scope ----------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from members import kinds as members_kinds
 from members.models import Member, MemberCard, MemberEvent, RosterImport, RosterImportRow
 from members.roster import importing
 from members.services import roster as roster_service
@@ -265,7 +266,7 @@ def test_the_check_makes_the_error_file_and_the_download_only_streams_it(
     assert cells[0][-1] == "Errors"
 
 
-def test_error_file_download_is_audited_like_an_export_without_personal_data(
+def test_error_file_download_is_audited_with_its_own_action_without_personal_data(
     tree, clerk, django_capture_on_commit_callbacks
 ):
     from accounts.models import AuditEvent
@@ -276,10 +277,11 @@ def test_error_file_download_is_audited_like_an_export_without_personal_data(
 
     download_rows(client, record)
 
-    event = AuditEvent.objects.get(action=AuditEvent.Action.ROSTER_EXPORTED)
+    event = AuditEvent.objects.get(action=members_kinds.ROSTER_ERRORS_DOWNLOADED)
     assert (event.actor, event.union_id, event.result) == (clerk, tree["g1"].pk, AuditEvent.Result.SUCCESS)
     assert (event.target_type, event.target_id) == ("members.rosterimport", str(record.pk))
-    assert event.detail == {"file": "import_errors", "format": "xlsx", "rows": 2}
+    assert event.detail == {"format": "xlsx", "rows": 2}
+    assert not AuditEvent.objects.filter(action=members_kinds.ROSTER_EXPORTED).exists()
     written = " ".join(str(value) for value in AuditEvent.objects.filter(pk=event.pk).values().get().values())
     assert not FULL_ID.search(written) and numbers[0][:14] not in written
     assert "吴六" not in written and "郑七" not in written and "1390000000" not in written

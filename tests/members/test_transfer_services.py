@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import AuditEvent, Notification
+from members import kinds as members_kinds
 from members import pii, services
 from members.id_number import parse
 from members.models import Application, Member, MemberCard, MemberEvent, Transfer
@@ -26,7 +27,6 @@ from ..factories import id_number as new_id_number
 
 K = Union.Kind
 R = Role.Kind
-A = AuditEvent.Action
 S = Transfer.Status
 
 _people = itertools.count(1)
@@ -114,9 +114,9 @@ def test_request_release_accept_moves_the_member_with_a_new_card_and_history(tre
     assert member.events.filter(kind=MemberEvent.Kind.CARD_REVOKED).count() == 1
     audited = set(AuditEvent.objects.filter(target_id=str(member.pk)).values_list("action", "actor"))
     assert {
-        (A.TRANSFER_REQUESTED, clerk2.pk),
-        (A.TRANSFER_RELEASED, clerk1.pk),
-        (A.TRANSFER_ACCEPTED, clerk2.pk),
+        (members_kinds.TRANSFER_REQUESTED, clerk2.pk),
+        (members_kinds.TRANSFER_RELEASED, clerk1.pk),
+        (members_kinds.TRANSFER_ACCEPTED, clerk2.pk),
     } <= audited
     titles = list(
         Notification.objects.filter(recipient=worker, kind__startswith="transfer_").values_list("title", flat=True)
@@ -182,7 +182,7 @@ def test_either_union_may_decline_with_a_reason(tree, clerk1, clerk2, member, wo
     member.refresh_from_db()
     assert member.union == tree["g1"]
     assert valid_card(member).union == tree["g1"]
-    assert AuditEvent.objects.filter(action=A.TRANSFER_DECLINED, actor=by).count() == 1
+    assert AuditEvent.objects.filter(action=members_kinds.TRANSFER_DECLINED, actor=by).count() == 1
     assert Notification.objects.filter(recipient=worker, body="劳动关系未解除").exists()
     with pytest.raises(ValidationError, match="already been decided"):
         services.transfer_accept(transfer=transfer, by=clerk2)

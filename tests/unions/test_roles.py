@@ -10,13 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from unions import services
+from accounts import kinds as accounts_kinds
 from accounts.models import AuditEvent, User
 from tests.factories import PASSWORD, UserFactory, grant, staff
+from unions import kinds as unions_kinds
+from unions import services
 from unions.models import Role, Union
 
 K = Role.Kind
-A = AuditEvent.Action
 
 NEW_PASSWORD = "Fresh-start-2026!"
 
@@ -72,8 +73,13 @@ def test_city_admin_grants_every_role_at_a_node_of_an_allowed_kind(tree, city_ad
 
     assert Role.objects.get(user=person) == role
     assert (role.union, role.kind, role.granted_by) == (tree[node], kind, city_admin)
-    row = AuditEvent.objects.get(action=A.ROLE_GRANTED)
-    assert (row.result, row.actor, row.union_id, row.target_id) == ("success", city_admin, tree[node].pk, str(person.pk))
+    row = AuditEvent.objects.get(action=unions_kinds.ROLE_GRANTED)
+    assert (row.result, row.actor, row.union_id, row.target_id) == (
+        "success",
+        city_admin,
+        tree[node].pk,
+        str(person.pk),
+    )
 
 
 @pytest.mark.parametrize(("kind", "node"), [(K.UNION_CLERK, "g1"), (K.FEDERATION_STAFF, "s1"), (K.LEADER, "s1")])
@@ -107,7 +113,7 @@ def test_district_staff_cannot_grant_above_elsewhere_or_privileged_roles_and_the
         services.role_grant(user=person, union=tree[node], kind=kind, by=district_staff)
 
     assert not Role.objects.filter(user=person).exists()
-    row = AuditEvent.objects.get(action=A.ROLE_GRANTED)
+    row = AuditEvent.objects.get(action=unions_kinds.ROLE_GRANTED)
     assert row.result == AuditEvent.Result.FAILURE
     assert (row.actor, row.union_id, row.target_id) == (district_staff, tree[node].pk, str(person.pk))
     assert row.detail["kind"] == kind
@@ -139,7 +145,7 @@ def test_district_staff_revokes_a_role_inside_the_district_and_it_is_audited(tre
     services.role_revoke(role=role, by=district_staff)
 
     assert not Role.objects.filter(pk=role.pk).exists()
-    row = AuditEvent.objects.get(action=A.ROLE_REVOKED)
+    row = AuditEvent.objects.get(action=unions_kinds.ROLE_REVOKED)
     assert (row.actor, row.union_id, row.target_id, row.detail["kind"]) == (
         district_staff,
         tree["g1"].pk,
@@ -245,7 +251,7 @@ def test_revoke_page_removes_a_role_inside_scope(client, tree, district_staff):
 
     assert response.status_code == 302
     assert not Role.objects.filter(pk=role.pk).exists()
-    assert AuditEvent.objects.filter(action=A.ROLE_REVOKED, actor=district_staff).count() == 1
+    assert AuditEvent.objects.filter(action=unions_kinds.ROLE_REVOKED, actor=district_staff).count() == 1
 
 
 def test_revoke_page_keeps_own_role_and_says_why(client, tree, district_staff):
@@ -302,7 +308,9 @@ def test_granting_to_a_new_username_makes_an_invited_staff_account_that_can_set_
     assert not new.has_usable_password()
     assert not new.is_staff and not new.is_superuser
     assert Role.objects.filter(user=new, union=tree["g1"], kind=K.UNION_CLERK, granted_by=district_staff).exists()
-    assert AuditEvent.objects.filter(action=A.USER_CREATED, actor=district_staff, target_id=str(new.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=accounts_kinds.USER_CREATED, actor=district_staff, target_id=str(new.pk)
+    ).exists()
 
     # and an invitation went out with a link that works
     assert len(mail.outbox) == 1

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from accounts.models import AuditEvent
+from unions import kinds as unions_kinds
 from unions import services
 from unions.models import Role, Union
 
@@ -14,7 +15,6 @@ from ..factories import credit_code, make_child, make_city, staff
 
 K = Union.Kind
 R = Role.Kind
-A = AuditEvent.Action
 TODAY = datetime.date(2026, 3, 1)
 
 
@@ -99,7 +99,7 @@ def test_union_create_refuses_a_closed_parent(tree, admin):
 
 def test_union_create_writes_an_audit_row(tree, admin):
     union = services.union_create(parent=tree["s1"], by=admin, kind=K.GRASSROOTS_UNION, name="东华门食品厂工会")
-    event = AuditEvent.objects.get(action=A.UNION_CREATED)
+    event = AuditEvent.objects.get(action=unions_kinds.UNION_CREATED)
     assert event.actor == admin
     assert event.union_id == union.pk
     assert event.detail == {"parent": tree["s1"].pk}
@@ -200,7 +200,7 @@ def test_city_admin_moves_a_union_with_its_whole_subtree(tree, admin):
 
 def test_union_move_writes_an_audit_row(tree, admin):
     services.union_move(union=tree["g1"], new_parent=tree["ind"], by=admin)
-    event = AuditEvent.objects.get(action=A.UNION_MOVED)
+    event = AuditEvent.objects.get(action=unions_kinds.UNION_MOVED)
     assert event.actor == admin
     assert event.union_id == tree["g1"].pk
     assert event.detail == {"from": tree["s1"].pk, "to": tree["ind"].pk}
@@ -222,7 +222,7 @@ def test_only_a_city_admin_may_move_a_union(tree, role_kind, role_at):
     with pytest.raises(PermissionDenied):
         services.union_move(union=tree["g1"], new_parent=tree["s2"] if role_at != "d1" else tree["s1"], by=user)
     assert snapshot() == before
-    assert not AuditEvent.objects.filter(action=A.UNION_MOVED).exists()
+    assert not AuditEvent.objects.filter(action=unions_kinds.UNION_MOVED).exists()
 
 
 def test_the_city_federation_itself_cannot_be_moved(tree, admin):
@@ -300,7 +300,7 @@ def test_union_close_refuses_an_empty_reason(tree, admin, reason):
     with pytest.raises(ValidationError):
         services.union_close(union=tree["g1"], on=TODAY, reason=reason, by=admin)
     assert snapshot() == before
-    assert not AuditEvent.objects.filter(action=A.UNION_CLOSED).exists()
+    assert not AuditEvent.objects.filter(action=unions_kinds.UNION_CLOSED).exists()
 
 
 def test_union_close_writes_the_date_the_reason_and_an_audit_row(tree, admin):
@@ -309,7 +309,7 @@ def test_union_close_writes_the_date_the_reason_and_an_audit_row(tree, admin):
     assert stored.closed_on == TODAY
     assert stored.close_reason == "企业注销"
     assert stored.is_closed
-    event = AuditEvent.objects.get(action=A.UNION_CLOSED)
+    event = AuditEvent.objects.get(action=unions_kinds.UNION_CLOSED)
     assert event.actor == admin
     assert event.union_id == union.pk
     assert event.detail == {"on": "2026-03-01"}
@@ -379,13 +379,13 @@ def test_union_update_changes_only_editable_fields(tree, admin):
 
 def test_union_update_audits_the_names_of_changed_fields(tree, admin):
     services.union_update(union=tree["g1"], by=admin, name="新名称", chair_name="王芳", address=tree["g1"].address)
-    event = AuditEvent.objects.get(action=A.UNION_UPDATED)
+    event = AuditEvent.objects.get(action=unions_kinds.UNION_UPDATED)
     assert event.detail == {"changed": ["chair_name", "name"]}
 
 
 def test_union_update_without_changes_writes_nothing(tree, admin):
     services.union_update(union=tree["g1"], by=admin, name=tree["g1"].name)
-    assert not AuditEvent.objects.filter(action=A.UNION_UPDATED).exists()
+    assert not AuditEvent.objects.filter(action=unions_kinds.UNION_UPDATED).exists()
 
 
 def test_clerk_can_update_own_union(tree):

@@ -57,8 +57,10 @@ def test_jobs_made_before_the_shared_record_keep_their_data_and_gain_counts_and_
     report = OldReport.objects.create(
         kind="monthly_membership", union=union, parameters={"month": "2026-10"}, reuse_key="k", status="done"
     )
-    OldPeriodicTask.objects.filter(task="reports.requeue_stale").update(
-        interval=OldInterval.objects.create(every=3, period="minutes")
+    # (made here if missing: a transactional test before this one may have emptied the table)
+    OldPeriodicTask.objects.update_or_create(
+        name="reports: re-queue reports not picked up",
+        defaults={"task": "reports.requeue_stale", "interval": OldInterval.objects.create(every=3, period="minutes")},
     )
 
     # when the migrations run forward

@@ -15,6 +15,15 @@ def _migrate(target):
     return executor.loader.project_state([target]).apps
 
 
+@pytest.fixture(autouse=True)
+def _latest_schema_afterwards():
+    # The tests after this one (in the same database) expect every migration applied.
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_members_accounts_without_a_name_get_the_member_s_name_and_others_are_left_alone():
     # given, before the migration: a member's account without a name, one with a name of its own,

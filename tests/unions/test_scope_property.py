@@ -1,9 +1,15 @@
-"""The scope promise (SECURITY.md), tried on random trees: users x nodes x staff URLs x methods, 0 leaks.
+"""The scope promise (SECURITY.md), tried on random trees: users x objects x staff URLs x methods, 0 leaks.
 
-Hypothesis builds a tree that respects ``Union.CHILD_KINDS`` (sometimes two cities), puts random
-roles of random kinds at random nodes, and requests every staff URL that names a union, for every
-user and node. The oracle is the generated structure itself (a parent list walked in Python), not
-the materialised paths the code under test relies on:
+Every URL of the portal that names an object in its path is found in the URL resolver, so a new page
+is covered without editing this test; which objects an argument names is listed below by the route's
+start and the argument's name, and a URL whose argument is in no list fails the test.
+
+Hypothesis builds a tree that respects ``Union.CHILD_KINDS`` (sometimes two cities) and puts random
+roles of random kinds at random nodes. The oracle is the generated structure itself (a parent list
+walked in Python, and the role kinds each kind of object is shown to, written out here), not the
+materialised paths and selectors the code under test relies on.
+
+The union pages (``test_no_union_url_answers_outside_the_users_scope``), for every user and node:
 
 * a user with no role at all: 403 everywhere;
 * a node outside every subtree of the user's roles (the security auditor's role reaches no union
@@ -12,69 +18,156 @@ the materialised paths the code under test relies on:
   and no answer names a union outside the scope; a move that names a target outside the scope
   (every move request does, when there is an outside) does not happen.
 
-Each request runs in a savepoint that is rolled back, so the tree the oracle describes is the tree
-every request sees. Runs on whatever DATABASE_URL says: SQLite locally, PostgreSQL in CI.
+Every other object (``test_no_object_url_answers_outside_the_users_scope``): members, applications,
+transfers, roster imports and exports, reports, dashboards, roles, role holders, notifications. Per
+user and URL one object inside the user's scope and one outside (when there are):
+
+* outside: the answer a made-up id gets (404; 403 where the page turns the user away before it
+  looks anything up), the body never names the object, and a POST changes nothing;
+* inside: never 404.
+
+Each request runs in a savepoint that is rolled back, so the world the oracle describes is the world
+every request sees.
 """
 
-from dataclasses import dataclass
+import datetime
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client, override_settings
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from unions import urls as union_urls
+from accounts.models import Notification
+from members.id_number import parse
+from members.models import Application, Consent, Member, RosterExport, RosterImport, Transfer
+from reports.models import Report
 from unions.models import Role, Union
 
-from ..factories import UserFactory
+from ..factories import UserFactory, id_number
 
 K = Union.Kind
+R = Role.Kind
 # Every kind, with the tree managers more often: they are the ones whose pages do the most.
-ROLE_KINDS = [Role.Kind.CITY_ADMIN, Role.Kind.FEDERATION_STAFF, *sorted(Role.Kind.values)]
+ROLE_KINDS = [R.CITY_ADMIN, R.FEDERATION_STAFF, *sorted(R.values)]
 MAX_NODES = 9
 MAX_USERS = 3
+# Who is shown what, written out for the oracle (SECURITY.md, DESIGN.md "The union tree and scope").
+TREE_READERS = frozenset(set(R.values) - {R.AUDITOR})
+MEMBER_STAFF = frozenset({R.CITY_ADMIN, R.FEDERATION_STAFF, R.UNION_CLERK})
+DASHBOARD_READERS = frozenset({R.LEADER, *MEMBER_STAFF})
+ROLE_READERS = frozenset({R.CITY_ADMIN, R.FEDERATION_STAFF, R.AUDITOR})
+HOLDS_MEMBERS = frozenset({K.GRASSROOTS_UNION, K.JOINT_UNION})
 
 
-# --- the URLs under test -----------------------------------------------------------------------
+# --- the URLs under test: every route with an argument, found in the resolver --------------------
+
+# What a route's argument names: by the start of the route (the longest that fits) and the argument.
+OBJECT_OF_ROUTE = {
+    ("unions/", "pk"): "union",
+    ("unions/", "parent_pk"): "union",
+    ("roles/grant/", "union_pk"): "union",
+    ("roles/", "pk"): "role",
+    ("roles/authenticator-reset/", "user_pk"): "role_holder",
+    ("members/", "pk"): "member",
+    ("members/exports/", "pk"): "roster_export",
+    ("approvals/", "pk"): "application",
+    ("join/", "pk"): "own_application",
+    ("transfers/", "pk"): "transfer",
+    ("roster-imports/", "pk"): "roster_import",
+    ("reports/", "pk"): "report",
+    ("reports/dashboard/", "pk"): "dashboard",
+    ("inbox/", "pk"): "notification",
+}
+# Routes whose argument names no object of anyone's scope, and why.
+NOT_AN_OBJECT = {
+    "check/": "a public card check: the argument is the card's secret QR token",
+    "enrol/": "the e-mailed set-up link: the argument is its secret token",
+    "accounts/": "django-allauth's e-mailed links: the arguments are secret keys",
+    "admin/": "the Django admin, for superusers only (tests/accounts/test_admin_access.py)",
+}
 
 
 @dataclass(frozen=True)
-class StaffUrl:
+class ObjectUrl:
     name: str
+    route: str
     argument: str
+    kind: str
     takes_post: bool
 
 
-def _members_urls() -> list[StaffUrl]:
-    """Every page that names a union in its URL: a new one is covered without editing this test.
+def _routes(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        else:
+            assert isinstance(pattern, URLPattern)
+            yield prefix + str(pattern.pattern), f"{namespace}{pattern.name}", pattern
 
-    Pages of members, applications and transfers name those records instead; their scope is tested
-    with them (tests/members).
-    """
-    found = []
-    for pattern in union_urls.urlpatterns:
-        assert isinstance(pattern, URLPattern)
-        if not str(pattern.pattern).startswith("unions/"):
-            continue
-        arguments = set(pattern.pattern.converters) & {"pk", "parent_pk"}
+
+def _takes_post(pattern: URLPattern) -> bool:
+    view_class = getattr(pattern.callback, "view_class", None)
+    return view_class is None or hasattr(view_class, "post")
+
+
+def discover() -> tuple[list[ObjectUrl], list[str]]:
+    """Every route with an argument, as an ObjectUrl; and the routes no list names (must be none)."""
+    found, unknown = [], []
+    for route, name, pattern in _routes(get_resolver().url_patterns):
+        arguments = list(pattern.pattern.converters) if hasattr(pattern.pattern, "converters") else []
         if not arguments:
             continue
-        view_class = getattr(pattern.callback, "view_class", None)
-        takes_post = view_class is None or hasattr(view_class, "post")
-        found.append(StaffUrl(f"{union_urls.app_name}:{pattern.name}", arguments.pop(), takes_post))
-    return found
+        if route.startswith(tuple(NOT_AN_OBJECT)):
+            continue
+        if len(arguments) != 1:
+            unknown.append(f"{route} ({name}): more than one argument")
+            continue
+        (argument,) = arguments
+        starts = [(start, arg) for start, arg in OBJECT_OF_ROUTE if arg == argument and route.startswith(start)]
+        if not starts:
+            unknown.append(f"{route} ({name}): argument {argument!r}")
+            continue
+        kind = OBJECT_OF_ROUTE[max(starts, key=lambda key: len(key[0]))]
+        found.append(ObjectUrl(name, route, argument, kind, _takes_post(pattern)))
+    return found, unknown
 
 
-STAFF_URLS = [*_members_urls(), StaffUrl("unions:role_grant", "union_pk", takes_post=True)]
+OBJECT_URLS, UNKNOWN_ROUTES = discover()
+UNION_URLS = [url for url in OBJECT_URLS if url.kind == "union"]
+OTHER_URLS = [url for url in OBJECT_URLS if url.kind != "union"]
 
 
-def test_the_url_list_covers_the_union_pages():
-    names = {url.name for url in STAFF_URLS}
+def test_every_url_that_names_an_object_is_under_test():
+    assert UNKNOWN_ROUTES == [], "say which objects these arguments name (OBJECT_OF_ROUTE) or why they name none"
+
+
+def test_the_url_list_covers_the_pages_of_every_kind_of_object():
+    names = {url.name for url in OBJECT_URLS}
     assert {"unions:detail", "unions:create", "unions:edit", "unions:move", "unions:close"} <= names
-    assert {url.name for url in STAFF_URLS if not url.takes_post} == {"unions:detail"}
+    assert {url.name for url in UNION_URLS if not url.takes_post} == {"unions:detail"}
+    assert {
+        "members:member_detail",
+        "members:application_detail",
+        "members:transfer_detail",
+        "members:roster_import_detail",
+        "members:roster_export_detail",
+        "reports:detail",
+        "reports:dashboard_node",
+        "unions:role_revoke",
+        "unions:mfa_reset",
+        "accounts:inbox_read",
+    } <= names
+    assert {url.kind for url in OBJECT_URLS} == set(OBJECT_OF_ROUTE.values())
 
 
 # --- random trees and roles --------------------------------------------------------------------
@@ -86,7 +179,7 @@ class Plan:
     kinds: list[str]
     closed: list[bool]
     roles: list[list[tuple[int, str]]]  # per user: (node index, role kind)
-    move_seed: int
+    seed: int
 
     def ancestors_or_self(self, node: int) -> set[int]:
         seen: set[int] = set()
@@ -96,27 +189,30 @@ class Plan:
             current = self.parents[current]
         return seen
 
+    def reaches(self, user: int, node: int, kinds=TREE_READERS) -> bool:
+        """Whether the user holds a role of these kinds at the node or above it."""
+        return any(n in self.ancestors_or_self(node) for n, kind in self.roles[user] if kind in kinds)
+
     def in_scope(self, user: int, node: int) -> bool:
         """Below one of the user's roles, the auditor's aside: the auditor reads the audit trail and
         the roles, not the union pages, which answer 404 to a user with no other role."""
-        return any(
-            role_node in self.ancestors_or_self(node)
-            for role_node, kind in self.roles[user]
-            if kind != Role.Kind.AUDITOR
-        )
+        return self.reaches(user, node, TREE_READERS)
 
     def move_target(self, user: int) -> int:
         """Where this user's move requests point: outside their scope whenever there is an outside."""
         outside = [i for i in range(len(self.kinds)) if not self.in_scope(user, i)]
         candidates = outside or list(range(len(self.kinds)))
-        return candidates[self.move_seed % len(candidates)]
+        return candidates[self.seed % len(candidates)]
+
+    def holders(self) -> list[int]:
+        return [i for i, kind in enumerate(self.kinds) if kind in HOLDS_MEMBERS]
 
 
 @st.composite
-def plans(draw) -> Plan:
+def plans(draw, min_nodes: int = 1) -> Plan:
     parents: list[int | None] = [None]
     kinds: list[str] = [K.CITY_FEDERATION]
-    size = draw(st.integers(min_value=1, max_value=MAX_NODES - 1))
+    size = draw(st.integers(min_value=min_nodes, max_value=MAX_NODES - 1))
     for _ in range(size):
         if len([k for k in kinds if k == K.CITY_FEDERATION]) < 2 and draw(st.integers(0, 9)) == 0:
             parents.append(None)
@@ -132,7 +228,7 @@ def plans(draw) -> Plan:
     closed = [i in leaves and draw(st.booleans()) for i in range(count)]
     role = st.tuples(st.integers(0, count - 1), st.sampled_from(ROLE_KINDS))
     roles = draw(st.lists(st.lists(role, max_size=3, unique=True), min_size=1, max_size=MAX_USERS))
-    return Plan(parents, kinds, closed, roles, draw(st.integers(0, count - 1)))
+    return Plan(parents, kinds, closed, roles, draw(st.integers(0, 10_000)))
 
 
 def node_name(index: int) -> str:
@@ -140,7 +236,7 @@ def node_name(index: int) -> str:
     return f"〔{index:02d}〕号工会"
 
 
-def build(plan: Plan) -> tuple[list[Union], list]:
+def build_tree(plan: Plan) -> tuple[list[Union], list]:
     nodes: list[Union] = []
     for index, (parent, kind) in enumerate(zip(plan.parents, plan.kinds, strict=True)):
         values = {"kind": kind, "name": node_name(index)}
@@ -160,10 +256,10 @@ def build(plan: Plan) -> tuple[list[Union], list]:
     return [Union.objects.get(pk=node.pk) for node in nodes], users
 
 
-# --- requests ----------------------------------------------------------------------------------
+# --- the union pages ---------------------------------------------------------------------------
 
 
-def post_data(url: StaffUrl, node_index: int, plan: Plan, nodes: list[Union], user_index: int, other: str) -> dict:
+def post_data(url: ObjectUrl, node_index: int, plan: Plan, nodes: list[Union], user_index: int, other: str) -> dict:
     """What a real form would send: enough to succeed when the user is allowed to act."""
     child_kinds = sorted(Union.CHILD_KINDS[plan.kinds[node_index]])
     return {
@@ -171,11 +267,11 @@ def post_data(url: StaffUrl, node_index: int, plan: Plan, nodes: list[Union], us
         "unions:edit": {"name": "改过名的工会", "chair_name": "张三"},
         "unions:move": {"new_parent": nodes[plan.move_target(user_index)].pk},
         "unions:close": {"closed_on": timezone.localdate().isoformat(), "reason": "撤销"},
-        "unions:role_grant": {"kind": Role.Kind.UNION_CLERK, "username": other},
+        "unions:role_grant": {"kind": R.UNION_CLERK, "username": other},
     }.get(url.name, {"name": "改过名的工会"})
 
 
-def world() -> tuple:
+def tree_world() -> tuple:
     return (
         sorted(Union.objects.values_list("pk", "path", "depth", "numchild", "kind", "name", "closed_on")),
         sorted(Role.objects.values_list("user_id", "union_id", "kind")),
@@ -183,32 +279,32 @@ def world() -> tuple:
 
 
 @override_settings(STAFF_MFA_REQUIRED=False)
-class ScopeProperty(TestCase):
-    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+class UnionScopeProperty(TestCase):
+    @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(plans())
-    def test_no_staff_url_answers_outside_the_users_scope(self, plan):
+    def test_no_union_url_answers_outside_the_users_scope(self, plan):
         self.plan = plan
-        self.nodes, self.users = build(plan)
+        self.nodes, self.users = build_tree(plan)
         for user_index, user in enumerate(self.users):
             client = Client()
             client.force_login(user)
             for node_index in range(len(self.nodes)):
-                for url in STAFF_URLS:
+                for url in UNION_URLS:
                     for method in ["get", "post"] if url.takes_post else ["get"]:
                         self.check_one(client, user_index, node_index, url, method)
 
-    def check_one(self, client: Client, user_index: int, node_index: int, url: StaffUrl, method: str) -> None:
+    def check_one(self, client: Client, user_index: int, node_index: int, url: ObjectUrl, method: str) -> None:
         plan, nodes, users = self.plan, self.nodes, self.users
         path = reverse(url.name, kwargs={url.argument: nodes[node_index].pk})
         other = users[(user_index + 1) % len(users)].username
         where = f"{method.upper()} {url.name} at node {node_index} as user {user_index} with {plan.roles[user_index]}"
-        before = world()
+        before = tree_world()
         with transaction.atomic():
             if method == "get":
                 response = client.get(path)
             else:
                 response = client.post(path, post_data(url, node_index, plan, nodes, user_index, other))
-            after = world()
+            after = tree_world()
             transaction.set_rollback(True)
         status = response.status_code
         page = response.content.decode(errors="replace")
@@ -232,3 +328,222 @@ class ScopeProperty(TestCase):
         if url.name == "unions:move" and method == "post" and not plan.in_scope(user_index, target):
             assert status != 302, f"{where}: moved under node {target}, outside the scope"
             assert after == before, where
+
+
+# --- every other object ------------------------------------------------------------------------
+
+
+@dataclass
+class Thing:
+    """One object a URL may name, with the oracle's answer to: may this user see it?"""
+
+    pk: int
+    label: str  # what its pages show of it (a name), if anything: an answer outside the scope must not show it
+    visible_to: Callable[[int], bool] = field(repr=False)
+
+
+class Objects:
+    """One of each kind of object at each node where it can be, made through the models so that
+    nothing here depends on the services' rules; ``things[kind]`` lists them with the oracle."""
+
+    def __init__(self, plan: Plan, nodes: list[Union], users: list) -> None:
+        self.plan, self.nodes, self.users = plan, nodes, users
+        self.things: dict[str, list[Thing]] = {kind: [] for kind in set(OBJECT_OF_ROUTE.values())}
+        self.numbers = itertools.count(1)
+        self.worker = UserFactory()
+        holders = plan.holders()
+        for node in holders:
+            self.member_and_more(node)
+        for node in range(len(nodes)):
+            self.dashboard(node)
+        for a, b in zip(holders, holders[1:] + holders[:1], strict=True):
+            if a != b:
+                self.transfer(a, b)
+        for user_index, user in enumerate(users):
+            self.export_and_notification(user_index, user)
+        for user_index, user in enumerate(users):
+            for role in Role.objects.filter(user=user).select_related("union"):
+                node = next(i for i, n in enumerate(nodes) if n.pk == role.union_id)
+                # No label: a holder's name is on every page they open themselves (the menu names them).
+                self.add("role", role.pk, "", lambda u, node=node: plan.reaches(u, node, ROLE_READERS))
+            if plan.roles[user_index]:
+                held = {n for n, _ in plan.roles[user_index]}
+                self.add(
+                    "role_holder",
+                    user.pk,
+                    "",
+                    lambda u, held=held: any(plan.reaches(u, n, ROLE_READERS) for n in held),
+                )
+
+    def add(self, kind: str, pk: int, label: str, visible_to: Callable[[int], bool]) -> None:
+        self.things[kind].append(Thing(pk, label, visible_to))
+
+    def person(self, model, node: int, **fields):
+        number = next(self.numbers)
+        record = model(
+            union=self.nodes[node],
+            name=f"〔人{number:03d}〕",
+            mobile=f"139{number:08d}",
+            political_status="none",
+            education="bachelor",
+            employment_type="regular",
+            **fields,
+        )
+        record.set_id_number(parse(id_number()))
+        record.save()
+        return record
+
+    def member_and_more(self, node: int) -> None:
+        plan = self.plan
+
+        def staff(u: int) -> bool:
+            return plan.reaches(u, node, MEMBER_STAFF)
+
+        member = self.person(Member, node, joined_on=datetime.date(2020, 1, 1))
+        self.add("member", member.pk, member.name, staff)
+        # The applicant is one of the users: the worker's own pages open for them alone.
+        applicant_index = node % len(self.users)
+        applicant = self.users[applicant_index]
+        consent = Consent.objects.create(user=applicant, text_version="test")
+        application = self.person(Application, node, applicant=applicant, consent=consent)
+        self.add("application", application.pk, application.name, staff)
+        self.add("own_application", application.pk, application.name, lambda u, a=applicant_index: u == a)
+        record = RosterImport.objects.create(
+            union=self.nodes[node],
+            created_by=self.worker,
+            original_name=f"〔名册{node:02d}〕.xlsx",
+            status=RosterImport.Status.CHECKED,
+            rows_total=2,
+            new_count=1,
+            error_count=1,
+        )
+        self.add("roster_import", record.pk, record.original_name, staff)
+        report = self.report(Report.Kind.ROSTER, node, {"date": "2026-01-01"})
+        self.add("report", report.pk, node_name(node), staff)
+
+    def report(self, kind: str, node: int, params: dict) -> Report:
+        report = Report.objects.create(
+            kind=kind,
+            union=self.nodes[node],
+            parameters=params,
+            status=Report.Status.DONE,
+            reuse_key=f"test-{kind}-{node}",
+            finished_at=timezone.now(),
+        )
+        report.file.save("report.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+        return report
+
+    def dashboard(self, node: int) -> None:
+        plan = self.plan
+        self.add("dashboard", self.nodes[node].pk, node_name(node), lambda u: plan.reaches(u, node, DASHBOARD_READERS))
+        # A dashboard PDF with small counts hidden: an aggregate, for leaders and member staff alike.
+        report = self.report(Report.Kind.DASHBOARD, node, {"year": 2026, "date": "2026-01-01", "exact_counts": False})
+        self.add("report", report.pk, node_name(node), lambda u: plan.reaches(u, node, DASHBOARD_READERS))
+
+    def transfer(self, source: int, target: int) -> None:
+        plan = self.plan
+        member = self.person(Member, source, joined_on=datetime.date(2020, 1, 1))
+        transfer = Transfer.objects.create(
+            member=member, from_union=self.nodes[source], to_union=self.nodes[target], requested_by=self.worker
+        )
+        self.add(
+            "transfer",
+            transfer.pk,
+            member.name,
+            lambda u: plan.reaches(u, source, MEMBER_STAFF) or plan.reaches(u, target, MEMBER_STAFF),
+        )
+
+    def export_and_notification(self, user_index: int, user) -> None:
+        export = RosterExport.objects.create(
+            requested_by=user,
+            file_format="csv",
+            status=RosterExport.Status.DONE,
+            rows_total=1,
+            finished_at=timezone.now(),
+        )
+        export.file.save("export.csv", ContentFile("姓名\n〔人〕\n".encode()), save=True)
+        self.add("roster_export", export.pk, "", lambda u: u == user_index)
+        note = Notification.objects.create(recipient=user, kind="test", title=f"〔通知{user_index}〕", url="/")
+        self.add("notification", note.pk, note.title, lambda u: u == user_index)
+
+
+def world() -> dict:
+    """Every row of the portal's own apps: a request outside the scope must change none of them."""
+    rows = {}
+    for label in ("accounts", "unions", "members", "reports"):
+        for model in apps.get_app_config(label).get_models():
+            fields = [f.attname for f in model._meta.concrete_fields]
+            rows[model._meta.label] = sorted(model.objects.values_list(*fields), key=repr)
+    return rows
+
+
+MISSING = 999_999_999
+
+
+@override_settings(STAFF_MFA_REQUIRED=False)
+class ObjectScopeProperty(TestCase):
+    @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(plans(min_nodes=2))
+    def test_no_object_url_answers_outside_the_users_scope(self, plan):
+        # The join pages count requests per user in the cache: each example starts with none counted.
+        cache.clear()
+        with override_settings(MEDIA_ROOT=self.media):
+            nodes, users = build_tree(plan)
+            objects = Objects(plan, nodes, users)
+            for user_index, user in enumerate(users):
+                client = Client()
+                client.force_login(user)
+                for url in OTHER_URLS:
+                    self.check_url(client, plan, objects, user_index, url)
+
+    @classmethod
+    def setUpClass(cls):
+        import tempfile
+
+        super().setUpClass()
+        cls._media = tempfile.TemporaryDirectory()
+        cls.media = cls._media.name
+
+    @classmethod
+    def tearDownClass(cls):
+        cls._media.cleanup()
+        super().tearDownClass()
+
+    def check_url(self, client: Client, plan: Plan, objects: Objects, user_index: int, url: ObjectUrl) -> None:
+        things = objects.things[url.kind]
+        inside = [t for t in things if t.visible_to(user_index)]
+        outside = [t for t in things if not t.visible_to(user_index)]
+        methods = ["get", "post"] if url.takes_post else ["get"]
+        who = f"as user {user_index} with {plan.roles[user_index]}"
+        for method in methods:
+            unknown = self.request(client, url, MISSING, method)[0].status_code
+            assert unknown in {403, 404, 405}, f"{method.upper()} {url.name} of a made-up id {who}: {unknown}"
+            if unknown == 405:
+                continue  # the method is refused before anything is looked up
+            for thing in outside[plan.seed % len(outside) :][:1] if outside else []:
+                where = f"{method.upper()} {url.name} of {url.kind} {thing.label} {who}"
+                response, changed = self.request(client, url, thing.pk, method, compare=True)
+                # Told apart from a made-up id, the answer would say that the object exists.
+                assert response.status_code == unknown, f"{where}: {response.status_code}, a made-up id {unknown}"
+                if thing.label:
+                    assert thing.label not in response.content.decode(errors="replace"), f"{where}: names it"
+                assert not changed, f"{where}: changed {changed}"
+            for thing in inside[plan.seed % len(inside) :][:1] if inside else []:
+                where = f"{method.upper()} {url.name} of {url.kind} {thing.label} {who}"
+                response, _ = self.request(client, url, thing.pk, method)
+                assert response.status_code != 404, f"{where}: hidden from a user whose scope covers it"
+
+    def request(self, client: Client, url: ObjectUrl, pk: int, method: str, *, compare: bool = False):
+        path = reverse(url.name, kwargs={url.argument: pk})
+        before = world() if compare and method == "post" else None
+        with transaction.atomic():
+            if method == "get":
+                response = client.get(path)
+            else:
+                response = client.post(path, {"reason": "测试", "status": "left", "on": "2026-01-01"})
+            after = world() if before is not None else None
+            transaction.set_rollback(True)
+        if before is None:
+            return response, []
+        changed = [label for label in before if before[label] != after[label]]
+        return response, changed

@@ -21,9 +21,10 @@ from import_export import fields, resources, widgets
 from accounts.phone import mask_mobile
 from unions.models import Union
 from unions.roles import MEMBER_HOLDING_NODE_KINDS, MEMBER_STAFF_KINDS
-from unions.scope import covers, scope_paths, subtree_q
+from unions.scope import scope_paths, subtree_q
 
 from .models import Education, EmploymentType, Member, PoliticalStatus, Sex
+from .permissions import can_manage_members
 from .roster import cleaning
 from .roster.cleaning import CellError
 from .roster.columns import BY_KEY, EXPORT_ONLY, escape_formula
@@ -202,7 +203,7 @@ class MemberResource(resources.ModelResource):
     def __init__(self, *, user=None, union: Union | None = None, **kwargs):
         super().__init__(**kwargs)
         if union is not None:
-            if user is not None and not covers(user, union.path, MEMBER_STAFF_KINDS):
+            if user is not None and not can_manage_members(user, union):
                 raise PermissionDenied
             self.paths = [union.path]
         elif user is not None:

@@ -1,13 +1,16 @@
-"""Who may use the report pages and how exactly a dashboard's small counts are shown.
+"""Who may use the report pages, ask for which report, set targets, and how exactly a dashboard's
+small counts are shown.
 
-Views, the navigation bar and templates ask here; they never decide.
+Built on the one primitive of the tree (``unions.scope.holds_role``). Services call these and raise;
+views, the navigation bar and templates ask here and never decide.
 """
 
 from django.conf import settings
 
 from members.models import Member, MemberCard
-from unions.roles import DASHBOARD_KINDS, MEMBER_STAFF_KINDS
-from unions.scope import covers, scope_paths
+from unions.permissions import can_manage_members
+from unions.roles import DASHBOARD_KINDS, TREE_MANAGER_KINDS
+from unions.scope import holds_role, holds_role_anywhere
 
 # Roles that may ask for and read the monthly report and the dashboard PDF of a node in their subtree.
 MONTHLY_READER_KINDS = DASHBOARD_KINDS
@@ -18,7 +21,23 @@ SMALL_NODE_KINDS = frozenset({"grassroots_union", "joint_union"})
 def can_request_staff_reports(user) -> bool:
     """Leaders and member staff: they have nodes to ask a monthly report, a dashboard or a roster for.
     Cadre officers, discipline officers and the auditor hold roles but no such node."""
-    return bool(scope_paths(user, MONTHLY_READER_KINDS))
+    return holds_role_anywhere(user, MONTHLY_READER_KINDS)
+
+
+def can_request_node_report(user, union) -> bool:
+    """The monthly report and the dashboard PDF of a node: a leader or member staff whose subtree holds it."""
+    return holds_role(user, union, MONTHLY_READER_KINDS)
+
+
+def can_request_roster(user, union) -> bool:
+    """A union's roster as a PDF: member staff over it (whether it has a roster is the service's check)."""
+    return can_manage_members(user, union)
+
+
+def can_set_targets(user, union) -> bool:
+    """A node's yearly enrolment targets: city admins and federation staff whose subtree holds the
+    node (they run the enrolment drive)."""
+    return holds_role(user, union, TREE_MANAGER_KINDS)
 
 
 def has_valid_card(user) -> bool:
@@ -43,7 +62,7 @@ def can_use_reports(user) -> bool:
 
 
 def can_see_dashboard(user) -> bool:
-    return bool(scope_paths(user, DASHBOARD_KINDS))
+    return holds_role_anywhere(user, DASHBOARD_KINDS)
 
 
 def sees_exact_counts(user, union) -> bool:
@@ -54,7 +73,7 @@ def sees_exact_counts(user, union) -> bool:
     may point at a person (the one member in hardship, the one who left), so theirs are suppressed.
     Decided for the whole node, not per league-table row, so the page, its JSON and its PDF agree.
     """
-    return covers(user, union.path, MEMBER_STAFF_KINDS)
+    return can_manage_members(user, union)
 
 
 def small_count_threshold(user, union) -> int:

@@ -26,12 +26,10 @@ from accounts.models import User
 from accounts.notify import notify
 from members.selectors import card_of, membership_of
 from unions.models import Role, Union
-from unions.roles import MEMBER_STAFF_KINDS
-from unions.scope import covers
 
 from . import builders, tallies
 from .models import Report
-from .permissions import MONTHLY_READER_KINDS, SMALL_NODE_KINDS, sees_exact_counts
+from .permissions import SMALL_NODE_KINDS, can_request_node_report, can_request_roster, sees_exact_counts
 from .statistics import parse_month, previous_month
 
 logger = logging.getLogger(__name__)
@@ -90,14 +88,14 @@ def report_request(*, kind: str, union: Union | None, params: dict | None, by: U
     data_version = ""
     if kind == K.MONTHLY_MEMBERSHIP:
         params = {"month": _month_param(params)}
-        if by is not None and not covers(by, union.path, MONTHLY_READER_KINDS):
+        if by is not None and not can_request_node_report(by, union):
             raise PermissionDenied
         # A grassroots or joint union's report holds small counts: as with the dashboard, who asks
         # settles whether they are printed, and with it who may read the copy.
         if union.kind in SMALL_NODE_KINDS:
             params["exact_counts"] = by is not None and sees_exact_counts(by, union)
     elif kind == K.DASHBOARD:
-        if by is None or union is None or not covers(by, union.path, MONTHLY_READER_KINDS):
+        if by is None or union is None or not can_request_node_report(by, union):
             raise PermissionDenied
         # Whether the PDF may print small counts exactly is settled by who asks, and then limits who
         # may read it (selectors.reports_visible_to): a leader never opens member staff's exact copy.
@@ -108,7 +106,7 @@ def report_request(*, kind: str, union: Union | None, params: dict | None, by: U
         }
         data_version = f"v{tallies.version()}"
     elif kind == K.ROSTER:
-        if by is None or not covers(by, union.path, MEMBER_STAFF_KINDS):
+        if by is None or not can_request_roster(by, union):
             raise PermissionDenied
         if not union.holds_members:
             raise ValidationError(_("Only a grassroots or joint union has a roster."), code="roster")

@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from unions.models import Union
-from unions.roles import TREE_MANAGER_KINDS
-from unions.scope import covers
 
 from . import tallies
 from .dashboard import NEW_FORM_GROUPS
 from .models import EnrolmentTarget
+from .permissions import can_set_targets
 
 # Well above any node's yearly intake (a city enrols tens of thousands), well below the column's limit.
 MAX_TARGET = 10_000_000
@@ -28,10 +27,6 @@ MAX_TARGET = 10_000_000
 def target_years(today: datetime.date | None = None) -> list[int]:
     today = today or timezone.localdate()
     return [today.year - 1, today.year, today.year + 1]
-
-
-def can_set_targets(user, union: Union) -> bool:
-    return covers(user, union.path, TREE_MANAGER_KINDS)
 
 
 def targets_of(union: Union, year: int) -> dict[str, int]:

@@ -106,7 +106,7 @@ def dashboard_node(request, pk):
         "order": order,
         "has_members": members["total"] > 0 or any(p["joins"] or p["leavers"] for p in members["trend"]),
         "has_targets": any(row["target"] is not None for row in whole["enrolment"]),
-        "can_set_targets": targets.can_set_targets(request.user, union),
+        "can_set_targets": permissions.can_set_targets(request.user, union),
         "large_staff": LARGE_EMPLOYER_STAFF,
     }
     return render(request, "reports/dashboard/node.html", context)
@@ -127,7 +127,7 @@ def dashboard_data(request, pk):
 @never_cache
 def dashboard_targets(request, pk):
     union = dashboard_union_get(request.user, pk)
-    if not targets.can_set_targets(request.user, union):
+    if not permissions.can_set_targets(request.user, union):
         raise PermissionDenied
     years = targets.target_years()
     if request.method == "POST":

@@ -1,6 +1,6 @@
 from accounts.notify import unread_count
 
-from .roles import AUDIT_READER_KINDS, MEMBER_STAFF_KINDS, UNION_TREE_KINDS, can_grant_somewhere
+from . import permissions
 from .scope import roles_of
 
 
@@ -10,14 +10,13 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav": {"is_staff_user": False}}
     roles = roles_of(user)
-    kinds = {role.kind for role in roles}
     return {
         "nav": {
             "is_staff_user": bool(roles),
-            "can_grant": can_grant_somewhere(user) if roles else False,
-            "can_read_audit": bool(kinds & AUDIT_READER_KINDS),
-            "can_manage_members": bool(kinds & MEMBER_STAFF_KINDS),
-            "can_browse_unions": bool(kinds & UNION_TREE_KINDS),
+            "can_grant": permissions.can_grant_somewhere(user),
+            "can_read_audit": permissions.can_read_audit(user),
+            "can_manage_members": permissions.can_manage_members_somewhere(user),
+            "can_browse_unions": permissions.can_browse_unions(user),
             "roles": roles,
             # Lazy: only pages that show the badge pay for the query.
             "unread": lambda: unread_count(user),

@@ -3,8 +3,8 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from .roles import MEMBER_STAFF_KINDS
-from .scope import is_staff_user, roles_of
+from .permissions import can_manage_members_somewhere
+from .scope import is_staff_user
 
 
 def staff_required(view):
@@ -29,7 +29,7 @@ def member_staff_required(view):
     @staff_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not any(role.kind in MEMBER_STAFF_KINDS for role in roles_of(request.user)):
+        if not can_manage_members_somewhere(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

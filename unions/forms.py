@@ -13,7 +13,7 @@ from accounts.validators import validate_single_line, validate_username_not_mobi
 
 from .credit_code import normalise as normalise_credit_code
 from .models import Role, Union
-from .roles import grant_refusal
+from .permissions import can_grant
 from .services import EDITABLE_FIELDS
 
 
@@ -113,7 +113,7 @@ class RoleGrantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.union = union
         self.fields["kind"].choices = [
-            (value, label) for value, label in Role.Kind.choices if grant_refusal(granter, value, union) is None
+            (value, label) for value, label in Role.Kind.choices if can_grant(granter, value, union)
         ]
 
     def clean_username(self):

@@ -1,9 +1,9 @@
-"""What each role kind may do: grant which roles, sit at which nodes, manage which nodes."""
+"""The role kinds and what each may do: grant which roles, sit at which nodes, see which data.
 
-from django.utils.translation import gettext as _
+The predicates built on these sets live in ``unions.permissions``."""
 
 from .models import Role, Union
-from .scope import roles_of
+from .scope import holds_role_anywhere
 
 K = Role.Kind
 
@@ -49,47 +49,11 @@ FULL_EXPORT_KINDS = frozenset({K.CITY_ADMIN, K.UNION_CLERK})
 # Roles that browse the union tree's pages. The security auditor reads the audit trail and the roles,
 # not the unions: to a user with no other role the tree pages answer 404.
 UNION_TREE_KINDS = frozenset(set(K.values) - {K.AUDITOR})
-
-
-def holds_over(user, path: str, kinds, *, strictly_above: bool = False) -> bool:
-    """Whether the user holds a role of these kinds at the node ``path`` or above it."""
-    return any(
-        role.kind in kinds and path.startswith(role.union.path) and not (strictly_above and role.union.path == path)
-        for role in roles_of(user)
-    )
-
-
-def grant_refusal(user, kind: str, union) -> str | None:
-    """Why the user may not grant ``kind`` at ``union``, or None when they may."""
-    allowed_here = NODE_KINDS_FOR_ROLE.get(kind)
-    if allowed_here is not None and union.kind not in allowed_here:
-        return _("This role cannot be held at a union of this kind.")
-    for role in roles_of(user):
-        if kind in GRANTABLE_BY.get(role.kind, ()) and union.path.startswith(role.union.path):
-            return None
-    return _("You may not grant this role here: only roles below your own, within your own part of the tree.")
-
-
-def can_grant_somewhere(user) -> bool:
-    return any(role.kind in GRANTABLE_BY for role in roles_of(user))
+# Roles that read the roles in their subtree: whoever grants them, and the security auditor.
+ROLE_READER_KINDS = frozenset({*GRANTABLE_BY, K.AUDITOR})
 
 
 def holds_mfa_role(user) -> bool:
     """A role that sees personal or discipline data: its holder signs in with a second factor
     (registered with accounts.mfa_policy, which adds the Django admin's staff)."""
-    return any(role.kind in MFA_REQUIRED_KINDS for role in roles_of(user))
-
-
-def can_reset_mfa(user, target, target_roles=None) -> bool:
-    """A city administrator may reset the authenticator of staff whose every role lies in their
-    subtree: never their own (someone else must vouch for them), nor a Django superuser's (reset by
-    whoever runs the server). ``target_roles`` spares a query when the caller has them."""
-    if target.pk == user.pk or target.is_superuser:
-        return False
-    held = roles_of(target) if target_roles is None else target_roles
-    return bool(held) and all(holds_over(user, role.union.path, {K.CITY_ADMIN}) for role in held)
-
-
-def can_revoke(user, role) -> bool:
-    """Whoever may grant a role may revoke it, except their own."""
-    return role.user_id != user.pk and grant_refusal(user, role.kind, role.union) is None
+    return holds_role_anywhere(user, MFA_REQUIRED_KINDS)

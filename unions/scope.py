@@ -4,7 +4,7 @@ Every staff query filters by these path prefixes in SQL (``subtree_q``), so a li
 what the user may not see, and an object outside scope is simply not found (404).
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from contextlib import suppress
 
 from django.db.models import Q
@@ -57,9 +57,27 @@ def subtree_q(paths: Iterable[str], field: str = "path") -> Q:
     return q
 
 
-def covers(user, path: str, kinds: Iterable[str] | None = None) -> bool:
-    return any(path.startswith(root) for root in scope_paths(user, kinds))
+def holds_role(user, node, kinds: Collection[str] | None = None, *, strictly_above: bool = False) -> bool:
+    """Whether the user holds a role of these kinds (any kind if None) at the node or above it.
+
+    The one question every app's permissions are built on. ``node`` is a union or its path;
+    ``strictly_above`` leaves out roles held at the node itself (moving or closing a node is the
+    act of someone above it).
+    """
+    path = node if isinstance(node, str) else node.path
+    return any(
+        (kinds is None or role.kind in kinds)
+        and path.startswith(role.union.path)
+        and not (strictly_above and role.union.path == path)
+        for role in roles_of(user)
+    )
+
+
+def holds_role_anywhere(user, kinds: Collection[str] | None = None) -> bool:
+    """Whether the user holds a role of these kinds (any kind if None) at any node: what a menu or a
+    page that lists its own scope asks before any node is named."""
+    return any(kinds is None or role.kind in kinds for role in roles_of(user))
 
 
 def is_staff_user(user) -> bool:
-    return bool(roles_of(user))
+    return holds_role_anywhere(user)

@@ -15,8 +15,9 @@ from django.http import Http404
 from accounts.models import AuditEvent
 
 from .models import Role, Union
-from .roles import AUDIT_READER_KINDS, GRANTABLE_BY, UNION_TREE_KINDS, can_reset_mfa, can_revoke
-from .scope import roles_of, scope_paths, subtree_q
+from .permissions import can_reset_mfa, can_reset_mfa_somewhere, can_revoke
+from .roles import AUDIT_READER_KINDS, ROLE_READER_KINDS, UNION_TREE_KINDS
+from .scope import scope_paths, subtree_q
 
 
 def scoped(queryset: QuerySet, user, kinds: Iterable[str], field: str = "union__path") -> QuerySet:
@@ -110,9 +111,6 @@ def move_targets_for(user, union: Union) -> QuerySet[Union]:
 
 
 # --- roles and the audit trail -------------------------------------------------------------------
-ROLE_READER_KINDS = frozenset({*GRANTABLE_BY, Role.Kind.AUDITOR})
-
-
 def roles_visible_to(user) -> QuerySet[Role]:
     """Roles held at nodes inside the subtrees where the user grants roles or audits."""
     paths = scope_paths(user, ROLE_READER_KINDS)
@@ -136,7 +134,7 @@ def with_revocable(user, roles) -> list[Role]:
 
 def _roles_by_user(user, roles: list[Role]) -> dict[int, list[Role]]:
     """Every role of the holders of these roles, in one query; none to load for a non-city admin."""
-    if not any(r.kind == Role.Kind.CITY_ADMIN for r in roles_of(user)) or not roles:
+    if not roles or not can_reset_mfa_somewhere(user):
         return {}
     held: dict[int, list[Role]] = defaultdict(list)
     for role in Role.objects.filter(user_id__in={r.user_id for r in roles}).select_related("union"):

@@ -17,7 +17,15 @@ from . import kinds, signals
 from .credit_code import normalise as normalise_credit_code
 from .credit_code import validate_credit_code
 from .models import Role, Union
-from .roles import TREE_MANAGER_KINDS, can_reset_mfa, grant_refusal, holds_over
+from .permissions import (
+    can_close,
+    can_edit,
+    can_grant,
+    can_manage_below,
+    can_move_under,
+    can_reset_mfa,
+    grant_refusal,
+)
 from .scope import forget_roles
 
 # Fields a staff member may set on a union; everything else (tree position, state) has its own service.
@@ -32,23 +40,6 @@ EDITABLE_FIELDS = (
     "has_women_committee",
     "address",
 )
-
-
-def can_manage_below(user, union: Union) -> bool:
-    """City admins and federation staff manage the unions at and below the node they hold."""
-    return holds_over(user, union.path, TREE_MANAGER_KINDS)
-
-
-def can_edit(user, union: Union) -> bool:
-    return can_manage_below(user, union) or holds_over(user, union.path, {Role.Kind.UNION_CLERK})
-
-
-def can_move(user, union: Union) -> bool:
-    return union.depth > 1 and holds_over(user, union.path, {Role.Kind.CITY_ADMIN}, strictly_above=True)
-
-
-def can_close(user, union: Union) -> bool:
-    return union.depth > 1 and holds_over(user, union.path, TREE_MANAGER_KINDS, strictly_above=True)
 
 
 def _clean_credit_code(fields: dict) -> None:
@@ -115,8 +106,7 @@ def union_update(*, union: Union, by, **fields) -> Union:
 @transaction.atomic
 def union_move(*, union: Union, new_parent: Union, by) -> Union:
     """Move a union and its whole subtree under another node. City administrators only."""
-    # Moving is a city administrator's act at both ends: another role over the target is not enough.
-    if not can_move(by, union) or not holds_over(by, new_parent.path, {Role.Kind.CITY_ADMIN}):
+    if not can_move_under(by, union, new_parent):
         raise PermissionDenied
     union = Union.objects.select_for_update().get(pk=union.pk)
     new_parent = Union.objects.select_for_update().get(pk=new_parent.pk)
@@ -210,7 +200,8 @@ def _role_grant(*, user: User, union: Union, kind: str, by: User) -> Role:
 
 @transaction.atomic
 def role_revoke(*, role: Role, by: User) -> None:
-    if grant_refusal(by, role.kind, role.union):
+    # Whoever may grant a role may revoke it; their own is refused with its own message below.
+    if not can_grant(by, role.kind, role.union):
         raise PermissionDenied(_("You may not revoke this role."))
     if role.user_id == by.pk:
         raise ValidationError(_("You cannot revoke your own role; ask someone above you."))

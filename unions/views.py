@@ -22,14 +22,13 @@ from django.views.generic import TemplateView
 from accounts import services as account_services
 from accounts.filters import AuditEventFilter
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .decorators import staff_required
 from .filters import RoleFilter, UnionFilter
 from .forms import RoleGrantForm, UnionCloseForm, UnionForm, UnionMoveForm
 from .models import Role, Union
-from .roles import AUDIT_READER_KINDS, MEMBER_STAFF_KINDS, can_grant_somewhere, holds_over
 from .scope import roles_of
-from .selectors import ROLE_READER_KINDS, audit_events_visible_to, roles_at, roles_visible_to, with_revocable
+from .selectors import audit_events_visible_to, roles_at, roles_visible_to, with_revocable
 
 
 @method_decorator(staff_required, name="dispatch")
@@ -71,13 +70,14 @@ class UnionDetailView(View):
             "page": page,
             "rows": rows,
             "searching": searching,
-            "can_add": services.can_manage_below(request.user, union) and bool(union.CHILD_KINDS[union.kind]),
-            "can_edit": services.can_edit(request.user, union),
-            "can_move": services.can_move(request.user, union),
-            "can_close": services.can_close(request.user, union) and not union.is_closed,
-            "can_grant": can_grant_somewhere(request.user),
-            "can_manage_members": holds_over(request.user, union.path, MEMBER_STAFF_KINDS),
-            "roles": roles_at(request.user, union) if can_grant_somewhere(request.user) else [],
+            "can_add": permissions.can_add_below(request.user, union),
+            "can_edit": permissions.can_edit(request.user, union),
+            "can_move": permissions.can_move(request.user, union),
+            # A closed union keeps no button that would only answer "already closed".
+            "can_close": permissions.can_close(request.user, union) and not union.is_closed,
+            "can_grant": permissions.can_grant_somewhere(request.user),
+            "can_manage_members": permissions.can_manage_members(request.user, union),
+            "roles": roles_at(request.user, union) if permissions.can_grant_somewhere(request.user) else [],
         }
         template = "unions/_children.html" if request.htmx else "unions/detail.html"
         return render(request, template, context)
@@ -89,7 +89,7 @@ class UnionCreateView(View):
 
     def _parent(self, request, parent_pk):
         parent = selectors.union_get_visible(request.user, parent_pk)
-        if not services.can_manage_below(request.user, parent) or not parent.CHILD_KINDS[parent.kind]:
+        if not permissions.can_add_below(request.user, parent):
             raise PermissionDenied
         return parent
 
@@ -117,7 +117,7 @@ class UnionUpdateView(View):
 
     def _union(self, request, pk):
         union = selectors.union_get_visible(request.user, pk)
-        if not services.can_edit(request.user, union):
+        if not permissions.can_edit(request.user, union):
             raise PermissionDenied
         return union
 
@@ -145,7 +145,7 @@ class UnionMoveView(View):
 
     def _union(self, request, pk):
         union = selectors.union_get_visible(request.user, pk)
-        if not services.can_move(request.user, union):
+        if not permissions.can_move(request.user, union):
             raise PermissionDenied
         return union
 
@@ -180,7 +180,7 @@ class UnionCloseView(View):
 
     def _union(self, request, pk):
         union = selectors.union_get_visible(request.user, pk)
-        if not services.can_close(request.user, union):
+        if not permissions.can_close(request.user, union):
             raise PermissionDenied
         return union
 
@@ -208,6 +208,8 @@ class UnionCloseView(View):
 def staff_home(request):
     """Staff see their nodes at a glance (the portal's home page for a user with a role)."""
     roles = roles_of(request.user)
+    for role in roles:
+        role.links_to_union = permissions.can_browse_union(request.user, role.union)
     roots = list(selectors.scope_roots(request.user))
     for root in roots:
         counts = selectors.subtree_counts(root)
@@ -216,14 +218,10 @@ def staff_home(request):
     return render(request, "unions/staff_home.html", {"roles": roles, "roots": roots})
 
 
-def _require_kinds(user, kinds) -> None:
-    if not any(role.kind in kinds for role in roles_of(user)):
-        raise PermissionDenied
-
-
 @staff_required
 def role_list(request):
-    _require_kinds(request.user, ROLE_READER_KINDS)
+    if not permissions.can_read_roles(request.user):
+        raise PermissionDenied
     role_filter = RoleFilter(request.GET, queryset=roles_visible_to(request.user))
     page = Paginator(role_filter.qs, settings.AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     roles = with_revocable(request.user, page.object_list)
@@ -233,7 +231,7 @@ def role_list(request):
 @staff_required
 def role_grant(request, union_pk):
     union = selectors.union_get_visible(request.user, union_pk)
-    if not can_grant_somewhere(request.user):
+    if not permissions.can_grant_somewhere(request.user):
         raise PermissionDenied
     form = RoleGrantForm(request.POST or None, granter=request.user, union=union)
     if not form.fields["kind"].choices:
@@ -308,7 +306,8 @@ def mfa_reset(request, user_pk):
 @vary_on_headers("HX-Request")
 @staff_required
 def audit_list(request):
-    _require_kinds(request.user, AUDIT_READER_KINDS)
+    if not permissions.can_read_audit(request.user):
+        raise PermissionDenied
     audit_filter = AuditEventFilter(request.GET, queryset=audit_events_visible_to(request.user))
     page = Paginator(audit_filter.qs, settings.AUDIT_PER_PAGE).get_page(request.GET.get("page"))
     template = "unions/_audit_rows.html" if request.htmx else "unions/audit_list.html"

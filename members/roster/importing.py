@@ -26,13 +26,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from unions.models import Union
-from unions.roles import MEMBER_STAFF_KINDS
-from unions.scope import scope_paths
 
 from .. import pii
 from ..id_number import IdNumber
 from ..models import DETAIL_FIELDS, Member, RosterImport, RosterImportRow
 from ..names import comparable_name
+from ..permissions import can_manage_members
 from ..storage import local_copy
 from . import cleaning, writing
 from .cleaning import CellError
@@ -287,12 +286,12 @@ class _Scope:
 
     def __init__(self, user: Callable):
         self.user = user
-        self._roots = None
+        self._user = None
 
     def covers(self, path: str) -> bool:
-        if self._roots is None:
-            self._roots = scope_paths(self.user(), MEMBER_STAFF_KINDS)
-        return any(path.startswith(root) for root in self._roots)
+        if self._user is None:
+            self._user = self.user()
+        return can_manage_members(self._user, path)
 
 
 def _not_here() -> str:

@@ -1,17 +1,5 @@
 """Every write and state change of the members app. Import from here; the modules split by subject."""
 
-from unions.services import (
-    EDITABLE_FIELDS,
-    can_close,
-    can_edit,
-    can_manage_below,
-    can_move,
-    union_close,
-    union_create,
-    union_move,
-    union_update,
-)
-
 from .membership import (
     CONSENT_TEXT_VERSION,
     DETAIL_FIELDS,
@@ -23,7 +11,6 @@ from .membership import (
     application_submit,
     application_withdraw,
     applications_bulk_approve,
-    can_manage_members,
     card_issue,
     card_revoke,
     consent_give,
@@ -33,7 +20,6 @@ from .membership import (
 )
 from .transfers import (
     transfer_accept,
-    transfer_actions,
     transfer_cancel,
     transfer_decline,
     transfer_release,
@@ -43,7 +29,6 @@ from .transfers import (
 __all__ = [
     "CONSENT_TEXT_VERSION",
     "DETAIL_FIELDS",
-    "EDITABLE_FIELDS",
     "accepts_applications",
     "application_approve",
     "application_correct",
@@ -52,11 +37,6 @@ __all__ = [
     "application_submit",
     "application_withdraw",
     "applications_bulk_approve",
-    "can_close",
-    "can_edit",
-    "can_manage_below",
-    "can_manage_members",
-    "can_move",
     "card_issue",
     "card_revoke",
     "consent_give",
@@ -64,13 +44,8 @@ __all__ = [
     "member_reveal_id",
     "member_update",
     "transfer_accept",
-    "transfer_actions",
     "transfer_cancel",
     "transfer_decline",
     "transfer_release",
     "transfer_request",
-    "union_close",
-    "union_create",
-    "union_move",
-    "union_update",
 ]

@@ -18,12 +18,12 @@ from accounts import audit
 from accounts.models import AuditEvent, User
 from accounts.notify import notify
 from unions.models import Union
-from unions.roles import MEMBER_STAFF_KINDS, holds_over
 
 from .. import kinds, pii, signals
 from ..id_number import IdNumber
 from ..models import Application, Consent, Member, MemberCard, MemberEvent, Transfer
 from ..names import comparable_name
+from ..permissions import can_approve_in_bulk, can_manage_members
 
 # Details a worker gives and a clerk may edit; the ID number has its own path (set_id_number).
 DETAIL_FIELDS = (
@@ -39,10 +39,6 @@ DETAIL_FIELDS = (
 )
 
 CONSENT_TEXT_VERSION = "2026-11"
-
-
-def can_manage_members(user, union: Union) -> bool:
-    return holds_over(user, union.path, MEMBER_STAFF_KINDS)
 
 
 def accepts_applications(union: Union) -> bool:
@@ -287,14 +283,20 @@ def application_request_correction(*, application: Application, by, reason: str)
 
 
 def applications_bulk_approve(*, applications, by) -> tuple[list[Member], list[tuple[Application, str]]]:
-    """Approve each in its own transaction; one failure leaves the others approved."""
+    """Approve each in its own transaction; one failure leaves the others approved. Those that may not
+    be approved in bulk (``can_approve_in_bulk``) are left for their own page, listed last."""
+    applications = list(applications)
     approved, failed = [], []
     for application in applications:
+        if not can_approve_in_bulk(application):
+            continue
         try:
             approved.append(application_approve(application=application, by=by))
         except (ValidationError, PermissionDenied) as exc:
             message = " ".join(exc.messages) if isinstance(exc, ValidationError) else _("Not allowed.")
             failed.append((application, message))
+    need_union = _("Sent to a federation: open the application and choose the union the member joins.")
+    failed += [(application, need_union) for application in applications if not can_approve_in_bulk(application)]
     return approved, failed
 
 

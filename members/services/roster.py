@@ -20,21 +20,16 @@ from django.utils.translation import gettext as _
 from accounts import audit
 from accounts.models import AuditEvent
 from unions.models import Union
-from unions.roles import MEMBER_STAFF_KINDS
-from unions.scope import covers
 
 from .. import kinds
 from ..models import RosterImport, RosterImportRow
+from ..permissions import can_import_into
 from ..roster import files, importing
 from ..roster.files import FileRefused, check_size
 from ..storage import DamagedFile, local_copy
 
 logger = logging.getLogger(__name__)
 S = RosterImport.Status
-
-
-def can_import_into(user, union: Union) -> bool:
-    return covers(user, union.path, MEMBER_STAFF_KINDS)
 
 
 def import_start(*, user, union: Union, upload) -> RosterImport:

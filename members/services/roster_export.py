@@ -35,6 +35,7 @@ from unions.scope import scope_paths, subtree_q
 from .. import kinds, selectors
 from ..filters import SEARCH_BAD_ID, SEARCH_ID, SEARCH_MOBILE, MemberFilter, classify_search
 from ..models import Member, RosterExport
+from ..permissions import can_export_full
 from ..roster import exporting
 
 logger = logging.getLogger(__name__)
@@ -52,10 +53,6 @@ def filter_query(params: QueryDict) -> QueryDict:
     for key in NOT_FILTERS:
         query.pop(key, None)
     return query
-
-
-def can_export_full(user) -> bool:
-    return bool(scope_paths(user, FULL_EXPORT_KINDS))
 
 
 def member_filter_for(user, query: QueryDict) -> MemberFilter:

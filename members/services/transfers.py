@@ -14,7 +14,8 @@ from unions.models import Union
 
 from .. import kinds, signals
 from ..models import Application, Member, MemberEvent, Transfer
-from .membership import can_manage_members, card_issue
+from ..permissions import can_accept, can_cancel, can_decline, can_release, can_request_transfer
+from .membership import card_issue
 
 
 def _tell_member(transfer: Transfer, title: str, body: str = "") -> None:
@@ -28,31 +29,11 @@ def _tell_member(transfer: Transfer, title: str, body: str = "") -> None:
         )
 
 
-def transfer_actions(*, transfer: Transfer, user) -> frozenset[str]:
-    """What the user may do with the transfer now, by the rules the services below enforce:
-    "release", "accept", "decline", "cancel"."""
-    if not transfer.is_open:
-        return frozenset()
-    from_side = can_manage_members(user, transfer.from_union)
-    to_side = can_manage_members(user, transfer.to_union)
-    actions = set()
-    if transfer.status == Transfer.Status.REQUESTED and from_side:
-        actions.add("release")
-    if transfer.status == Transfer.Status.RELEASED and to_side:
-        actions.add("accept")
-    if from_side or to_side:
-        actions.add("decline")
-    if transfer.requested_by_id == user.pk:
-        actions.add("cancel")
-    return frozenset(actions)
-
-
 @transaction.atomic
 def transfer_request(*, member: Member, to_union: Union, by, application: Application | None = None) -> Transfer:
     """Asked by staff of the receiving union, or by the member (directly or through an application)."""
     member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
-    is_member_themself = by.pk == member.user_id or (application is not None and application.applicant_id == by.pk)
-    if not is_member_themself and not can_manage_members(by, to_union):
+    if not can_request_transfer(by, member, to_union, application):
         raise PermissionDenied
     if not member.is_active:
         raise ValidationError(_("Only an active member can transfer."))
@@ -85,7 +66,7 @@ def _open_transfer(transfer: Transfer) -> Transfer:
 def transfer_release(*, transfer: Transfer, by) -> Transfer:
     """The current union lets the member go."""
     transfer = _open_transfer(transfer)
-    if not can_manage_members(by, transfer.from_union):
+    if not can_release(by, transfer):
         raise PermissionDenied
     if transfer.status != Transfer.Status.REQUESTED:
         raise ValidationError(_("This transfer has already been released."))
@@ -103,7 +84,7 @@ def transfer_accept(*, transfer: Transfer, by, union: Union | None = None) -> Me
     A transfer to a federation that takes platform workers places the member in a union below it.
     """
     transfer = _open_transfer(transfer)
-    if not can_manage_members(by, transfer.to_union):
+    if not can_accept(by, transfer):
         raise PermissionDenied
     if transfer.status != Transfer.Status.RELEASED:
         raise ValidationError(_("The current union has not released the member yet."))
@@ -143,7 +124,7 @@ def transfer_decline(*, transfer: Transfer, by, reason: str) -> Transfer:
     if not reason.strip():
         raise ValidationError(_("Give the reason: the member and the other union will see it."))
     transfer = _open_transfer(transfer)
-    if not (can_manage_members(by, transfer.from_union) or can_manage_members(by, transfer.to_union)):
+    if not can_decline(by, transfer):
         raise PermissionDenied
     transfer.status, transfer.reason = Transfer.Status.DECLINED, reason.strip()
     transfer.decided_by, transfer.decided_at = by, timezone.now()
@@ -157,7 +138,7 @@ def transfer_decline(*, transfer: Transfer, by, reason: str) -> Transfer:
 def transfer_cancel(*, transfer: Transfer, by) -> Transfer:
     """Whoever asked may withdraw the request while it is open."""
     transfer = _open_transfer(transfer)
-    if transfer.requested_by_id != by.pk:
+    if not can_cancel(by, transfer):
         raise PermissionDenied
     transfer.status, transfer.decided_by, transfer.decided_at = Transfer.Status.CANCELLED, by, timezone.now()
     transfer.save(update_fields=["status", "decided_by", "decided_at"])

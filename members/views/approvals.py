@@ -28,7 +28,7 @@ from .. import selectors, services
 from ..ages import days_since
 from ..forms.approvals import ApproveForm, BulkApproveForm, QueueFilterForm, ReasonForm
 from ..models import Application
-from ..permissions import can_see_full_mobile
+from ..permissions import can_approve, can_approve_in_bulk, can_see_full_mobile
 
 QUEUE_PER_PAGE = 50
 QUEUE_COUNT_CAP = 1000
@@ -82,6 +82,7 @@ def _queue_context(request, params) -> dict:
         application.overdue = days > OVERDUE_AFTER_DAYS
         application.detail_url = detail.format(application.pk)
         application.pick_label = pick % {"name": application.name}
+        application.in_bulk = can_approve_in_bulk(application)
         if days not in waited:
             waited[days] = ngettext("%(days)s day", "%(days)s days", days) % {"days": days} if days else _("Today")
         application.waited = waited[days]
@@ -106,11 +107,8 @@ def application_bulk_approve(request):
         for error in form.errors.get("applications", []):
             messages.error(request, error)
     else:
-        chosen = list(form.cleaned_data["applications"].order_by("submitted_at", "id"))
-        placed = [a for a in chosen if a.union.holds_members]
-        approved, failed = services.applications_bulk_approve(applications=placed, by=request.user)
-        need_union = _("Sent to a federation: open the application and choose the union the member joins.")
-        failed += [(a, need_union) for a in chosen if not a.union.holds_members]
+        chosen = form.cleaned_data["applications"].order_by("submitted_at", "id")
+        approved, failed = services.applications_bulk_approve(applications=chosen, by=request.user)
         if approved:
             messages.success(
                 request,
@@ -149,9 +147,6 @@ def _targets_below(application: Application):
 
 def _detail(request, application: Application, *, status: int = 200, **forms):
     user = request.user
-    can_decide = application.status == Application.Status.SUBMITTED and services.can_manage_members(
-        user, application.union
-    )
     transfer = None
     if application.status == Application.Status.TRANSFER:
         transfer = selectors.transfers_visible_to(user).filter(application=application).first()
@@ -159,7 +154,7 @@ def _detail(request, application: Application, *, status: int = 200, **forms):
         "application": application,
         "age_days": days_since(application.submitted_at),
         "overdue_after": OVERDUE_AFTER_DAYS,
-        "can_decide": can_decide,
+        "can_decide": can_approve(user, application),
         "transfer": transfer,
         "applicant_phone": mask_mobile(application.applicant.phone),
         "full_mobile": can_see_full_mobile(user, application.union),

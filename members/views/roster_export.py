@@ -29,6 +29,7 @@ from unions.decorators import member_staff_required
 
 from .. import search_tokens
 from ..models import RosterExport
+from ..permissions import can_export_full
 from ..roster import exporting, template
 from ..services import roster_export as service
 from .progress import bar as progress_bar
@@ -124,7 +125,7 @@ class MemberExportView(View):
         if request.htmx:
             # The member list's filter form is driven by htmx: leave it for this page, filters and all.
             return HttpResponseClientRedirect(request.get_full_path())
-        allow_full = service.can_export_full(request.user)
+        allow_full = can_export_full(request.user)
         chosen = request.GET.get("format")
         if chosen and chosen not in service.FORMATS:
             form = RosterExportForm({"format": chosen}, allow_full=allow_full)
@@ -134,7 +135,7 @@ class MemberExportView(View):
         return self._render(request, form)
 
     def post(self, request):
-        form = RosterExportForm(request.POST, allow_full=service.can_export_full(request.user))
+        form = RosterExportForm(request.POST, allow_full=can_export_full(request.user))
         if not form.is_valid():
             return self._render(request, form, status=400)
         file_format = form.cleaned_data["format"]

@@ -1,7 +1,7 @@
 """Staff pages: transfers between unions (会员关系转接).
 
-Both sides see a transfer (selectors.transfers_visible_to); what each may do is decided by the
-services' own rules (services.transfer_actions), and the services check them again. Staff of the
+Both sides see a transfer (selectors.transfers_visible_to); what each may do is asked of
+members.permissions (transfer_actions), whose rules the services check again. Staff of the
 receiving union see the person only as the transfer shows them: name, masked ID, the union they
 come from.
 """
@@ -21,7 +21,7 @@ from unions.decorators import member_staff_required
 from unions.models import Union
 from unions.selectors import unions_visible_to
 
-from .. import pii, selectors, services
+from .. import permissions, pii, selectors, services
 from ..forms.transfers import DIRECTIONS, AcceptForm, TransferFilterForm, TransferRequestForm, decline_form
 from ..models import Transfer
 
@@ -42,7 +42,7 @@ def transfer_list(request):
     page = Paginator(transfers, TRANSFERS_PER_PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     for transfer in rows:
-        transfer.actions = services.transfer_actions(transfer=transfer, user=request.user)
+        transfer.actions = permissions.transfer_actions(request.user, transfer)
     context = {
         "filter_form": form,
         "page": page,
@@ -77,7 +77,7 @@ def _detail(request, transfer: Transfer, *, status: int = 200, **forms):
     member = transfer.member
     context = {
         "transfer": transfer,
-        "actions": services.transfer_actions(transfer=transfer, user=user),
+        "actions": permissions.transfer_actions(user, transfer),
         "by_the_person": transfer.requested_by_id
         in {member.user_id, getattr(transfer.application, "applicant_id", None)},
         "accept_form": forms.get("accept_form") or AcceptForm(transfer=transfer, targets=_targets_below(transfer)),
@@ -163,7 +163,7 @@ def transfer_accept(request, pk):
 @member_staff_required
 def transfer_decline(request, pk):
     transfer = _get(request, pk)
-    if "decline" not in services.transfer_actions(transfer=transfer, user=request.user):
+    if "decline" not in permissions.transfer_actions(request.user, transfer):
         messages.info(request, _("This transfer cannot be declined now."))
         return redirect("members:transfer_detail", pk=transfer.pk)
     form = decline_form(request.POST or None, prefix="decline")

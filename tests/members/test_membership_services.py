@@ -532,6 +532,24 @@ def test_bulk_approval_approves_the_good_ones_and_reports_the_bad_one(tree, cler
     assert outside.status == Application.Status.SUBMITTED
 
 
+def test_bulk_approval_leaves_an_application_to_a_federation_for_its_own_page(tree, platform, street_staff):
+    # given an application to a federation (the member's union is chosen on its page) ticked first
+    to_federation = submit(new_worker(), platform)
+    placed = submit(new_worker(), tree["g1"])
+
+    # when both are approved in bulk
+    approved, failed = services.applications_bulk_approve(applications=[to_federation, placed], by=street_staff)
+
+    # then only the placed one is, and the other is listed last with the reason
+    assert [member.pk for member in approved] == list(Member.objects.values_list("pk", flat=True))
+    assert len(approved) == 1
+    assert [(application.pk, reason) for application, reason in failed] == [
+        (to_federation.pk, "Sent to a federation: open the application and choose the union the member joins.")
+    ]
+    to_federation.refresh_from_db()
+    assert to_federation.status == Application.Status.SUBMITTED
+
+
 # --- the member record -------------------------------------------------------------------------
 
 

@@ -5,7 +5,16 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
 
 from unions.models import Role, Union
-from unions.scope import covers, forget_roles, is_staff_user, minimal_paths, roles_of, scope_paths, subtree_q
+from unions.scope import (
+    forget_roles,
+    holds_role,
+    holds_role_anywhere,
+    is_staff_user,
+    minimal_paths,
+    roles_of,
+    scope_paths,
+    subtree_q,
+)
 from unions.selectors import union_get_visible, unions_visible_to
 
 from ..factories import UserFactory, grant, make_city, staff
@@ -56,7 +65,7 @@ def test_a_user_with_no_roles_sees_nothing(tree):
     assert scope_paths(user) == []
     assert not is_staff_user(user)
     assert not unions_visible_to(user).exists()
-    assert not any(covers(user, node.path) for node in tree.values())
+    assert not any(holds_role(user, node) for node in tree.values())
 
 
 def test_an_anonymous_user_sees_nothing(tree):
@@ -72,7 +81,8 @@ def test_roles_are_loaded_once_per_user_object(tree, django_assert_num_queries):
         roles_of(user)
         roles_of(user)
         scope_paths(user)
-        covers(user, tree["g1"].path)
+        holds_role(user, tree["g1"])
+        holds_role_anywhere(user)
 
 
 def test_forget_roles_picks_up_a_new_role(tree):
@@ -175,22 +185,44 @@ def test_subtree_q_treats_like_wildcards_in_a_path_literally(tree):
     assert not Union.objects.filter(subtree_q(["_"])).exists()
 
 
-# --- covers ------------------------------------------------------------------------------------
+# --- holds_role ----------------------------------------------------------------------------------
 
 
-def test_covers_is_true_at_and_below_each_role_and_false_elsewhere(tree):
+def test_holds_role_is_true_at_and_below_each_role_and_false_elsewhere(tree):
     user = staff(R.FEDERATION_STAFF, tree["s1"])
     grant(user, tree["g3"], R.UNION_CLERK)
-    covered = {key for key, node in tree.items() if covers(user, node.path)}
+    covered = {key for key, node in tree.items() if holds_role(user, node)}
     assert covered == {"s1", "g1", "g3"}
+    # a node's path is asked the same way as the node
+    assert {key for key, node in tree.items() if holds_role(user, node.path)} == covered
 
 
-def test_covers_by_kind(tree):
+def test_holds_role_by_kind(tree):
     user = staff(R.FEDERATION_STAFF, tree["d1"])
     grant(user, tree["g2"], R.UNION_CLERK)
-    assert covers(user, tree["g2"].path)
-    assert not covers(user, tree["g2"].path, {R.FEDERATION_STAFF})
-    assert covers(user, tree["g1"].path, {R.FEDERATION_STAFF})
+    assert holds_role(user, tree["g2"])
+    assert not holds_role(user, tree["g2"], {R.FEDERATION_STAFF})
+    assert holds_role(user, tree["g1"], {R.FEDERATION_STAFF})
+
+
+def test_holds_role_strictly_above_leaves_out_the_role_at_the_node_itself(tree):
+    user = staff(R.FEDERATION_STAFF, tree["s1"])
+    assert holds_role(user, tree["s1"], {R.FEDERATION_STAFF})
+    assert not holds_role(user, tree["s1"], {R.FEDERATION_STAFF}, strictly_above=True)
+    assert holds_role(user, tree["g1"], {R.FEDERATION_STAFF}, strictly_above=True)
+    # a second role higher up answers for the node again
+    grant(user, tree["d1"], R.FEDERATION_STAFF)
+    forget_roles(user)
+    assert holds_role(user, tree["s1"], {R.FEDERATION_STAFF}, strictly_above=True)
+
+
+def test_holds_role_anywhere_asks_the_kinds_only(tree):
+    user = staff(R.UNION_CLERK, tree["g1"])
+    assert holds_role_anywhere(user)
+    assert holds_role_anywhere(user, {R.UNION_CLERK, R.LEADER})
+    assert not holds_role_anywhere(user, {R.FEDERATION_STAFF})
+    assert not holds_role_anywhere(UserFactory())
+    assert not holds_role_anywhere(AnonymousUser())
 
 
 def test_union_get_visible_is_404_outside_scope_and_for_junk_ids(tree):

@@ -62,3 +62,10 @@ def test_an_auditor_who_is_also_a_clerk_sees_only_the_clerks_union(tree, auditor
     assert client.get(reverse("unions:detail", args=[tree["city"].pk])).status_code == 404
     assert [u.pk for u in scope_roots(auditor)] == [tree["g1"].pk]
     assert set(unions_visible_to(auditor)) == {tree["g1"]}
+
+
+def test_the_home_page_links_a_union_of_the_auditors_other_role_only(tree, auditor):
+    grant(auditor, tree["g1"], R.UNION_CLERK)
+    home = client_for(auditor).get(reverse("home")).content.decode()
+    assert f'href="{reverse("unions:detail", args=[tree["g1"].pk])}"' in home
+    assert f'href="{reverse("unions:detail", args=[tree["city"].pk])}"' not in home

@@ -34,8 +34,13 @@ from .conftest import make_member, new_id_number
 
 S = Report.Status
 VISIBILITY_TIMEOUT = 5
-# Long enough that WeasyPrint takes seconds over it (well past a 1 s soft limit and a 50 ms poll).
+# Long enough that WeasyPrint takes seconds over it (well past a 50 ms poll).
 BIG_ROSTER = 600
+# The soft limit of the time-limit test, and a roster that takes far longer than that to build
+# (some 8 s for 600 members on a busy two-CPU machine) while three members take under one second:
+# with a 1 s limit a busy machine stopped the small build too.
+SOFT_LIMIT = 3
+LONGER_ROSTER = 1500
 
 
 def wait_for(condition, timeout: float, what: str, every: float = 0.05) -> None:
@@ -188,21 +193,23 @@ def test_a_worker_killed_mid_report_gets_it_redelivered_and_the_report_ends_done
 def test_a_report_over_the_soft_time_limit_fails_with_a_message_and_the_worker_lives_on(
     transactional_db, tree, tmp_path, worker_env, monkeypatch
 ):
-    # given a prefork worker whose report builds may take one second, and a long roster.
+    # given a prefork worker whose report builds may take SOFT_LIMIT seconds, and a long roster.
     # The limits travel in the message: ``apply_async`` stamps the publishing process's
     # ``report_build_task.soft_time_limit`` into it, and the worker obeys the message over its own
-    # setting. So REPORT_SOFT_TIME_LIMIT=1 is set on both sides, as one shared environment would:
+    # setting. So REPORT_SOFT_TIME_LIMIT is set on both sides, as one shared environment would:
     # in the worker's environment, and here (the web process that queues the build).
     # (Celery caches a task's publishing options in ``_exec_options``: cleared, they are read again.)
-    monkeypatch.setattr(report_build_task, "soft_time_limit", 1)
+    monkeypatch.setattr(report_build_task, "soft_time_limit", SOFT_LIMIT)
     monkeypatch.setattr(report_build_task, "_exec_options", None)
     clerk = staff(Role.Kind.UNION_CLERK, tree["g1"])
-    big_roster(tree["g1"])
+    big_roster(tree["g1"], LONGER_ROSTER)
     other_clerk = staff(Role.Kind.UNION_CLERK, tree["g2"])
     for i in range(3):
         make_member(tree["g2"], name=f"西城{i}号")
     log = tmp_path / "worker.log"
-    worker = _worker({**worker_env, "REPORT_SOFT_TIME_LIMIT": "1"}, log, "--pool=prefork", "--concurrency=1")
+    worker = _worker(
+        {**worker_env, "REPORT_SOFT_TIME_LIMIT": str(SOFT_LIMIT)}, log, "--pool=prefork", "--concurrency=1"
+    )
     try:
         wait_for(lambda: " ready." in _log(log), 30, f"the worker to be ready\n{_log(log)}", every=0.2)
         child = _children(worker.pid)
@@ -223,8 +230,8 @@ def test_a_report_over_the_soft_time_limit_fails_with_a_message_and_the_worker_l
         assert slow.language == "en"
         assert slow.status == S.FAILED and slow.error == message, (slow.status, slow.error)
         assert slow.finished_at is not None and not slow.file
-        # stopped by the soft limit (1 s), long before the hard one (270 s, in the message) would kill the child
-        assert 0.5 <= (slow.finished_at - slow.started_at).total_seconds() < 15
+        # stopped by the soft limit, long before the hard one (270 s, in the message) would kill the child
+        assert SOFT_LIMIT - 0.5 <= (slow.finished_at - slow.started_at).total_seconds() < SOFT_LIMIT + 15
 
         # and the same worker (and the same pool child: the soft limit did not kill it) builds the next one
         assert worker.poll() is None
@@ -240,5 +247,5 @@ def test_a_report_over_the_soft_time_limit_fails_with_a_message_and_the_worker_l
     assert small.status == S.DONE, small.error
     with small.file.open("rb") as handle:
         assert handle.read(4) == b"%PDF"
-    assert "Soft time limit (1s) exceeded for reports.build" in _log(log)
+    assert f"Soft time limit ({SOFT_LIMIT}s) exceeded for reports.build" in _log(log)
     assert "Hard time limit" not in _log(log)

@@ -1,5 +1,6 @@
 """Every write and state change of the members app. Import from here; the modules split by subject."""
 
+from .cards import card_issue, card_revoke
 from .membership import (
     CONSENT_TEXT_VERSION,
     DETAIL_FIELDS,
@@ -11,8 +12,6 @@ from .membership import (
     application_submit,
     application_withdraw,
     applications_bulk_approve,
-    card_issue,
-    card_revoke,
     consent_give,
     member_end,
     member_reveal_id,

@@ -9,7 +9,6 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,22 +20,11 @@ from unions.models import Union
 
 from .. import kinds, pii, signals
 from ..id_number import IdNumber
-from ..models import Application, Consent, Member, MemberCard, MemberEvent, Transfer
+from ..models import DETAIL_FIELDS, Application, Consent, Member, MemberEvent, Transfer
 from ..names import comparable_name
 from ..permissions import can_approve_in_bulk, can_manage_members
-
-# Details a worker gives and a clerk may edit; the ID number has its own path (set_id_number).
-DETAIL_FIELDS = (
-    "name",
-    "mobile",
-    "ethnicity",
-    "political_status",
-    "education",
-    "employment_type",
-    "employer_name",
-    "is_migrant_worker",
-    "is_in_hardship",
-)
+from .cards import card_issue, card_revoke
+from .transfers import close_open_transfers, transfer_request
 
 CONSENT_TEXT_VERSION = "2026-11"
 
@@ -77,8 +65,6 @@ def _not_accepted_online() -> ValidationError:
 def application_submit(*, applicant, union: Union, consent: Consent, number: IdNumber, details: dict):
     """A worker's application. Returns the Application, or a Transfer when the person is already
     an active member of another union (one person, one membership)."""
-    from .transfers import transfer_request
-
     if consent.user_id != applicant.pk:
         raise PermissionDenied
     union = Union.objects.select_for_update().get(pk=union.pk)
@@ -327,8 +313,6 @@ def member_update(*, member: Member, by, number: IdNumber | None = None, **field
 @transaction.atomic
 def member_end(*, member: Member, by, status: str, on: datetime.date, reason: str) -> Member:
     """Mark a member as left or deceased: the card is revoked and open transfers end."""
-    from .transfers import close_open_transfers
-
     if status not in (Member.Status.LEFT, Member.Status.DECEASED):
         raise ValidationError(_("Choose whether the member left or died."))
     member = Member.objects.select_for_update().select_related("union").get(pk=member.pk)
@@ -386,22 +370,3 @@ def member_reveal_id(*, member: Member, by) -> str:
         % {"n": limit},
         code="reveal_limit",
     )
-
-
-# --- cards ----------------------------------------------------------------------------------------
-def card_issue(*, member: Member, by) -> MemberCard:
-    """A new card from the member's union: its ID and the union's next number, e.g. 000123-000045."""
-    card_revoke(member=member, by=by)
-    Union.objects.filter(pk=member.union_id).update(card_sequence=F("card_sequence") + 1)
-    sequence = Union.objects.values_list("card_sequence", flat=True).get(pk=member.union_id)
-    card = MemberCard.objects.create(
-        member=member, union_id=member.union_id, number=f"{member.union_id:06d}-{sequence:06d}"
-    )
-    MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.CARD_ISSUED, to_union_id=member.union_id, by=by)
-    return card
-
-
-def card_revoke(*, member: Member, by) -> None:
-    revoked = MemberCard.objects.filter(member=member, revoked_on__isnull=True).update(revoked_on=timezone.localdate())
-    if revoked:
-        MemberEvent.objects.create(member=member, kind=MemberEvent.Kind.CARD_REVOKED, by=by)

@@ -27,6 +27,7 @@ from ..permissions import can_import_into
 from ..roster import files, importing
 from ..roster.files import FileRefused, check_size
 from ..storage import DamagedFile, local_copy
+from ..tasks import roster_import_check, roster_import_error_file, roster_import_execute
 
 logger = logging.getLogger(__name__)
 S = RosterImport.Status
@@ -34,8 +35,6 @@ S = RosterImport.Status
 
 def import_start(*, user, union: Union, upload) -> RosterImport:
     """Keep the uploaded file and queue its dry run. Refuses at once what needs no reading."""
-    from ..tasks import roster_import_check
-
     if not can_import_into(user, union):
         raise PermissionDenied
     if union.is_closed:
@@ -162,8 +161,6 @@ def import_error_file_open(*, record: RosterImport, by) -> tuple[File, str]:
     """The stored error file, opened, and its extension; the download is audited like an export (it
     holds the rows as uploaded, ID numbers included). ValidationError when there is none to give;
     when it is missing but the upload is kept, a job to make it is queued (unless one is at work)."""
-    from ..tasks import roster_import_error_file
-
     if not can_import_into(by, record.union):
         raise PermissionDenied
     if record.status not in ERROR_FILE_STATUSES or not record.error_count + record.transfer_count:
@@ -200,8 +197,6 @@ def import_error_file_open(*, record: RosterImport, by) -> tuple[File, str]:
 
 
 def import_confirm(*, record: RosterImport, by, mode: str) -> RosterImport:
-    from ..tasks import roster_import_execute
-
     if mode not in RosterImport.Mode.values:
         raise ValidationError(_("Choose how to import: all or nothing, or the valid rows only."))
     with transaction.atomic():

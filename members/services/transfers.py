@@ -15,7 +15,7 @@ from unions.models import Union
 from .. import kinds, signals
 from ..models import Application, Member, MemberEvent, Transfer
 from ..permissions import can_accept, can_cancel, can_decline, can_release, can_request_transfer
-from .membership import card_issue
+from .cards import card_issue
 
 
 def _tell_member(transfer: Transfer, title: str, body: str = "") -> None:

@@ -9,8 +9,10 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Sum
 
 from members import id_number, pii
+from members.cards import card_number
 from members.management.commands._scale import CITY_NAME
 from members.models import Application, Member, MemberCard, MemberEvent, Transfer
+from members.services import card_issue
 from reports.models import UnionTally
 from unions.models import Role, Union
 
@@ -55,6 +57,12 @@ def test_members_are_real_looking_and_complete():
     # One current card per active member, a joined event per member.
     assert MemberCard.objects.filter(revoked_on__isnull=True).count() == active.count()
     assert MemberEvent.objects.filter(kind=MemberEvent.Kind.JOINED).count() == 3000
+    # Numbered as the portal numbers cards, and the union's counter goes on from the last one.
+    union = Union.objects.get(pk=MemberCard.objects.order_by("union_id").values_list("union_id", flat=True)[0])
+    numbers = list(MemberCard.objects.filter(union=union).order_by("member_id").values_list("number", flat=True))
+    assert numbers == [card_number(union.pk, n) for n in range(1, len(numbers) + 1)]
+    next_card = card_issue(member=Member.objects.filter(union=union, status=Member.Status.ACTIVE).first(), by=None)
+    assert next_card.number == card_number(union.pk, len(numbers) + 1)
     for member in Member.objects.order_by("?")[:40]:
         number = id_number.parse(member.reveal_id_number())
         assert pii.id_hash(number.value) == member.id_hash

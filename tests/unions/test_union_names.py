@@ -12,12 +12,12 @@ from django.urls import reverse
 
 from accounts.models import Notification
 from members.models import Application, Member
+from tests.members.test_approval_pages import submit
 from tests.pages import client_for
 from unions import services
 from unions.models import Role, Union
 
 from ..factories import staff
-from tests.members.test_approval_pages import submit
 from .test_views import body, edit_data, in_language, tree_state
 
 K = Union.Kind

@@ -45,6 +45,7 @@ run: setup demo
 
 test: $(VENV)/.dev assets messages
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The city-scale bench on PostgreSQL (its own database, unionportal_bench): `make bench BENCH_ARGS=--quick`
@@ -55,6 +56,7 @@ bench: $(VENV)/.dev assets messages
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .

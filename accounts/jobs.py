@@ -103,6 +103,8 @@ def job_kinds() -> list[type[Job]]:
 
 
 def _task(model: type[Job]):
+    # The current app is the portal's (unionportal/__init__.py makes it), as for any shared task;
+    # this app may not import the wiring above it.
     app = current_app
     if model.build_task not in app.tasks:
         # Tasks register as their modules are imported; a process that has not imported this kind's

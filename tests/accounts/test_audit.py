@@ -142,13 +142,13 @@ def test_moving_and_closing_a_union_leave_rows(tree, city_admin):
     )
 
     moved = AuditEvent.objects.get(action=unions_kinds.UNION_MOVED)
-    assert (moved.actor, moved.union, moved.detail) == (
+    assert (moved.actor, moved.union_id, moved.detail) == (
         city_admin,
-        g1,
+        g1.pk,
         {"from": tree["s1"].pk, "to": tree["s2"].pk},
     )
     closed = AuditEvent.objects.get(action=unions_kinds.UNION_CLOSED)
-    assert (closed.actor, closed.union, closed.detail) == (city_admin, g1, {"on": "2026-01-31"})
+    assert (closed.actor, closed.union_id, closed.detail) == (city_admin, g1.pk, {"on": "2026-01-31"})
 
 
 def test_making_a_staff_account_leaves_a_row(tree, city_admin):

@@ -33,3 +33,16 @@ class AuditEventFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = ["action", "result", "actor", "ip", "since", "until"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and (action := data.get("action")) and action not in audit_actions:
+            data = data.copy()
+            data["action"] = _bookmarked_action(action)
+        super().__init__(data, *args, **kwargs)
+
+
+def _bookmarked_action(value: str) -> str:
+    """A filter link saved before actions were named by their app (``?action=login``) finds the one
+    registered action of that name (``accounts.login``); anything else is left to fail as invalid."""
+    found = [known for known in audit_actions.values() if known.split(".", 1)[-1] == value]
+    return found[0] if len(found) == 1 else value

@@ -302,6 +302,20 @@ def test_audit_list_filters_by_action_actor_and_date(client, tree, city_admin, e
     assert _listed(client.get(url, {"result": "failure"})) == [events["failed"]]
 
 
+def test_a_filter_link_saved_with_an_action_of_the_last_release_still_filters(client, tree, city_admin, events):
+    # given a bookmark from before actions were named by their app
+    client.force_login(city_admin)
+
+    # when it is opened
+    response = client.get(reverse("unions:audit"), {"action": "login_failed"})
+
+    # then it lists what it listed then, and an unknown action is still refused as before
+    assert response.status_code == 200
+    assert _listed(response) == [events["failed"]]
+    unknown = client.get(reverse("unions:audit"), {"action": "no_such_action"})
+    assert "action" in unknown.context["filter"].form.errors
+
+
 def test_audit_list_queries_stay_few_however_many_rows(client, tree, city_admin, django_assert_max_num_queries):
     for _ in range(40):
         audit.record(unions_kinds.ROLE_GRANTED, actor=city_admin, union=tree["g1"], target=city_admin)

@@ -3,9 +3,9 @@ import os
 import pytest
 from django.db import connection
 
-from unions.models import Union
+from unions.models import Role, Union
 
-from .factories import make_child, make_city
+from .factories import make_child, make_city, staff
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -93,3 +93,37 @@ def tree(db):
     for node in nodes.values():
         node.refresh_from_db()
     return nodes
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    """Text messages go to ``MemoryBackend.outbox``, which starts empty."""
+    from accounts.sms import MemoryBackend
+
+    settings.SMS_BACKEND = "accounts.sms.MemoryBackend"
+    MemoryBackend.outbox.clear()
+    yield MemoryBackend.outbox
+    MemoryBackend.outbox.clear()
+
+
+# --- staff of the small city, as most tests need them ----------------------------------------------
+@pytest.fixture
+def admin(tree):
+    return staff(Role.Kind.CITY_ADMIN, tree["city"])
+
+
+@pytest.fixture
+def city_admin(tree):
+    return staff(Role.Kind.CITY_ADMIN, tree["city"], username="cityadmin")
+
+
+@pytest.fixture
+def district_staff(tree):
+    """Federation staff of district 1 (d1 → s1 → g1)."""
+    return staff(Role.Kind.FEDERATION_STAFF, tree["d1"])
+
+
+@pytest.fixture
+def clerk(tree):
+    """The union clerk of g1, a grassroots union in district 1."""
+    return staff(Role.Kind.UNION_CLERK, tree["g1"])

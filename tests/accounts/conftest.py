@@ -1,4 +1,4 @@
-"""Fixtures of the accounts tests: signing in through allauth's real pages, TOTP, SMS outbox."""
+"""Fixtures of the accounts tests: signing in through allauth's real pages, TOTP, a second factor required."""
 
 import time
 
@@ -6,17 +6,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from accounts.sms import MemoryBackend
 from tests.factories import PASSWORD
 
 
 @pytest.fixture
-def sms_outbox(settings):
-    """Text messages go to ``MemoryBackend.outbox``, which starts empty."""
-    settings.SMS_BACKEND = "accounts.sms.MemoryBackend"
-    MemoryBackend.outbox.clear()
-    yield MemoryBackend.outbox
-    MemoryBackend.outbox.clear()
+def mfa_required(settings):
+    """Staff must have a second factor (the rest of the suite signs staff in with a password only)."""
+    settings.STAFF_MFA_REQUIRED = True
 
 
 @pytest.fixture

@@ -12,13 +12,9 @@ from unions.models import Role
 
 from .conftest import current_totp_code
 
+pytestmark = pytest.mark.usefixtures("mfa_required")
 K = Role.Kind
 ADMIN_PAGES = ("/admin/", "/admin/accounts/user/", "/admin/django_celery_beat/periodictask/add/")
-
-
-@pytest.fixture(autouse=True)
-def _mfa_required(settings):
-    settings.STAFF_MFA_REQUIRED = True
 
 
 @pytest.mark.parametrize("flags", [{"is_staff": True, "is_superuser": True}, {"is_staff": True}])

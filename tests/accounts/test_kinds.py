@@ -13,9 +13,8 @@ from accounts import kinds as accounts_kinds
 from accounts.kinds import KindRegistry, audit_actions, reminder_kinds
 from accounts.models import AuditEvent
 from members import kinds as members_kinds
-from tests.factories import UserFactory, staff
+from tests.factories import UserFactory
 from unions import kinds as unions_kinds
-from unions.models import Role
 
 # An action of an app that has since been removed: nobody registers it any more.
 GONE = "petitions.petition_signed"
@@ -73,11 +72,6 @@ def test_an_app_may_register_only_values_in_its_own_namespace():
 
 
 # --- pages --------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def city_admin(tree):
-    return staff(Role.Kind.CITY_ADMIN, tree["city"], username="cityadmin")
 
 
 def test_the_audit_list_shows_labels_in_chinese_and_a_removed_app_s_action_raw(client, tree, city_admin):

@@ -14,12 +14,8 @@ from accounts.services import mfa_enrolment_link_issue, mfa_enrolment_path
 from tests.factories import staff
 from unions.models import Role
 
+pytestmark = pytest.mark.usefixtures("mfa_required")
 K = Role.Kind
-
-
-@pytest.fixture(autouse=True)
-def _mfa_required(settings):
-    settings.STAFF_MFA_REQUIRED = True
 
 
 def _staff_pages(tree) -> list[str]:

@@ -27,14 +27,10 @@ from unions.models import Role
 
 from .conftest import current_totp_code
 
+pytestmark = pytest.mark.usefixtures("mfa_required")
 K = Role.Kind
 LINK = re.compile(r"https?://[^\s\"<]+/enrol/[\w-]+/")
 NEEDED = "/enrol/"
-
-
-@pytest.fixture(autouse=True)
-def _mfa_required(settings):
-    settings.STAFF_MFA_REQUIRED = True
 
 
 def _link_path(text: str) -> str:

@@ -55,28 +55,6 @@ def state() -> list:
     ]
 
 
-@pytest.fixture
-def clerk1(tree):
-    return staff(R.UNION_CLERK, tree["g1"])
-
-
-@pytest.fixture
-def clerk2(tree):
-    return staff(R.UNION_CLERK, tree["g2"])
-
-
-@pytest.fixture
-def admin(tree):
-    return staff(R.CITY_ADMIN, tree["city"])
-
-
-@pytest.fixture
-def platform(tree):
-    Union.objects.filter(pk=tree["s1"].pk).update(takes_platform_workers=True)
-    tree["s1"].refresh_from_db()
-    return tree["s1"]
-
-
 # --- the queue ---------------------------------------------------------------------------------
 
 

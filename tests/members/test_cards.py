@@ -15,9 +15,8 @@ from members.cards import check_url, qr_svg
 from members.id_number import parse
 from members.models import Member
 from tests.pages import client_for, text
-from unions.models import Role
 
-from ..factories import UserFactory, staff
+from ..factories import UserFactory
 
 VALID_ID = "11010519491231002X"
 FULL_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
@@ -26,11 +25,6 @@ FULL_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
 @pytest.fixture
 def worker(db):
     return UserFactory(name="王小明", phone="13812345678")
-
-
-@pytest.fixture
-def clerk(tree):
-    return staff(Role.Kind.UNION_CLERK, tree["g1"])
 
 
 @pytest.fixture

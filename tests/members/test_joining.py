@@ -21,7 +21,7 @@ from members.views.joining import CONSENT_SESSION_KEY
 from tests.pages import client_for, text
 from unions.models import Role, Union
 
-from ..factories import UserFactory, credit_code, make_child, staff
+from ..factories import UserFactory, credit_code, make_child
 
 K = Union.Kind
 R = Role.Kind
@@ -86,11 +86,6 @@ def client(worker):
 def consented(client):
     give_consent(client)
     return client
-
-
-@pytest.fixture
-def clerk(tree):
-    return staff(R.UNION_CLERK, tree["g1"])
 
 
 # --- sign-in and consent ------------------------------------------------------------------------

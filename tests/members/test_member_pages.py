@@ -89,21 +89,6 @@ def written_rows() -> tuple[int, int, int]:
 
 
 @pytest.fixture
-def clerk(tree):
-    return staff(R.UNION_CLERK, tree["g1"])
-
-
-@pytest.fixture
-def district_staff(tree):
-    return staff(R.FEDERATION_STAFF, tree["d1"])
-
-
-@pytest.fixture
-def admin(tree):
-    return staff(R.CITY_ADMIN, tree["city"])
-
-
-@pytest.fixture
 def mine(tree):
     return make_member(tree["g1"], name="李小明", mobile="13912345678", joined_on=datetime.date(2021, 5, 1))
 

@@ -15,7 +15,6 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Notification
-from accounts.sms import MemoryBackend
 from members import kinds as members_kinds
 from members import services
 from members.id_number import parse
@@ -55,32 +54,6 @@ def join(union: Union, clerk, number: str | None = None, name: str = "张三", w
 def close(union: Union) -> None:
     Union.objects.filter(pk=union.pk).update(closed_on=timezone.localdate(), close_reason="撤销")
     union.refresh_from_db()
-
-
-@pytest.fixture
-def sms_outbox(settings):
-    settings.SMS_BACKEND = "accounts.sms.MemoryBackend"
-    MemoryBackend.outbox.clear()
-    yield MemoryBackend.outbox
-    MemoryBackend.outbox.clear()
-
-
-@pytest.fixture
-def clerk1(tree):
-    return staff(R.UNION_CLERK, tree["g1"])
-
-
-@pytest.fixture
-def clerk2(tree):
-    return staff(R.UNION_CLERK, tree["g2"])
-
-
-@pytest.fixture
-def platform(tree):
-    """Street federation s1 takes platform workers; g1 and a joint union lie below it."""
-    Union.objects.filter(pk=tree["s1"].pk).update(takes_platform_workers=True)
-    tree["s1"].refresh_from_db()
-    return tree["s1"]
 
 
 @pytest.fixture

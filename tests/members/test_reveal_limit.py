@@ -3,7 +3,6 @@ is audited too and answered with a clear message, never the number."""
 
 import datetime
 
-import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
@@ -18,11 +17,6 @@ from ..factories import staff
 from .test_member_pages import make_member
 
 R = Role.Kind
-
-
-@pytest.fixture
-def clerk(tree):
-    return staff(R.UNION_CLERK, tree["g1"])
 
 
 def reveal(client, member, **headers):

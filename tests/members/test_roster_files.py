@@ -20,22 +20,11 @@ from members.models import RosterImport
 from members.roster import files
 from members.roster.files import open_roster, write_error_file
 from members.services import roster as service
-from unions.models import Role
 
-from ..factories import id_number, staff
+from ..factories import id_number
 from .rosters import HEADER, csv_bytes, member_state, row, start_import, upload, xls_bytes, xlsx_bytes
 
 S = RosterImport.Status
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def clerk(tree):
-    return staff(Role.Kind.UNION_CLERK, tree["g1"])
 
 
 def stored_files(settings) -> list[Path]:

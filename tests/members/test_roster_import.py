@@ -52,16 +52,6 @@ MODE = RosterImport.Mode
 OUT = RosterImportRow.Outcome
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def clerk(tree):
-    return staff(R.UNION_CLERK, tree["g1"])
-
-
 @pytest.fixture
 def district_clerk(tree):
     return staff(R.FEDERATION_STAFF, tree["d1"])

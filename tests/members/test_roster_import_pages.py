@@ -51,11 +51,6 @@ def _eager_jobs():
     app.conf.task_always_eager = saved
 
 
-@pytest.fixture
-def clerk(tree):
-    return staff(R.UNION_CLERK, tree["g1"])
-
-
 def roster_with_two_bad_rows() -> tuple[bytes, list[str]]:
     """Five good rows, an ID broken by Excel (row 7) and a duplicate of row 2's ID (row 8)."""
     numbers = [new_id_number() for _ in GOOD]

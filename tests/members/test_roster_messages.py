@@ -12,22 +12,11 @@ from django.utils import translation
 
 from members.id_number import check_character
 from members.models import RosterImport
-from unions.models import Role
 
-from ..factories import id_number, staff
+from ..factories import id_number
 from .rosters import HEADER, csv_bytes, row, start_import, xlsx_bytes
 
 S = RosterImport.Status
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def clerk(tree):
-    return staff(Role.Kind.UNION_CLERK, tree["g1"])
 
 
 def checked(tree, clerk, content: bytes, language: str, name: str = "花名册.xlsx") -> RosterImport:

@@ -28,11 +28,6 @@ from .rosters import confirm_import, csv_bytes, row, start_import, xlsx_bytes
 R = Role.Kind
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def bytes_on_disk(settings) -> list[bytes]:
     files = [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
     assert files, "nothing was stored"

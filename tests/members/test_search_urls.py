@@ -47,11 +47,6 @@ def assert_no_number(responses, numbers: list[str]) -> None:
 
 
 @pytest.fixture
-def clerk(tree):
-    return staff(R.UNION_CLERK, tree["g1"])
-
-
-@pytest.fixture
 def many_with_one_mobile(tree, monkeypatch):
     """Three pages of members sharing one mobile (a family phone), so the page links are made."""
     monkeypatch.setattr(MemberListView, "page_size", 2)

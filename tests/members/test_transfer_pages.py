@@ -53,21 +53,6 @@ def state() -> list:
 
 
 @pytest.fixture
-def clerk1(tree):
-    return staff(R.UNION_CLERK, tree["g1"])
-
-
-@pytest.fixture
-def clerk2(tree):
-    return staff(R.UNION_CLERK, tree["g2"])
-
-
-@pytest.fixture
-def clerk3(tree):
-    return staff(R.UNION_CLERK, tree["g3"])
-
-
-@pytest.fixture
 def member(tree, clerk1):
     return join(tree["g1"], clerk1, "赵六")
 

@@ -57,21 +57,6 @@ def valid_card(member: Member) -> MemberCard:
 
 
 @pytest.fixture
-def clerk1(tree):
-    return staff(R.UNION_CLERK, tree["g1"])
-
-
-@pytest.fixture
-def clerk2(tree):
-    return staff(R.UNION_CLERK, tree["g2"])
-
-
-@pytest.fixture
-def clerk3(tree):
-    return staff(R.UNION_CLERK, tree["g3"])
-
-
-@pytest.fixture
 def worker():
     return new_worker()
 

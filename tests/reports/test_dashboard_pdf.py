@@ -28,11 +28,6 @@ HOSTILE = '<script>alert("x")</script>&'
 
 
 @pytest.fixture
-def leader(tree):
-    return staff(R.LEADER, tree["d1"])
-
-
-@pytest.fixture
 def district(tree):
     """Members in both districts, a courier target for the first, and a large employer there with
     only a joint union; the summary data counted."""

@@ -47,11 +47,6 @@ def build(kind, union, by, month=THIS_MONTH, *, django_capture_on_commit_callbac
 
 
 @pytest.fixture
-def leader(tree):
-    return staff(R.LEADER, tree["d1"])
-
-
-@pytest.fixture
 def members(tree):
     """Members in both districts; a few platform workers, migrants and one who left before this month."""
     g1, g2 = tree["g1"], tree["g2"]

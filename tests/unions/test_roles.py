@@ -32,17 +32,6 @@ def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-@pytest.fixture
-def city_admin(tree):
-    return staff(K.CITY_ADMIN, tree["city"], username="cityadmin")
-
-
-@pytest.fixture
-def district_staff(tree):
-    """Federation staff of district 1 (d1 → s1 → g1)."""
-    return staff(K.FEDERATION_STAFF, tree["d1"], username="d1staff")
-
-
 def _grant_post(client, node, **data):
     return client.post(reverse("unions:role_grant", args=[node.pk]), data)
 

@@ -40,11 +40,6 @@ def _messages_in_english():
 
 
 @pytest.fixture
-def admin(tree):
-    return staff(R.CITY_ADMIN, tree["city"])
-
-
-@pytest.fixture
 def joint(tree):
     return make_child(tree["d1"], K.JOINT_UNION, "东城区小微企业联合工会")
 

@@ -38,21 +38,6 @@ def tree_state():
     )
 
 
-@pytest.fixture
-def district_staff(tree):
-    return staff(R.FEDERATION_STAFF, tree["d1"])
-
-
-@pytest.fixture
-def clerk(tree):
-    return staff(R.UNION_CLERK, tree["g1"])
-
-
-@pytest.fixture
-def admin(tree):
-    return staff(R.CITY_ADMIN, tree["city"])
-
-
 def edit_data(union: Union, **overrides) -> dict:
     data = {
         "name": union.name,

@@ -226,7 +226,7 @@ def step_plain_import(path: str, union: int, variant: str) -> dict:
     from django.utils import translation
     from import_export.formats.base_formats import XLSX
 
-    from members.resources import MemberResource
+    from bench.member_resource import MemberResource
     from unions.models import Union
 
     resource_class = MemberResource
@@ -323,8 +323,8 @@ def step_plain_export(union: int, joined_to: str, file_format: str, out: str) ->
     from django.utils import translation
     from import_export.formats import base_formats
 
+    from bench.member_resource import MemberResource
     from members.models import Member
-    from members.resources import MemberResource
     from unions.models import Union
 
     rows = Member.objects.filter(status=Member.Status.ACTIVE, joined_on__lte=joined_to).order_by("-joined_on", "-id")

@@ -1,8 +1,8 @@
 """The roster as a plain django-import-export resource, always scoped to a subtree of the union tree.
 
-The clerk's import and export pages do not use it: ``members.roster`` reads, checks and writes in
-bulk, many times faster (``bench/roster.py`` measures both). This resource is the baseline the bench
-compares against, and it serves small masked exports from a shell or the admin.
+The portal does not use it: ``members.roster`` reads, checks and writes in bulk, many times faster.
+It is the baseline the bench measures the roster's own import and export against (``bench/roster.py``),
+so it lives with the bench; it can still make a small masked export from a shell.
 
 django-import-export finds the rows to update, and the related objects of foreign keys, in
 ``objects.all()`` unless told otherwise. Here both are limited to the resource's subtree: members
@@ -19,15 +19,14 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from accounts.phone import mask_mobile
+from members.models import Education, EmploymentType, Member, PoliticalStatus, Sex
+from members.permissions import can_manage_members
+from members.roster import cleaning
+from members.roster.cleaning import CellError
+from members.roster.columns import BY_KEY, EXPORT_ONLY, escape_formula
 from unions.models import Union
 from unions.roles import MEMBER_HOLDING_NODE_KINDS, MEMBER_STAFF_KINDS
 from unions.scope import scope_paths, subtree_q
-
-from .models import Education, EmploymentType, Member, PoliticalStatus, Sex
-from .permissions import can_manage_members
-from .roster import cleaning
-from .roster.cleaning import CellError
-from .roster.columns import BY_KEY, EXPORT_ONLY, escape_formula
 
 ID_COLUMN = BY_KEY["id_number"].zh
 UNION_COLUMN = BY_KEY["union"].zh

@@ -6,14 +6,14 @@ import pytest
 import tablib
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
+from bench.member_resource import MemberResource
 from members import pii
 from members.id_number import parse
 from members.models import Member
-from members.resources import MemberResource
 from unions.models import Role
 
 from ..factories import id_number, staff
-from .rosters import HEADER, row
+from ..members.rosters import HEADER, row
 
 R = Role.Kind
 

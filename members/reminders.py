@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.links import url_pattern
 from accounts.notify import Message, notifications_create_once
+from accounts.tasks import send_notification_emails
 from unions.directory import StaffDirectory
 from unions.models import Role
 
@@ -119,8 +120,6 @@ def due_transfer_messages(rows: list[dict], staff: StaffDirectory) -> list[Messa
 
 def _deliver(messages: list[Message], result: DispatchResult) -> None:
     """One transaction per batch: the rows, then (after commit) the e-mail jobs for what is owed."""
-    from accounts.tasks import send_notification_emails
-
     with transaction.atomic():
         pending = notifications_create_once(messages)
         for start in range(0, len(pending), EMAIL_TASK_CHUNK):

@@ -233,8 +233,11 @@ def test_a_report_over_the_soft_time_limit_fails_with_a_message_and_the_worker_l
         # stopped by the soft limit, long before the hard one (270 s, in the message) would kill the child
         assert SOFT_LIMIT - 0.5 <= (slow.finished_at - slow.started_at).total_seconds() < SOFT_LIMIT + 15
 
-        # and the same worker (and the same pool child: the soft limit did not kill it) builds the next one
+        # and the same worker (and the same pool child: the soft limit did not kill it) builds the next one.
+        # Its message carries a generous limit: a first build in a busy pool child can itself take seconds.
         assert worker.poll() is None
+        monkeypatch.setattr(report_build_task, "soft_time_limit", 60)
+        monkeypatch.setattr(report_build_task, "_exec_options", None)
         small = roster(tree["g2"], other_clerk)
         wait_for(
             lambda: not Report.objects.get(pk=small.pk).in_progress, 30, f"the small build\n{_log(log)}", every=0.2

@@ -242,7 +242,7 @@ def prepare_user(username: str, *, admin: bool) -> tuple:
     from django.contrib.auth.models import Permission
 
     from accounts.models import User
-    from unions.roles import needs_mfa
+    from accounts.mfa_policy import needs_mfa
 
     user = User.objects.filter(username=username).first()
     if user is None:

@@ -241,8 +241,8 @@ def prepare_user(username: str, *, admin: bool) -> tuple:
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.contrib.auth.models import Permission
 
-    from accounts.models import User
     from accounts.mfa_policy import needs_mfa
+    from accounts.models import User
 
     user = User.objects.filter(username=username).first()
     if user is None:

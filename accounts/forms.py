@@ -5,10 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-# Characters that are no part of a name as written: controls (a NUL, a line break), formatting marks
-# (zero-width and right-to-left overrides, which make a name read differently from what is stored),
-# separators of lines and paragraphs, private-use and unassigned code points.
-_NOT_IN_A_NAME = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
+from .validators import has_invisible_characters
 
 
 class PersonNameField(forms.CharField):
@@ -25,7 +22,7 @@ class PersonNameField(forms.CharField):
 
     def to_python(self, value):
         value = unicodedata.normalize("NFC", super().to_python(value))
-        if any(unicodedata.category(character) in _NOT_IN_A_NAME for character in value):
+        if has_invisible_characters(value):
             raise forms.ValidationError(
                 _("The name holds characters that cannot be part of a name. Type it again."), code="invalid"
             )

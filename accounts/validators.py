@@ -45,15 +45,20 @@ def validate_username_not_mobile(value: str) -> None:
         raise ValidationError(_("A username cannot look like a mobile number."), code="username_is_mobile")
 
 
-# Control and format characters (CR, LF, tab, NUL, direction overrides, zero-width marks) and the
-# Unicode line and paragraph separators: a name is one line of visible text. Union names end up in
-# e-mail subjects, where a line break would break the header, and an override would make a name
-# read as another.
+# Control and format characters (CR, LF, tab, NUL, direction overrides, zero-width marks), private-use
+# and unassigned code points, and the Unicode line and paragraph separators: a name is one line of
+# visible text. Names end up in e-mail subjects, where a line break would break the header, and an
+# override would make a name read as another.
 _NOT_IN_A_NAME = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
+def has_invisible_characters(value: str) -> bool:
+    """Whether the text holds a character that is no part of one line of visible text."""
+    return any(unicodedata.category(char) in _NOT_IN_A_NAME for char in value or "")
+
+
 def validate_single_line(value: str) -> None:
-    if any(unicodedata.category(char) in _NOT_IN_A_NAME for char in value or ""):
+    if has_invisible_characters(value):
         raise ValidationError(
             _("Enter one line of text, without line breaks or control characters."), code="control_character"
         )

@@ -9,13 +9,13 @@ from django.conf import settings
 
 from members.models import Member, MemberCard
 from unions.permissions import can_manage_members
-from unions.roles import DASHBOARD_KINDS, TREE_MANAGER_KINDS
+from unions.roles import DASHBOARD_KINDS, MEMBER_HOLDING_NODE_KINDS, TREE_MANAGER_KINDS
 from unions.scope import holds_role, holds_role_anywhere
 
 # Roles that may ask for and read the monthly report and the dashboard PDF of a node in their subtree.
 MONTHLY_READER_KINDS = DASHBOARD_KINDS
 # Nodes whose figures describe a handful of people: a leader sees their small counts suppressed.
-SMALL_NODE_KINDS = frozenset({"grassroots_union", "joint_union"})
+SMALL_NODE_KINDS = MEMBER_HOLDING_NODE_KINDS
 
 
 def can_request_staff_reports(user) -> bool:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "unions",
     "members",
+    "cadres",
     "reports",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("unions.urls")),
     path("", include("members.urls")),
+    path("", include("cadres.urls")),
     path("", include("accounts.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,81 @@
+"""Read queries over cadres and their records, always scoped to the user in SQL.
+
+Every staff page starts from one of these; an object outside the user's scope is not in the queryset,
+so ``unions.selectors.get_visible_or_404`` answers 404 for it.
+"""
+
+from django.db.models import QuerySet
+
+from unions.selectors import scoped
+
+from .models import (
+    Assessment,
+    AssessmentRound,
+    Cadre,
+    CadreExport,
+    CadreImport,
+    ExternalTraining,
+    GrassrootsStay,
+    PoliticalReview,
+    Rotation,
+    Secondment,
+    TaskForce,
+    TrainingClass,
+)
+from .permissions import CADRE_STAFF_KINDS
+
+
+def cadres_visible_to(user) -> QuerySet[Cadre]:
+    return scoped(Cadre.objects.select_related("union"), user, CADRE_STAFF_KINDS)
+
+
+def classes_visible_to(user) -> QuerySet[TrainingClass]:
+    """Classes organised in the user's subtree."""
+    return scoped(TrainingClass.objects.select_related("organiser"), user, CADRE_STAFF_KINDS, "organiser__path")
+
+
+def external_trainings_visible_to(user) -> QuerySet[ExternalTraining]:
+    return scoped(
+        ExternalTraining.objects.select_related("cadre__union"), user, CADRE_STAFF_KINDS, "cadre__union__path"
+    )
+
+
+def secondments_visible_to(user) -> QuerySet[Secondment]:
+    return scoped(Secondment.objects.select_related("cadre__union"), user, CADRE_STAFF_KINDS, "cadre__union__path")
+
+
+def stays_visible_to(user) -> QuerySet[GrassrootsStay]:
+    return scoped(
+        GrassrootsStay.objects.select_related("cadre__union", "union"), user, CADRE_STAFF_KINDS, "cadre__union__path"
+    )
+
+
+def rotations_visible_to(user) -> QuerySet[Rotation]:
+    return scoped(Rotation.objects.select_related("cadre__union"), user, CADRE_STAFF_KINDS, "cadre__union__path")
+
+
+def political_reviews_visible_to(user) -> QuerySet[PoliticalReview]:
+    return scoped(PoliticalReview.objects.select_related("cadre__union"), user, CADRE_STAFF_KINDS, "cadre__union__path")
+
+
+def task_forces_visible_to(user) -> QuerySet[TaskForce]:
+    """Task forces organised in the user's subtree."""
+    return scoped(TaskForce.objects.select_related("organiser", "lead"), user, CADRE_STAFF_KINDS, "organiser__path")
+
+
+def rounds_visible_to(user) -> QuerySet[AssessmentRound]:
+    return scoped(AssessmentRound.objects.select_related("union"), user, CADRE_STAFF_KINDS)
+
+
+def assessments_visible_to(user) -> QuerySet[Assessment]:
+    """The assessments of the units in the user's subtree (the unit when the round opened)."""
+    return scoped(Assessment.objects.select_related("cadre", "unit", "round"), user, CADRE_STAFF_KINDS, "unit__path")
+
+
+def imports_visible_to(user) -> QuerySet[CadreImport]:
+    return scoped(CadreImport.objects.select_related("union"), user, CADRE_STAFF_KINDS)
+
+
+def exports_of(user) -> QuerySet[CadreExport]:
+    """A user's own exports: an export is downloaded only by whoever asked for it."""
+    return CadreExport.objects.filter(requested_by=user) if user.is_authenticated else CadreExport.objects.none()

@@ -1,0 +1,3 @@
+"""Routes of the assessments pages."""
+
+urlpatterns: list = []

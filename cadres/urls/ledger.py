@@ -1,0 +1,3 @@
+"""Routes of the ledger pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the mine pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the postings pages."""
+
+urlpatterns: list = []

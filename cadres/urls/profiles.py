@@ -1,0 +1,3 @@
+"""Routes of the profiles pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the sheets pages."""
+
+urlpatterns: list = []

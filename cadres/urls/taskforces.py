@@ -1,0 +1,3 @@
+"""Routes of the taskforces pages."""
+
+urlpatterns: list = []

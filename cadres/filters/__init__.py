@@ -1,0 +1,1 @@
+"""List filters of the cadres app (django-filter), one module per part."""

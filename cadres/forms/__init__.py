@@ -1,0 +1,1 @@
+"""Forms of the cadres app, one module per part."""

@@ -8,7 +8,7 @@ templates ask and never decide.
 """
 
 from unions.models import Role
-from unions.scope import holds_role, holds_role_anywhere
+from unions.scope import holds_role, holds_role_anywhere, roles_of
 
 from .models import Assessment, Cadre, ExternalTraining
 
@@ -62,3 +62,8 @@ def can_confirm_assessment(user, assessment: Assessment) -> bool:
 def can_read_aggregates(user, node) -> bool:
     """Leaders and cadre officers over the node read its cadres' figures (dashboard, monthly report)."""
     return holds_role(user, node, CADRE_STAFF_KINDS | CADRE_LEADER_KINDS)
+
+
+def can_change_settings(user) -> bool:
+    """The app's settings and the hours rules hold city-wide: a cadre officer at a city federation."""
+    return any(role.kind in CADRE_STAFF_KINDS and role.union.depth == 1 for role in roles_of(user))

@@ -1,0 +1,264 @@
+"""The hours ledger (学时台账): for each cadre and year, the hours owed, done in person and online,
+counted towards the period, and short.
+
+Rules: the rule for (rank, year) is the ``HoursRule`` with the latest ``starts_year`` not after the
+year; it says how many hours are owed within ``period_years`` (1: the year itself; 5: the rolling five
+years ending with the year), and at most what share of them may be online.
+
+Hours count in the year the class (or the external training) ends: the credited hours of completed
+enrolments, by the class's mode, and the hours of approved external training, by its mode. Online
+hours count at most ``online_cap_percent`` % of the hours owed (over the whole window for a period of
+several years).
+
+A closed year (``LedgerYear``) is read from its ``LedgerEntry`` rows, frozen when it closed; an open
+year is computed. A window reaching into closed years takes those years' frozen hours.
+
+Whatever the number of cadres, the hours are aggregated in SQL (grouped by cadre, year and mode): a
+ledger costs a fixed handful of queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+from django.db.models import IntegerField, QuerySet, Sum
+from django.db.models.functions import Cast, ExtractYear
+
+from .models import Cadre, Enrolment, ExternalTraining, HoursRule, LedgerEntry, LedgerYear, TrainingMode
+
+ZERO = Decimal("0.0")
+TENTH = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    """One cadre, one year."""
+
+    cadre_id: int
+    name: str
+    union_id: int
+    union_name: str
+    rank: str
+    year: int
+    period_years: int  # 1 or 5 (the rule's)
+    owed: Decimal  # hours owed in the period
+    in_person: Decimal  # done in the year itself (credited enrolments + approved external)
+    online: Decimal
+    counted: Decimal  # counted towards the period (the window of period_years ending with year), online capped
+    short: Decimal  # max(0, owed - counted)
+    closed: bool  # the year is closed: the figures are frozen LedgerEntry rows
+
+    @property
+    def is_short(self) -> bool:
+        return self.short > 0
+
+    @property
+    def done(self) -> Decimal:
+        return self.in_person + self.online
+
+
+class Rules:
+    """Every hours rule, loaded once (a handful of rows); ``for_(rank, year)`` picks the one in force."""
+
+    def __init__(self, rules: Iterable[HoursRule] | None = None) -> None:
+        by_rank: dict[str, list[HoursRule]] = defaultdict(list)
+        for rule in HoursRule.objects.all() if rules is None else rules:
+            by_rank[rule.rank].append(rule)
+        for rank_rules in by_rank.values():
+            rank_rules.sort(key=lambda rule: rule.starts_year, reverse=True)
+        self._by_rank = by_rank
+
+    def for_(self, rank: str, year: int) -> HoursRule | None:
+        for rule in self._by_rank.get(rank, ()):
+            if rule.starts_year <= year:
+                return rule
+        return None
+
+    def max_period(self) -> int:
+        return max((rule.period_years for rules in self._by_rank.values() for rule in rules), default=1)
+
+
+def rule_for(rank: str, year: int) -> HoursRule:
+    """The rule in force for the rank in the year; ``HoursRule.DoesNotExist`` when there is none."""
+    rule = HoursRule.objects.filter(rank=rank, starts_year__lte=year).order_by("-starts_year").first()
+    if rule is None:
+        raise HoursRule.DoesNotExist(f"No hours rule for {rank} in {year}")
+    return rule
+
+
+def year_is_closed(year: int) -> bool:
+    return LedgerYear.objects.filter(year=year).exists()
+
+
+def closed_years() -> set[int]:
+    return set(LedgerYear.objects.values_list("year", flat=True))
+
+
+def latest_closed_year() -> int | None:
+    return LedgerYear.objects.order_by("-year").values_list("year", flat=True).first()
+
+
+def counted_hours(owed: Decimal, in_person: Decimal, online: Decimal, cap_percent: int | None) -> Decimal:
+    """In-person hours, plus online hours up to the cap (a share of the hours owed)."""
+    if cap_percent is not None:
+        cap = (owed * cap_percent / 100).quantize(TENTH, rounding=ROUND_DOWN)
+        online = min(online, cap)
+    return in_person + online
+
+
+def hours_done(cadre_ids: Iterable[int] | QuerySet, first_year: int, last_year: int) -> dict[tuple[int, int], list]:
+    """{(cadre_id, year): [in_person, online]} from credited enrolments and approved external
+    training ending in first_year..last_year: one query (two aggregates glued by UNION ALL)."""
+    start, end = datetime.date(first_year, 1, 1), datetime.date(last_year, 12, 31)
+    enrolments = (
+        Enrolment.objects.filter(
+            cadre_id__in=cadre_ids,
+            status=Enrolment.Status.COMPLETED,
+            training_class__ends_on__range=(start, end),
+        )
+        .annotate(year=Cast(ExtractYear("training_class__ends_on"), IntegerField()))
+        .values("cadre_id", "year", "training_class__mode")
+        .annotate(hours=Sum("credited_hours"))
+        .values_list("cadre_id", "year", "training_class__mode", "hours")
+        .order_by()
+    )
+    external = (
+        ExternalTraining.objects.filter(
+            cadre_id__in=cadre_ids, status=ExternalTraining.Status.APPROVED, ends_on__range=(start, end)
+        )
+        .annotate(year=Cast(ExtractYear("ends_on"), IntegerField()))
+        .values("cadre_id", "year", "mode")
+        .annotate(hours=Sum("hours"))
+        .values_list("cadre_id", "year", "mode", "hours")
+        .order_by()
+    )
+    done: dict[tuple[int, int], list] = defaultdict(lambda: [ZERO, ZERO])
+    for cadre_id, year, mode, hours in enrolments.union(external, all=True):
+        done[(cadre_id, int(year))][mode == TrainingMode.ONLINE] += hours or ZERO
+    return done
+
+
+@dataclass(frozen=True)
+class _Person:
+    cadre_id: int
+    name: str
+    union_id: int
+    union_name: str
+    rank: str
+
+
+def _compute(people: list[_Person], years: Iterable[int], rules: Rules | None = None) -> list[LedgerRow]:
+    """The rows of each person for each year (person-major, years in the order given). People of a
+    rank without a rule in a year get no row for it."""
+    years = list(years)
+    if not people or not years:
+        return []
+    rules = rules or Rules()
+    closed = closed_years()
+    span = rules.max_period()
+    first, last = min(years) - span + 1, max(years)
+    ids = sorted({person.cadre_id for person in people})
+    done = hours_done(ids, first, last)
+    frozen: dict[tuple[int, int], LedgerEntry] = {}
+    closed_in_window = [year for year in closed if first <= year <= last]
+    if closed_in_window:
+        entries = LedgerEntry.objects.filter(cadre_id__in=ids, year__in=closed_in_window).select_related("union")
+        frozen = {(entry.cadre_id, entry.year): entry for entry in entries}
+        # A closed year's hours are the frozen ones, wherever a window reaches it.
+        for (cadre_id, year), entry in frozen.items():
+            done[(cadre_id, year)] = [entry.in_person, entry.online]
+
+    rows = []
+    for person in people:
+        for year in years:
+            entry = frozen.get((person.cadre_id, year))
+            if entry is not None:
+                rule = rules.for_(entry.rank, year)
+                rows.append(
+                    LedgerRow(
+                        cadre_id=person.cadre_id,
+                        name=person.name,
+                        union_id=entry.union_id,
+                        union_name=entry.union.name,
+                        rank=entry.rank,
+                        year=year,
+                        period_years=rule.period_years if rule else 1,
+                        owed=entry.owed,
+                        in_person=entry.in_person,
+                        online=entry.online,
+                        counted=entry.counted,
+                        short=entry.short,
+                        closed=True,
+                    )
+                )
+                continue
+            rule = rules.for_(person.rank, year)
+            if rule is None:
+                continue
+            in_person = online = ZERO
+            for window_year in range(year - rule.period_years + 1, year + 1):
+                year_in_person, year_online = done.get((person.cadre_id, window_year), (ZERO, ZERO))
+                in_person += year_in_person
+                online += year_online
+            counted = counted_hours(rule.hours, in_person, online, rule.online_cap_percent)
+            this_in_person, this_online = done.get((person.cadre_id, year), (ZERO, ZERO))
+            rows.append(
+                LedgerRow(
+                    cadre_id=person.cadre_id,
+                    name=person.name,
+                    union_id=person.union_id,
+                    union_name=person.union_name,
+                    rank=person.rank,
+                    year=year,
+                    period_years=rule.period_years,
+                    owed=rule.hours,
+                    in_person=this_in_person,
+                    online=this_online,
+                    counted=counted,
+                    short=max(ZERO, rule.hours - counted),
+                    closed=year in closed,
+                )
+            )
+    return rows
+
+
+def ledger_rows(cadres: QuerySet[Cadre], year: int, *, rules: Rules | None = None) -> list[LedgerRow]:
+    """One row per cadre of the queryset (in its order) for the year: a fixed number of queries
+    (cadres, rules, closed years, hours; the frozen entries when the window reaches a closed year)."""
+    people = [_Person(*values) for values in cadres.values_list("pk", "name", "union_id", "union__name", "rank")]
+    return _compute(people, [year], rules)
+
+
+def cadre_years(cadre: Cadre, years: Iterable[int]) -> list[LedgerRow]:
+    """One cadre's rows for the years given (in that order); years without a rule are left out."""
+    person = _Person(cadre.pk, cadre.name, cadre.union_id, cadre.union.name, cadre.rank)
+    return _compute([person], years)
+
+
+@dataclass(frozen=True)
+class LedgerTotals:
+    cadres: int = 0
+    short_cadres: int = 0
+    owed: Decimal = ZERO
+    in_person: Decimal = ZERO
+    online: Decimal = ZERO
+    counted: Decimal = ZERO
+    short: Decimal = ZERO
+
+
+def totals(rows: Iterable[LedgerRow]) -> LedgerTotals:
+    count = short_count = 0
+    owed = in_person = online = counted = short = ZERO
+    for row in rows:
+        count += 1
+        short_count += row.short > 0
+        owed += row.owed
+        in_person += row.in_person
+        online += row.online
+        counted += row.counted
+        short += row.short
+    return LedgerTotals(count, short_count, owed, in_person, online, counted, short)

@@ -26,6 +26,13 @@ ASSESSMENT_ROUND_OPENED = "cadres.assessment_round_opened"
 ASSESSMENT_EVALUATED = "cadres.assessment_evaluated"
 ASSESSMENT_CONFIRMED = "cadres.assessment_confirmed"
 ASSESSMENT_PUBLISHED = "cadres.assessment_published"
+# Training: classes, enrolment and attendance.
+CLASS_EDITED = "cadres.class_edited"
+CLASS_CANCELLED = "cadres.class_cancelled"
+CLASS_ENROLLED = "cadres.class_enrolled"
+ENROLMENT_CANCELLED = "cadres.enrolment_cancelled"
+ATTENDANCE_RECORDED = "cadres.attendance_recorded"
+CLASS_QR_RENEWED = "cadres.class_qr_renewed"
 
 AUDIT_ACTIONS = {
     CADRE_CREATED: _("Cadre added"),
@@ -52,6 +59,13 @@ AUDIT_ACTIONS = {
     ASSESSMENT_EVALUATED: _("Assessment graded"),
     ASSESSMENT_CONFIRMED: _("Assessment confirmed"),
     ASSESSMENT_PUBLISHED: _("Assessments published"),
+    # Training: classes, enrolment and attendance.
+    CLASS_EDITED: _("Training class edited"),
+    CLASS_CANCELLED: _("Training class cancelled"),
+    CLASS_ENROLLED: _("Cadres enrolled in a training class"),
+    ENROLMENT_CANCELLED: _("Enrolment in a training class cancelled"),
+    ATTENDANCE_RECORDED: _("Class attendance recorded by an officer"),
+    CLASS_QR_RENEWED: _("Check-in QR code of a class renewed"),
 }
 
 # Reminders (cadres.reminders); a user chooses which of them also come by e-mail.

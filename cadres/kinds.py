@@ -33,6 +33,8 @@ CLASS_ENROLLED = "cadres.class_enrolled"
 ENROLMENT_CANCELLED = "cadres.enrolment_cancelled"
 ATTENDANCE_RECORDED = "cadres.attendance_recorded"
 CLASS_QR_RENEWED = "cadres.class_qr_renewed"
+# Reports over cadres.
+CADRE_FILE_DOWNLOADED = "cadres.cadre_file_downloaded"
 
 AUDIT_ACTIONS = {
     CADRE_CREATED: _("Cadre added"),
@@ -66,6 +68,8 @@ AUDIT_ACTIONS = {
     ENROLMENT_CANCELLED: _("Enrolment in a training class cancelled"),
     ATTENDANCE_RECORDED: _("Class attendance recorded by an officer"),
     CLASS_QR_RENEWED: _("Check-in QR code of a class renewed"),
+    # Reports over cadres.
+    CADRE_FILE_DOWNLOADED: _("Cadre information form downloaded by an officer"),
 }
 
 # Reminders (cadres.reminders); a user chooses which of them also come by e-mail.

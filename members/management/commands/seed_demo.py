@@ -245,6 +245,9 @@ class Command(BaseCommand):
         # The dashboards read summary data; count it now rather than wait for the nightly job.
         call_command("refresh_tallies", stdout=self.stdout)
         call_command("seed_demo_targets", stdout=self.stdout)
+        # The cadre corps of the demo city, by the command's name: members may not import the cadres app.
+        # seed_demo has made its own DEBUG check already.
+        call_command("seed_demo_cadres", force=True, stdout=self.stdout)
         self.print_table(rows)
 
     def ensure_children(self, parent: Union, specs: list[dict]) -> None:

@@ -79,3 +79,34 @@ def imports_visible_to(user) -> QuerySet[CadreImport]:
 def exports_of(user) -> QuerySet[CadreExport]:
     """A user's own exports: an export is downloaded only by whoever asked for it."""
     return CadreExport.objects.filter(requested_by=user) if user.is_authenticated else CadreExport.objects.none()
+
+
+# --- postings and task forces: the signed-in cadre's own (the hub and the my/cadre/ pages) -------
+def _own(queryset: QuerySet, user, field: str = "cadre__user") -> QuerySet:
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(**{field: user})
+
+
+def own_secondments(user) -> QuerySet[Secondment]:
+    return _own(Secondment.objects.select_related("cadre"), user)
+
+
+def own_stays(user) -> QuerySet[GrassrootsStay]:
+    return _own(GrassrootsStay.objects.select_related("cadre", "union"), user)
+
+
+def own_task_forces_led(user) -> QuerySet[TaskForce]:
+    """The task forces the signed-in cadre leads: they assess the members (``cadres:my_task_force``)."""
+    return _own(TaskForce.objects.select_related("organiser", "lead"), user, "lead__user")
+
+
+def own_task_force_results(user) -> QuerySet:
+    """The signed-in cadre's own grades in task forces, once each force is closed; never another
+    member's grade, and nothing while the lead may still change it."""
+    from .models import TaskForceMember
+
+    return _own(
+        TaskForceMember.objects.select_related("task_force").filter(task_force__status=TaskForce.Status.CLOSED),
+        user,
+    ).order_by("-task_force__ends_on", "-id")

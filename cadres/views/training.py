@@ -68,8 +68,10 @@ def _class(request, pk) -> TrainingClass:
 @method_decorator([never_cache, vary_on_headers("HX-Request"), cadre_officer_required], name="dispatch")
 class ClassListView(View):
     def get(self, request):
-        classes = selectors.classes_visible_to(request.user).annotate(
-            enrolled=Count("enrolments", filter=Q(enrolments__status__in=services.PLACE_HOLDING))
+        classes = (
+            selectors.classes_visible_to(request.user)
+            .annotate(enrolled=Count("enrolments", filter=Q(enrolments__status__in=services.PLACE_HOLDING)))
+            .order_by("-starts_on", "-id")
         )
         class_filter = TrainingClassFilter(request.GET, queryset=classes)
         page = Paginator(class_filter.qs, CLASSES_PER_PAGE).get_page(request.GET.get("page"))
@@ -431,6 +433,8 @@ def class_qr_renew(request, pk):
 
 def _throttle_check_in(request) -> None:
     rate = settings.THROTTLE_RATES.get("cadre_check_in", CHECK_IN_RATE)
+    if not request.user.is_authenticated:  # an anonymous visitor is counted per IP only
+        rate = ",".join(part for part in rate.split(",") if not part.strip().endswith("/user"))
     allowed = ratelimit.consume(
         request, app="portal", action="cadre_check_in", config={"cadre_check_in": rate}, limit_get=True
     )

@@ -8,7 +8,11 @@ class CadresConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.kinds import register_kinds
+        from members.signals import members_seeded
 
         from . import kinds
+        from .management.commands import _scale_cadres
 
         register_kinds(self.label, kinds)
+        # seed_scale's city gets its cadres in the same transaction.
+        members_seeded.connect(_scale_cadres.on_members_seeded, dispatch_uid="cadres.scale_cadres")

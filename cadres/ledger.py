@@ -28,7 +28,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.db.models import IntegerField, QuerySet, Sum
 from django.db.models.functions import Cast, ExtractYear
 
-from .models import Cadre, Enrolment, ExternalTraining, HoursRule, LedgerEntry, LedgerYear, TrainingMode
+from .models import Cadre, Enrolment, ExternalTraining, HoursRule, LedgerEntry, LedgerYear, Rank, TrainingMode
 
 ZERO = Decimal("0.0")
 TENTH = Decimal("0.1")
@@ -59,6 +59,10 @@ class LedgerRow:
     @property
     def done(self) -> Decimal:
         return self.in_person + self.online
+
+    @property
+    def rank_label(self) -> str:
+        return str(Rank(self.rank).label) if self.rank in Rank.values else self.rank
 
 
 class Rules:

@@ -567,21 +567,28 @@ def class_check_in(*, token: str, user, now: datetime.datetime | None = None) ->
 
 
 # --- finishing -----------------------------------------------------------------------------------
-def absence_hours(training_class: TrainingClass, days_present: int, absent_hours: Decimal) -> Decimal:
+def absence_hours(training_class: TrainingClass, days_absent: int, absent_hours: Decimal) -> Decimal:
     """Days without a sign-in, each worth the class's hours over its days, plus the leave recorded."""
-    return Decimal(training_class.days - days_present) * training_class.credit_hours / training_class.days + (
-        absent_hours
-    )
+    return Decimal(days_absent) * training_class.credit_hours / training_class.days + absent_hours
+
+
+def over_leave_limit(training_class: TrainingClass, days_absent: int, absent_hours: Decimal) -> bool:
+    """Absent for more than one seventh of the class's hours. Compared without dividing, so that
+    exactly one seventh (which no decimal holds) is not withdrawn by a rounding:
+    absent days × hours / days + leave > hours / 7  ⟺  7 × (absent days × hours + leave × days) > hours × days.
+    """
+    days, hours = training_class.days, training_class.credit_hours
+    return 7 * (max(days_absent, 0) * hours + absent_hours * days) > hours * days
 
 
 def is_withdrawn(training_class: TrainingClass, days_present: int, absent_hours: Decimal) -> bool:
-    """Absent for more than one seventh of the class's hours. Compared without dividing, so that
-    exactly one seventh (which no decimal holds) is not withdrawn by a rounding:
-    (days - present) × hours / days + leave > hours / 7  ⟺  7 × ((days - present) × hours + leave × days) > hours × days.
-    """
-    days, hours = training_class.days, training_class.credit_hours
-    days_absent = max(days - days_present, 0)
-    return 7 * (days_absent * hours + absent_hours * days) > hours * days
+    """The rule as finishing applies it: every day of the class without a sign-in counts."""
+    return over_leave_limit(training_class, training_class.days - days_present, absent_hours)
+
+
+def days_gone(training_class: TrainingClass, today: datetime.date) -> int:
+    """Days of the class before today: while it runs, the days to come are not missed yet."""
+    return min(max((today - training_class.starts_on).days, 0), training_class.days)
 
 
 @dataclass(frozen=True)

@@ -172,24 +172,31 @@ def _candidates(request, training_class: TrainingClass, query: str):
 @cadre_officer_required
 def class_detail(request, pk):
     training_class = _class(request, pk)
+    today = timezone.localdate()
     enrolments = (
         training_class.enrolments.select_related("cadre__union")
-        .annotate(days_present=Count("attendance", filter=Q(attendance__signed_in_at__isnull=False)))
+        .annotate(
+            days_present=Count("attendance", filter=Q(attendance__signed_in_at__isnull=False)),
+            present_before_today=Count(
+                "attendance", filter=Q(attendance__signed_in_at__isnull=False, attendance__on_date__lt=today)
+            ),
+        )
         .order_by("status", "cadre__union__path", "cadre__name", "pk")
     )
     page = Paginator(enrolments, ENROLMENTS_PER_PAGE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     cadre_url = url_if_any("cadres:cadre_detail", 0)
     for enrolment in rows:
-        enrolment.absence = services.absence_hours(training_class, enrolment.days_present, enrolment.absent_hours)
-        enrolment.over_limit = services.is_withdrawn(training_class, enrolment.days_present, enrolment.absent_hours)
+        # While the class runs, the days to come are not counted as missed yet.
+        missed = services.days_gone(training_class, today) - enrolment.present_before_today
+        enrolment.absence = services.absence_hours(training_class, missed, enrolment.absent_hours)
+        enrolment.over_limit = services.over_leave_limit(training_class, missed, enrolment.absent_hours)
         enrolment.cadre_url = cadre_url.replace("/0/", f"/{enrolment.cadre_id}/") if cadre_url else ""
     counts = training_class.enrolments.aggregate(
         **{status: Count("pk", filter=Q(status=status)) for status in Enrolment.Status.values}
     )
     search = CadreSearchForm(request.GET or None)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    today = timezone.localdate()
     context = {
         "training_class": training_class,
         "page": page,
@@ -201,6 +208,7 @@ def class_detail(request, pk):
         "candidates": _candidates(request, training_class, query),
         "active": training_class.status in services.ACTIVE_STATUSES,
         "can_finish": training_class.status in services.ACTIVE_STATUSES and today >= training_class.ends_on,
+        "running": training_class.status in services.ACTIVE_STATUSES and today <= training_class.ends_on,
         "leave_limit": training_class.leave_limit_hours.quantize(Decimal("0.1")),
         "hours_per_day": (training_class.credit_hours / training_class.days).quantize(Decimal("0.1")),
     }

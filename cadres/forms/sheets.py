@@ -122,6 +122,8 @@ class LedgerExportForm(forms.Form):
         error_messages={"required": _("Give the year."), "invalid": _("Give the year as four digits.")},
     )
 
+    short = forms.BooleanField(label=_("Only cadres short of hours"), required=False)
+
     def __init__(self, *args, user, selected=None, **kwargs):
         super().__init__(*args, **kwargs)
         in_scope = _scope_nodes(user)

@@ -398,6 +398,13 @@ def export_cadre_rows(user, query: QueryDict) -> QuerySet[Cadre]:
 class LedgerChoice:
     union: Union
     year: int
+    short_only: bool = False
+
+    def rows(self, cadres: QuerySet[Cadre]) -> list:
+        from ..ledger import ledger_rows
+
+        rows = ledger_rows(cadres, self.year)
+        return [row for row in rows if row.short > 0] if self.short_only else rows
 
 
 def ledger_choice(user, query: QueryDict) -> LedgerChoice:
@@ -415,7 +422,7 @@ def ledger_choice(user, query: QueryDict) -> LedgerChoice:
     year = int(raw_year) if raw_year.isdigit() else timezone.localdate().year
     if not 2000 <= year <= 2100:
         raise ValidationError(_("Choose a year between 2000 and 2100."), code="year")
-    return LedgerChoice(union=union, year=year)
+    return LedgerChoice(union=union, year=year, short_only=bool(query.get("short")))
 
 
 def ledger_cadres(user, choice: LedgerChoice) -> QuerySet[Cadre]:
@@ -439,7 +446,7 @@ class SmallExport:
     rows: QuerySet
     count: int
     full_mobiles: bool = False
-    year: int | None = None
+    ledger: LedgerChoice | None = None
 
 
 def _empty() -> ValidationError:
@@ -453,11 +460,10 @@ def export_request(*, user, kind: str, query: QueryDict, full_mobiles: bool = Fa
         raise PermissionDenied
     query = filter_query(query)
     if kind == CadreExport.Kind.CADRES:
-        rows = export_cadre_rows(user, query)
-        year = None
+        rows, choice = export_cadre_rows(user, query), None
     elif kind == CadreExport.Kind.LEDGER:
         choice = ledger_choice(user, query)
-        rows, year, full_mobiles = ledger_cadres(user, choice), choice.year, False
+        rows, full_mobiles = ledger_cadres(user, choice), False
     else:
         raise ValidationError(_("Unknown export."), code="kind")
     count = _count_up_to(rows, EXPORT_SYNC_MAX_ROWS + 1)
@@ -465,7 +471,7 @@ def export_request(*, user, kind: str, query: QueryDict, full_mobiles: bool = Fa
         raise _empty()
     if count <= EXPORT_SYNC_MAX_ROWS:
         _audit(user=user, kind=kind, query=query, full_mobiles=full_mobiles, rows=count)
-        return SmallExport(kind=kind, rows=rows, count=count, full_mobiles=full_mobiles, year=year)
+        return SmallExport(kind=kind, rows=rows, count=count, full_mobiles=full_mobiles, ledger=choice)
     stored = query.copy()
     if full_mobiles:
         stored[FULL_MOBILES] = "1"
@@ -481,9 +487,7 @@ def export_request(*, user, kind: str, query: QueryDict, full_mobiles: bool = Fa
 
 def write_small(export: SmallExport, out) -> int:
     if export.kind == CadreExport.Kind.LEDGER:
-        from ..ledger import ledger_rows
-
-        return exporting.write_ledger(ledger_rows(export.rows, export.year), out)
+        return exporting.write_ledger(export.ledger.rows(export.rows), out)
     return exporting.write_cadres(export.rows, out, full_mobiles=export.full_mobiles)
 
 
@@ -523,10 +527,8 @@ def export_build(pk: int) -> CadreExport | None:
         try:
             with tempfile.TemporaryFile() as out:
                 if record.kind == CadreExport.Kind.LEDGER:
-                    from ..ledger import ledger_rows
-
                     choice = ledger_choice(user, query)
-                    rows = ledger_rows(ledger_cadres(user, choice), choice.year)
+                    rows = choice.rows(ledger_cadres(user, choice))
                     if not rows:
                         raise _empty()
                     set_progress(pk, 0, len(rows))

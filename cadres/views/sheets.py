@@ -330,6 +330,9 @@ def export_ledger(request):
         query = service.filter_query(request.GET)
         query = query.copy()
         query["union"], query["year"] = str(form.cleaned_data["union"].pk), str(form.cleaned_data["year"])
+        query.pop("short", None)
+        if form.cleaned_data["short"]:
+            query["short"] = "on"
         response = _start_export(request, CadreExport.Kind.LEDGER, query)
         if response is not None:
             return response

@@ -218,3 +218,20 @@ def test_an_expired_export_keeps_its_record_and_loses_its_file(tree, corps, cadr
 
     record.refresh_from_db()
     assert record.status == "expired" and not record.file
+
+
+def test_a_ledger_export_of_the_short_only_leaves_out_who_met_the_hours(tree, corps, district_cadre_officer):
+    training_class = TrainingClassFactory(
+        organiser=tree["d1"], created_by=district_cadre_officer, status=TrainingClass.Status.FINISHED
+    )
+    Enrolment.objects.create(
+        training_class=training_class, cadre=corps["s1"], status="completed", credited_hours=Decimal("90.0")
+    )
+    client = client_for(district_cadre_officer)
+    # the ledger page's link names the node, the year and "short only"
+    page = client.get(reverse("cadres:export_ledger") + f"?union={tree['d1'].pk}&year=2026&short=on")
+    assert page.status_code == 200
+
+    response = client.post(reverse("cadres:export_ledger"), {"union": tree["d1"].pk, "year": 2026, "short": "on"})
+
+    assert [row[0] for row in workbook_rows(response)[1:]] == ["李娜"]

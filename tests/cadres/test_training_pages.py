@@ -310,3 +310,27 @@ def test_my_home_shows_the_record_hours_and_coming_classes(tree, district_cadre_
     assert response.status_code == 200
     assert "即将开班" in text and "已结业班" in text and cadre.union.name in text
     assert "14.0" in text
+
+
+def test_class_page_query_count_does_not_grow_with_its_enrolments(
+    tree, district_cadre_officer, django_assert_max_num_queries
+):
+    training_class = _class(tree["d1"], district_cadre_officer)
+    for _n in range(25):
+        enrolment = Enrolment.objects.create(training_class=training_class, cadre=CadreFactory(union=tree["g1"]))
+        Attendance.objects.create(
+            enrolment=enrolment, on_date=training_class.starts_on, signed_in_at=timezone.now(), source="qr"
+        )
+    client = _login(district_cadre_officer)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("cadres:class_detail", args=[training_class.pk]), {"q": "干部"})
+    assert response.status_code == 200
+    assert response.content.decode().count("1 / 2") == 25
+
+
+def test_check_in_page_is_throttled(tree, district_cadre_officer, settings):
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "cadre_check_in": "2/m/ip"}
+    training_class = _today_class(tree["d1"], district_cadre_officer)
+    url = reverse("cadres:check_in", args=[training_class.qr_token])
+    client = Client()
+    assert [client.get(url).status_code for _n in range(3)] == [200, 200, 429]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.widgets import LongSelect
 from unions.credit_code import normalise as normalise_credit_code
@@ -89,7 +90,9 @@ def _unit_choices(units) -> list[tuple]:
 
 class SecondmentForm(CadrePicker, forms.Form):
     cadre = _cadre_field(_("Cadre"))
-    host_name = forms.CharField(label=_("Host"), max_length=200, help_text=_("The enterprise, park or institution."))
+    host_name = forms.CharField(
+        label=pgettext_lazy("secondment", "Host"), max_length=200, help_text=_("The enterprise, park or institution.")
+    )
     host_kind = forms.ChoiceField(label=_("Kind of host"), choices=HostKind.choices)
     host_credit_code = forms.CharField(
         label=_("Unified social credit code"),
@@ -241,7 +244,7 @@ class ReportForm(forms.Form):
 
 class TaskForceForm(CadrePicker, forms.Form):
     organiser = forms.ModelChoiceField(
-        label=_("Organised by"),
+        label=pgettext_lazy("task force", "Organised by"),
         queryset=Union.objects.none(),
         widget=LongSelect,
         error_messages={
@@ -250,8 +253,8 @@ class TaskForceForm(CadrePicker, forms.Form):
         },
     )
     name = forms.CharField(label=_("Name"), max_length=200)
-    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
-    lead = _cadre_field(_("Lead"))
+    purpose = forms.CharField(label=pgettext_lazy("task force", "Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
+    lead = _cadre_field(pgettext_lazy("task force", "Lead"))
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
     ends_on = forms.DateField(label=_("Ends on"), widget=DATE)
 

@@ -97,9 +97,9 @@ def _day(value: datetime.date) -> str:
     return date_format(value, "DATE_FORMAT")
 
 
-def _not_in_future(day: datetime.date, what: str) -> None:
+def _not_in_future(day: datetime.date, message: str) -> None:
     if day > timezone.localdate():
-        raise ValidationError(_("The %(what)s cannot be a day in the future.") % {"what": what}, code="future")
+        raise ValidationError(message, code="future")
 
 
 def _lock_cadre(cadre: Cadre) -> Cadre:
@@ -209,7 +209,7 @@ def secondment_start(*, secondment: Secondment, on: datetime.date, by) -> Second
     """The cadre took up the post at the host on ``on``."""
     secondment = _open_secondment(secondment)
     step = _check_step(SECONDMENT_STEPS, "start", secondment, by)
-    _not_in_future(on, _("start date"))
+    _not_in_future(on, _("The start cannot be a day in the future."))
     if on > secondment.planned_end:
         raise ValidationError(_("The start cannot be after the planned end."), code="dates")
     _lock_cadre(secondment.cadre)
@@ -233,7 +233,7 @@ def secondment_end(*, secondment: Secondment, on: datetime.date, by) -> Secondme
     step = _check_step(SECONDMENT_STEPS, "end", secondment, by)
     if on < secondment.actual_start:
         raise ValidationError(_("The end cannot be before the start."), code="dates")
-    _not_in_future(on, _("end date"))
+    _not_in_future(on, _("The end cannot be a day in the future."))
     _lock_cadre(secondment.cadre)
     _refuse_secondment_overlap(secondment.cadre, secondment.actual_start, on, exclude=secondment.pk)
     secondment.actual_end, secondment.status = on, step.target

@@ -29,7 +29,7 @@ from unions.selectors import get_visible_or_404
 
 from .. import selectors
 from ..decorators import cadre_officer_required
-from ..filters.postings import SecondmentFilter, StayFilter
+from ..filters.postings import SecondmentFilter, StayFilter, state_choices
 from ..forms.postings import DayForm, GradeForm, ReportForm, SecondmentForm, StayForm
 from ..models import GrassrootsStay, Secondment
 from ..services import postings as services
@@ -201,7 +201,7 @@ def _detail(request, record, *, status: int = 200, error: str = "", **bound):
     is_secondment = isinstance(record, Secondment)
     context = {
         "record": record,
-        "states": type(record).Status.choices,
+        "states": state_choices(type(record)),
         "cadre_url": cadre_url(record.cadre_id),
         "steps": services.allowed_steps(request.user, record),
         "overdue": _overdue(record, timezone.localdate()),

@@ -601,3 +601,21 @@ def _audit(*, user, kind: str, query: QueryDict, full_mobiles: bool, rows: int, 
             "filters": {key: value for key, value in query.items() if value},
         },
     )
+
+
+# === retention =====================================================================================
+def sheet_files_purge(*, now=None) -> dict[str, int]:
+    """Delete the files the sheets part keeps past the roster's retention time (they hold names and
+    mobiles): exports past their expiry (the records stay, expired), and imports' uploads and error
+    files (the import's record, counts and row errors stay)."""
+    from django.conf import settings
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.ROSTER_FILE_RETENTION_DAYS)
+    purged = 0
+    old = CadreImport.objects.filter(created_at__lte=cutoff).exclude(file="", error_file="")
+    for record in old.only("pk", "file", "error_file").iterator():
+        record.file.delete(save=False)
+        record.error_file.delete(save=False)
+        CadreImport.objects.filter(pk=record.pk).update(file="", error_file="")
+        purged += 1
+    return {"exports": jobs.jobs_expire(CadreExport, now=now), "imports": purged}

@@ -327,3 +327,17 @@ def test_the_blank_sheet_reads_back_as_an_attendance_sheet(training_class, distr
     sheet = open_sheet(path, ATTENDANCE_COLUMNS, max_rows=10)
 
     assert sorted(sheet.headers.positions) == ["date", "mobile", "name", "signed_in", "signed_out"]
+
+
+def test_the_sheet_list_costs_the_same_queries_whatever_the_sheets(
+    training_class, enrolled, district_cadre_officer, django_assert_max_num_queries
+):
+    client = client_for(district_cadre_officer)
+    url = reverse("cadres:attendance_sheet_list", args=[training_class.pk])
+    for n in range(12):
+        check(training_class, district_cadre_officer, [["张伟", "13600000001", "2026-09-14", f"08:{n:02d}", ""]])
+
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+
+    assert response.status_code == 200 and text(response).count("签到表.xlsx") >= 12

@@ -259,3 +259,29 @@ def test_the_import_template_reads_back_with_every_column(district_cadre_officer
     sheet = open_sheet(path, PROFILE_COLUMNS, max_rows=10)
 
     assert len(sheet.headers.positions) == len(PROFILE_COLUMNS) and not sheet.headers.ignored
+
+
+def test_files_past_retention_are_deleted_and_the_records_kept(tree, district_cadre_officer, settings):
+    from django.utils import timezone
+
+    record = check(district_cadre_officer, tree["d1"], [person("小王", "13600000003"), person("小赵", "1")])
+    assert record.file and record.error_file
+    later = timezone.now() + datetime.timedelta(days=settings.ROSTER_FILE_RETENTION_DAYS + 1)
+
+    assert service.sheet_files_purge(now=later) == {"exports": 0, "imports": 1}
+
+    record.refresh_from_db()
+    assert not record.file and not record.error_file and record.error_count == 1
+
+
+def test_a_csv_in_gb18030_is_checked_and_its_error_file_is_csv(tree, district_cadre_officer):
+    from tests.members.rosters import csv_bytes
+
+    content = csv_bytes([person("小王", "13600000003"), person("小赵", "1")], HEADER, encoding="gb18030")
+    record = check(district_cadre_officer, tree["d1"], [], content=content)
+
+    assert (record.new_count, record.error_count) == (1, 1)
+    assert record.error_file.name.endswith(".csv")
+    with record.error_file.open("rb") as handle:
+        text_content = handle.read().decode("gb18030")
+    assert "小赵" in text_content and "小王" not in text_content

@@ -25,11 +25,11 @@ from .models import (
     Cadre,
     GrassrootsStay,
     PoliticalConclusion,
-    PoliticalReview,
     PostingGrade,
     Secondment,
     TaskForceMember,
 )
+from .political import latest_review, political_veto
 
 logger = logging.getLogger(__name__)
 
@@ -73,21 +73,6 @@ def integrity_flag(cadre: Cadre, year: int) -> dict:
     else:
         problem = None
     return {"source": True, "problem": problem}
-
-
-def latest_political_conclusion(cadre: Cadre) -> PoliticalReview | None:
-    return PoliticalReview.objects.filter(cadre=cadre).order_by("-assessed_on", "-id").first()
-
-
-def political_veto(cadre: Cadre) -> bool:
-    """一票否决: the political-quality file's latest conclusion is 不合格. Asks ``cadres.political`` when
-    it is there, so that both places apply one rule."""
-    try:
-        from .political import political_veto as file_veto
-    except ImportError:
-        latest = latest_political_conclusion(cadre)
-        return latest is not None and latest.conclusion == PoliticalConclusion.FAIL
-    return file_veto(cadre)
 
 
 def _hours(cadre: Cadre, year: int) -> dict:
@@ -183,7 +168,7 @@ def _stays(cadre: Cadre, year: int) -> list[dict]:
 
 def gather_evidence(assessment: Assessment) -> dict:
     cadre, year = assessment.cadre, assessment.year
-    latest = latest_political_conclusion(cadre)
+    latest = latest_review(cadre)
     return {
         "year": year,
         "gathered_at": timezone.now().isoformat(),

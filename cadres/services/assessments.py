@@ -25,9 +25,10 @@ from unions.models import Union
 from unions.scope import holds_role
 
 from .. import kinds
-from ..evidence import gather_evidence, political_veto
+from ..evidence import gather_evidence
 from ..models import Assessment, AssessmentGrade, AssessmentRound, Cadre, CadreSettings
 from ..permissions import CADRE_LEADER_KINDS, can_confirm_assessment, can_manage, is_own
+from ..political import political_veto
 
 SELF_REPORT_MAX_LENGTH = 5000
 COMMENT_MAX_LENGTH = 2000

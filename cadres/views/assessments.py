@@ -27,11 +27,12 @@ from unions.scope import holds_role_anywhere
 from unions.selectors import get_visible_or_404, scoped
 
 from ..decorators import cadre_officer_required
-from ..evidence import for_display, gather_evidence, political_veto
+from ..evidence import for_display, gather_evidence
 from ..filters.assessments import AssessmentFilter
 from ..forms.assessments import EvaluateForm, RoundForm, SelfReportForm
 from ..models import Assessment, AssessmentGrade, AssessmentRound, CadreSettings
 from ..permissions import CADRE_LEADER_KINDS, can_manage, is_cadre_officer, is_own
+from ..political import political_veto
 from ..selectors import assessments_visible_to, rounds_visible_to
 from ..services import assessments as services
 from ..services.assessments import HOLDING_A_GRADE, excellent_places

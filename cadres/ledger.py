@@ -23,15 +23,17 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
-from django.db.models import IntegerField, QuerySet, Sum
+from django.db import connection
+from django.db.models import DecimalField, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, ExtractYear
 
 from .models import Cadre, Enrolment, ExternalTraining, HoursRule, LedgerEntry, LedgerYear, Rank, TrainingMode
 
 ZERO = Decimal("0.0")
-TENTH = Decimal("0.1")
+# Up to this many cadres, the hours are selected by a list of their ids; beyond, by their query.
+ID_LIST_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -106,18 +108,26 @@ def latest_closed_year() -> int | None:
     return LedgerYear.objects.order_by("-year").values_list("year", flat=True).first()
 
 
-def counted_hours(owed: Decimal, in_person: Decimal, online: Decimal, cap_percent: int | None) -> Decimal:
-    """In-person hours, plus online hours up to the cap (a share of the hours owed)."""
-    if cap_percent is not None:
-        cap = (owed * cap_percent / 100).quantize(TENTH, rounding=ROUND_DOWN)
-        online = min(online, cap)
-    return in_person + online
+def _tenths(value: Decimal) -> int:
+    return int(value * 10)
 
 
-def hours_done(cadre_ids: Iterable[int] | QuerySet, first_year: int, last_year: int) -> dict[tuple[int, int], list]:
-    """{(cadre_id, year): [in_person, online]} from credited enrolments and approved external
-    training ending in first_year..last_year: one query (two aggregates glued by UNION ALL)."""
+def _hours(tenths: int) -> Decimal:
+    return Decimal(tenths).scaleb(-1)
+
+
+def _sum_tenths(field: str, mode_field: str, mode: str):
+    """SUM(field × 10) of the rows of one mode, as an integer: ints are cheap to fetch and add."""
+    return Cast(Sum(F(field) * Value(10), filter=Q(**{mode_field: mode}), output_field=DecimalField()), IntegerField())
+
+
+def hours_done(cadre_ids: Iterable[int] | QuerySet, first_year: int, last_year: int) -> dict[tuple[int, int], tuple]:
+    """{(cadre_id, year): (in_person, online)} in tenths of an hour, from credited enrolments and
+    approved external training ending in first_year..last_year: one query (two aggregates glued by
+    UNION ALL), read without the ORM's per-row converters. ``cadre_ids``: a list, or a query of cadre
+    ids (a subquery: no list of thousands of parameters)."""
     start, end = datetime.date(first_year, 1, 1), datetime.date(last_year, 12, 31)
+    online, in_person = TrainingMode.ONLINE, TrainingMode.IN_PERSON
     enrolments = (
         Enrolment.objects.filter(
             cadre_id__in=cadre_ids,
@@ -125,9 +135,12 @@ def hours_done(cadre_ids: Iterable[int] | QuerySet, first_year: int, last_year: 
             training_class__ends_on__range=(start, end),
         )
         .annotate(year=Cast(ExtractYear("training_class__ends_on"), IntegerField()))
-        .values("cadre_id", "year", "training_class__mode")
-        .annotate(hours=Sum("credited_hours"))
-        .values_list("cadre_id", "year", "training_class__mode", "hours")
+        .values("cadre_id", "year")
+        .annotate(
+            in_person=_sum_tenths("credited_hours", "training_class__mode", in_person),
+            online=_sum_tenths("credited_hours", "training_class__mode", online),
+        )
+        .values_list("cadre_id", "year", "in_person", "online")
         .order_by()
     )
     external = (
@@ -135,14 +148,20 @@ def hours_done(cadre_ids: Iterable[int] | QuerySet, first_year: int, last_year: 
             cadre_id__in=cadre_ids, status=ExternalTraining.Status.APPROVED, ends_on__range=(start, end)
         )
         .annotate(year=Cast(ExtractYear("ends_on"), IntegerField()))
-        .values("cadre_id", "year", "mode")
-        .annotate(hours=Sum("hours"))
-        .values_list("cadre_id", "year", "mode", "hours")
+        .values("cadre_id", "year")
+        .annotate(in_person=_sum_tenths("hours", "mode", in_person), online=_sum_tenths("hours", "mode", online))
+        .values_list("cadre_id", "year", "in_person", "online")
         .order_by()
     )
-    done: dict[tuple[int, int], list] = defaultdict(lambda: [ZERO, ZERO])
-    for cadre_id, year, mode, hours in enrolments.union(external, all=True):
-        done[(cadre_id, int(year))][mode == TrainingMode.ONLINE] += hours or ZERO
+    sql, params = enrolments.union(external, all=True).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    done: dict[tuple[int, int], tuple] = {}
+    for cadre_id, year, year_in_person, year_online in fetched:
+        key = (cadre_id, year)
+        before_in_person, before_online = done.get(key, (0, 0))
+        done[key] = (before_in_person + (year_in_person or 0), before_online + (year_online or 0))
     return done
 
 
@@ -155,7 +174,9 @@ class _Person:
     rank: str
 
 
-def _compute(people: list[_Person], years: Iterable[int], rules: Rules | None = None) -> list[LedgerRow]:
+def _compute(
+    people: list[_Person], years: Iterable[int], rules: Rules | None = None, id_query: QuerySet | None = None
+) -> list[LedgerRow]:
     """The rows of each person for each year (person-major, years in the order given). People of a
     rank without a rule in a year get no row for it."""
     years = list(years)
@@ -166,15 +187,17 @@ def _compute(people: list[_Person], years: Iterable[int], rules: Rules | None = 
     span = rules.max_period()
     first, last = min(years) - span + 1, max(years)
     ids = sorted({person.cadre_id for person in people})
-    done = hours_done(ids, first, last)
+    # Many cadres: the hours are selected by the cadres' own query rather than a list of their ids.
+    done = hours_done(id_query if id_query is not None and len(ids) > ID_LIST_MAX else ids, first, last)
     frozen: dict[tuple[int, int], LedgerEntry] = {}
     closed_in_window = [year for year in closed if first <= year <= last]
     if closed_in_window:
-        entries = LedgerEntry.objects.filter(cadre_id__in=ids, year__in=closed_in_window).select_related("union")
+        owners = id_query if id_query is not None and len(ids) > ID_LIST_MAX else ids
+        entries = LedgerEntry.objects.filter(cadre_id__in=owners, year__in=closed_in_window).select_related("union")
         frozen = {(entry.cadre_id, entry.year): entry for entry in entries}
         # A closed year's hours are the frozen ones, wherever a window reaches it.
         for (cadre_id, year), entry in frozen.items():
-            done[(cadre_id, year)] = [entry.in_person, entry.online]
+            done[(cadre_id, year)] = (_tenths(entry.in_person), _tenths(entry.online))
 
     rows = []
     for person in people:
@@ -203,13 +226,20 @@ def _compute(people: list[_Person], years: Iterable[int], rules: Rules | None = 
             rule = rules.for_(person.rank, year)
             if rule is None:
                 continue
-            in_person = online = ZERO
-            for window_year in range(year - rule.period_years + 1, year + 1):
-                year_in_person, year_online = done.get((person.cadre_id, window_year), (ZERO, ZERO))
-                in_person += year_in_person
-                online += year_online
-            counted = counted_hours(rule.hours, in_person, online, rule.online_cap_percent)
-            this_in_person, this_online = done.get((person.cadre_id, year), (ZERO, ZERO))
+            period = rule.period_years
+            owed = _tenths(rule.hours)
+            this_in_person, this_online = done.get((person.cadre_id, year), (0, 0))
+            if period == 1:
+                in_person, online = this_in_person, this_online
+            else:
+                in_person = online = 0
+                for window_year in range(year - period + 1, year + 1):
+                    year_in_person, year_online = done.get((person.cadre_id, window_year), (0, 0))
+                    in_person += year_in_person
+                    online += year_online
+            if rule.online_cap_percent is not None:
+                online = min(online, owed * rule.online_cap_percent // 100)
+            counted = in_person + online
             rows.append(
                 LedgerRow(
                     cadre_id=person.cadre_id,
@@ -218,12 +248,12 @@ def _compute(people: list[_Person], years: Iterable[int], rules: Rules | None = 
                     union_name=person.union_name,
                     rank=person.rank,
                     year=year,
-                    period_years=rule.period_years,
+                    period_years=period,
                     owed=rule.hours,
-                    in_person=this_in_person,
-                    online=this_online,
-                    counted=counted,
-                    short=max(ZERO, rule.hours - counted),
+                    in_person=_hours(this_in_person),
+                    online=_hours(this_online),
+                    counted=_hours(counted),
+                    short=_hours(max(0, owed - counted)),
                     closed=year in closed,
                 )
             )
@@ -234,7 +264,8 @@ def ledger_rows(cadres: QuerySet[Cadre], year: int, *, rules: Rules | None = Non
     """One row per cadre of the queryset (in its order) for the year: a fixed number of queries
     (cadres, rules, closed years, hours; the frozen entries when the window reaches a closed year)."""
     people = [_Person(*values) for values in cadres.values_list("pk", "name", "union_id", "union__name", "rank")]
-    return _compute(people, [year], rules)
+    id_query = None if cadres.query.is_sliced else cadres.order_by().values("pk")
+    return _compute(people, [year], rules, id_query)
 
 
 def cadre_years(cadre: Cadre, years: Iterable[int]) -> list[LedgerRow]:

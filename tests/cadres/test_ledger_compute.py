@@ -284,3 +284,30 @@ def test_query_count_does_not_grow_with_cadres(tree, officer_user, django_assert
     with django_assert_max_num_queries(5):
         rows = ledger.ledger_rows(Cadre.objects.select_related("union"), 2026)
     assert len(rows) == 30
+
+
+def test_many_cadres_are_selected_by_their_query(tree, officer_user, monkeypatch):
+    """Past ``ID_LIST_MAX`` cadres the hours and frozen entries are selected by the cadres' query:
+    the same figures."""
+    cadres = [CadreFactory(union=tree["g1"], rank="county_division") for _ in range(4)]
+    for index, cadre in enumerate(cadres):
+        credit(cadre, str(100 + index), 2024, officer_user)
+        credit(cadre, "50", 2026, officer_user, mode="online")
+    LedgerYear.objects.create(year=2024)
+    LedgerEntry.objects.create(
+        cadre=cadres[0],
+        year=2024,
+        rank="county_division",
+        union=tree["g1"],
+        owed=D(550),
+        in_person=D(7),
+        online=D(0),
+        counted=D(7),
+        short=D(543),
+    )
+    queryset = Cadre.objects.filter(pk__in=[cadre.pk for cadre in cadres]).order_by("pk")
+    by_list = ledger.ledger_rows(queryset, 2026)
+    monkeypatch.setattr(ledger, "ID_LIST_MAX", 2)
+    by_query = ledger.ledger_rows(queryset, 2026)
+    assert by_query == by_list
+    assert [row.counted for row in by_query] == [D(57), D(151), D(152), D(153)]

@@ -15,6 +15,7 @@ R = Role.Kind
 
 MEMBER_PAGES = {"members:member_list", "members:application_queue", "members:transfer_list"}
 REPORT_PAGES = {"reports:dashboard", "reports:list"}
+CADRE_PAGES = {"cadres:cadre_list", "cadres:rotation_due"}
 
 
 def menu_of(response) -> str:
@@ -34,13 +35,14 @@ def urls(*names: str) -> set[str]:
 @pytest.mark.parametrize(
     ("kind", "node", "offered", "withheld"),
     [
-        (R.CITY_ADMIN, "city", MEMBER_PAGES | REPORT_PAGES | {"unions:roles", "unions:audit"}, set()),
-        (R.FEDERATION_STAFF, "d1", MEMBER_PAGES | REPORT_PAGES | {"unions:roles"}, {"unions:audit"}),
-        (R.UNION_CLERK, "g1", MEMBER_PAGES | REPORT_PAGES, {"unions:roles", "unions:audit"}),
-        (R.LEADER, "d1", REPORT_PAGES, MEMBER_PAGES | {"unions:audit"}),
-        (R.CADRE_OFFICER, "city", set(), MEMBER_PAGES | REPORT_PAGES | {"unions:audit"}),
-        (R.DISCIPLINE_OFFICER, "city", set(), MEMBER_PAGES | REPORT_PAGES | {"unions:audit"}),
-        (R.AUDITOR, "city", {"unions:audit"}, MEMBER_PAGES | REPORT_PAGES),
+        (R.CITY_ADMIN, "city", MEMBER_PAGES | REPORT_PAGES | {"unions:roles", "unions:audit"}, CADRE_PAGES),
+        (R.FEDERATION_STAFF, "d1", MEMBER_PAGES | REPORT_PAGES | {"unions:roles"}, CADRE_PAGES | {"unions:audit"}),
+        (R.UNION_CLERK, "g1", MEMBER_PAGES | REPORT_PAGES, CADRE_PAGES | {"unions:roles", "unions:audit"}),
+        (R.LEADER, "d1", REPORT_PAGES, MEMBER_PAGES | CADRE_PAGES | {"unions:audit"}),
+        (R.CADRE_OFFICER, "city", CADRE_PAGES | {"cadres:settings"}, MEMBER_PAGES | REPORT_PAGES | {"unions:audit"}),
+        (R.CADRE_OFFICER, "d1", CADRE_PAGES, MEMBER_PAGES | REPORT_PAGES | {"cadres:settings", "unions:audit"}),
+        (R.DISCIPLINE_OFFICER, "city", set(), MEMBER_PAGES | REPORT_PAGES | CADRE_PAGES | {"unions:audit"}),
+        (R.AUDITOR, "city", {"unions:audit"}, MEMBER_PAGES | REPORT_PAGES | CADRE_PAGES),
     ],
 )
 def test_each_role_is_offered_its_pages_and_no_others(tree, kind, node, offered, withheld):

@@ -10,6 +10,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -200,7 +201,11 @@ def write(sheet: AttendanceSheet, rows: list[Row]) -> int:
     """Record the rows' attendance: one row per enrolment and day, inserted or updated in place.
 
     A day already recorded keeps its sign-out when the sheet leaves it empty (and it is after the
-    sheet's sign-in). Returns how many days were written."""
+    sheet's sign-in). Returns how many days were written. On PostgreSQL the rows are streamed with
+    COPY into a temporary table and upserted from it in one statement: no model instance, no SQL
+    parameter per field, a fraction of a second for a class's week."""
+    if connection.vendor == "postgresql":
+        return _write_copy(sheet, rows)
     enrolment_ids = {row.enrolment_id for row in rows}
     existing = {
         (enrolment_id, on_date): signed_out
@@ -232,3 +237,32 @@ def write(sheet: AttendanceSheet, rows: list[Row]) -> int:
         update_fields=["signed_in_at", "signed_out_at", "source", "sheet"],
     )
     return len(records)
+
+
+_UPSERT = """
+INSERT INTO {table} AS day (enrolment_id, on_date, signed_in_at, signed_out_at, source, sheet_id)
+SELECT enrolment_id, on_date, signed_in_at, signed_out_at, %s, %s FROM cadre_sheet_rows
+ON CONFLICT (enrolment_id, on_date) DO UPDATE SET
+    signed_in_at = EXCLUDED.signed_in_at,
+    signed_out_at = COALESCE(
+        EXCLUDED.signed_out_at,
+        CASE WHEN day.signed_out_at > EXCLUDED.signed_in_at THEN day.signed_out_at END
+    ),
+    source = EXCLUDED.source,
+    sheet_id = EXCLUDED.sheet_id
+"""
+
+
+def _write_copy(sheet: AttendanceSheet, rows: list[Row]) -> int:
+    table = connection.ops.quote_name(Attendance._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE cadre_sheet_rows (enrolment_id bigint, on_date date, "
+            "signed_in_at timestamptz, signed_out_at timestamptz) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy("COPY cadre_sheet_rows FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((row.enrolment_id, row.on_date, row.signed_in, row.signed_out))
+        cursor.execute(_UPSERT.format(table=table), [Attendance.Source.SHEET.value, sheet.pk])
+        cursor.execute("DROP TABLE cadre_sheet_rows")
+    return len(rows)

@@ -108,6 +108,23 @@ def latest_closed_year() -> int | None:
     return LedgerYear.objects.order_by("-year").values_list("year", flat=True).first()
 
 
+def cadres_in_post_during(cadres: QuerySet[Cadre], year: int) -> QuerySet[Cadre]:
+    """Cadres in post now, or who left or retired during the year or after it."""
+    return cadres.filter(Q(status=Cadre.Status.IN_POST) | Q(status_changed_on__gte=datetime.date(year, 1, 1)))
+
+
+def node_cadres(cadres: QuerySet[Cadre], node, year: int, *, closed: bool | None = None) -> QuerySet[Cadre]:
+    """The cadres a node's ledger lists for the year, out of ``cadres`` (already scoped to the user):
+    for a closed year those frozen under the node when it closed; for an open year those in post
+    during it who serve under the node now. The ledger page and its export list the same cadres."""
+    if closed is None:
+        closed = year_is_closed(year)
+    if closed:
+        frozen = LedgerEntry.objects.filter(year=year, union__path__startswith=node.path).values("cadre_id")
+        return cadres.filter(pk__in=frozen)
+    return cadres_in_post_during(cadres.filter(union__path__startswith=node.path), year)
+
+
 def _tenths(value: Decimal) -> int:
     return int(value * 10)
 

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.widgets import LongSelect
 from unions.models import Union
@@ -94,7 +95,7 @@ class ExternalTrainingForm(forms.Form):
     service's; the form checks the file."""
 
     title = forms.CharField(label=_("Training"), max_length=200)
-    provider = forms.CharField(label=_("Organised by"), max_length=200)
+    provider = forms.CharField(label=pgettext_lazy("training", "Organised by"), max_length=200)
     mode = forms.ChoiceField(label=_("Mode"), choices=TrainingMode.choices, initial=TrainingMode.IN_PERSON)
     starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -125,11 +124,6 @@ def _lock_close() -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CLOSE_LOCK])
 
 
-def cadres_in_post_during(cadres: QuerySet[Cadre], year: int) -> QuerySet[Cadre]:
-    """Cadres in post now, or who left or retired during the year or after it."""
-    return cadres.filter(Q(status=Cadre.Status.IN_POST) | Q(status_changed_on__gte=datetime.date(year, 1, 1)))
-
-
 @transaction.atomic
 def ledger_year_close(*, year: int, by=None) -> LedgerYear:
     """Freeze the year's figures of every cadre in post during it (with a rule for their rank).
@@ -144,7 +138,7 @@ def ledger_year_close(*, year: int, by=None) -> LedgerYear:
     closed = LedgerYear.objects.filter(year=year).first()
     if closed is not None:
         return closed
-    cadres = cadres_in_post_during(Cadre.objects.all(), year).order_by("pk")
+    cadres = ledger.cadres_in_post_during(Cadre.objects.all(), year).order_by("pk")
     rows = ledger.ledger_rows(cadres, year)
     LedgerEntry.objects.bulk_create(
         [

@@ -38,7 +38,7 @@ from ..forms.ledger import (
     OfficerExternalTrainingForm,
     ReturnForm,
 )
-from ..models import Cadre, ExternalTraining, HoursRule, LedgerEntry, Rank
+from ..models import Cadre, ExternalTraining, HoursRule, Rank
 from ..permissions import CADRE_STAFF_KINDS, can_change_settings, can_review_external, own_cadre
 from ..services import ledger as services
 
@@ -60,16 +60,6 @@ def _reverse_or_empty(name: str, *args) -> str:
 
 
 # --- the ledger ------------------------------------------------------------------------------------
-def ledger_cadres(user, node: Union, year: int, *, closed: bool):
-    """The cadres a node's ledger lists for the year: those frozen under it when the year closed, or,
-    while it is open, those in post during the year under it now."""
-    visible = selectors.cadres_visible_to(user)
-    if closed:
-        frozen = LedgerEntry.objects.filter(year=year, union__path__startswith=node.path).values("cadre_id")
-        return visible.filter(pk__in=frozen)
-    return services.cadres_in_post_during(visible.filter(union__path__startswith=node.path), year)
-
-
 @method_decorator([*officer_page, vary_on_headers("HX-Request")], name="dispatch")
 class LedgerView(View):
     def get(self, request):
@@ -79,7 +69,10 @@ class LedgerView(View):
         form = LedgerFilterForm(request.GET or None, scope_unions=scope_unions, roots=roots)
         node, year, short_only = form.choice()
         closed = ledger.year_is_closed(year)
-        rows = ledger.ledger_rows(ledger_cadres(user, node, year, closed=closed), year) if node is not None else []
+        rows = []
+        if node is not None:
+            cadres = ledger.node_cadres(selectors.cadres_visible_to(user), node, year, closed=closed)
+            rows = ledger.ledger_rows(cadres, year)
         total = ledger.totals(rows)
         if short_only:
             rows = [row for row in rows if row.short > 0]

@@ -155,11 +155,24 @@ class OfficerExternalTrainingForm(ExternalTrainingForm):
         error_messages={"invalid_choice": _("Choose a cadre in post in your part of the tree.")},
     )
 
-    def __init__(self, *args, cadres, **kwargs):
+    def __init__(self, *args, cadres, offered, **kwargs):
+        """``cadres``: every cadre that may be chosen; ``offered``: those the list shows (a city has
+        thousands: the page finds them by name first)."""
         super().__init__(*args, **kwargs)
         field = self.fields["cadre"]
         field.queryset = cadres
-        field.label_from_instance = lambda cadre: f"{cadre.name}（{cadre.union.name}）"
+        field.widget.choices = [("", field.empty_label)] + [
+            (cadre.pk, f"{cadre.name}（{cadre.union.name}）") for cadre in offered
+        ]
+
+
+class CadreSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find the cadre by name"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
 
 
 class ReturnForm(forms.Form):

@@ -30,6 +30,7 @@ from .. import ledger, selectors
 from ..decorators import cadre_officer_required
 from ..forms.ledger import (
     EXTERNAL_SCOPES,
+    CadreSearchForm,
     CloseYearForm,
     ExternalFilterForm,
     ExternalTrainingForm,
@@ -44,6 +45,8 @@ from ..services import ledger as services
 
 LEDGER_PER_PAGE = 50
 EXTERNAL_PER_PAGE = 50
+# The officer's filing form lists at most this many cadres; past it, they are found by name.
+OFFERED_CADRES_MAX = 200
 officer_page = [never_cache, cadre_officer_required]
 
 
@@ -261,17 +264,34 @@ class ExternalCreateView(View):
     def _cadres(self, request):
         return selectors.cadres_visible_to(request.user).filter(status=Cadre.Status.IN_POST)
 
-    def _render(self, request, form, status=200):
-        return render(request, "cadres/ledger/external_new.html", {"form": form}, status=status)
+    def _offered(self, cadres, *, name: str = "", pk=None) -> list[Cadre]:
+        """The cadres the list shows: the one named in the link or the form, those whose name starts
+        with what was searched, or every one when the officer's scope is small."""
+        if pk is not None and str(pk).isdigit():
+            return list(cadres.filter(pk=int(pk)))
+        if name:
+            return list(cadres.filter(name__startswith=name).order_by("name", "pk")[:OFFERED_CADRES_MAX])
+        few = list(cadres.order_by("name", "pk")[: OFFERED_CADRES_MAX + 1])
+        return few if len(few) <= OFFERED_CADRES_MAX else []
+
+    def _render(self, request, form, search, offered, status=200):
+        context = {"form": form, "search": search, "offered_count": len(offered)}
+        return render(request, "cadres/ledger/external_new.html", context, status=status)
 
     def get(self, request):
-        initial = {}
-        if cadre_id := request.GET.get("cadre", "").strip():
-            initial["cadre"] = cadre_id
-        return self._render(request, OfficerExternalTrainingForm(initial=initial, cadres=self._cadres(request)))
+        cadres = self._cadres(request)
+        search = CadreSearchForm(request.GET)
+        name = search.cleaned_data["q"].strip() if search.is_valid() else ""
+        chosen = request.GET.get("cadre", "").strip()
+        offered = self._offered(cadres, name=name, pk=chosen or None)
+        initial = {"cadre": offered[0].pk} if len(offered) == 1 else {}
+        form = OfficerExternalTrainingForm(initial=initial, cadres=cadres, offered=offered)
+        return self._render(request, form, search, offered)
 
     def post(self, request):
-        form = OfficerExternalTrainingForm(request.POST, request.FILES, cadres=self._cadres(request))
+        cadres = self._cadres(request)
+        offered = self._offered(cadres, pk=request.POST.get("cadre") or None)
+        form = OfficerExternalTrainingForm(request.POST, request.FILES, cadres=cadres, offered=offered)
         if form.is_valid():
             try:
                 training = _file(form, form.cleaned_data["cadre"], request.user)
@@ -280,7 +300,7 @@ class ExternalCreateView(View):
             else:
                 messages.success(request, _("The training was filed. A cadre officer one level up approves it."))
                 return redirect("cadres:external_detail", pk=training.pk)
-        return self._render(request, form, status=400)
+        return self._render(request, form, CadreSearchForm(), offered, status=400)
 
 
 def _external(request, pk) -> ExternalTraining:

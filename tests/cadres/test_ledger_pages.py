@@ -365,3 +365,21 @@ def test_external_list_query_count(tree, cadre, district_cadre_officer, django_a
     with django_assert_max_num_queries(12):
         response = client.get(reverse("cadres:external_list"), {"scope": "all"})
     assert len(response.context["rows"]) == 12
+
+
+def test_officer_finds_the_cadre_by_name_when_the_scope_is_large(tree, district_cadre_officer, monkeypatch):
+    from cadres.views import ledger as views
+
+    monkeypatch.setattr(views, "OFFERED_CADRES_MAX", 2)
+    for name in ["张一", "张二", "李三"]:
+        CadreFactory(union=tree["g1"], name=name)
+    CadreFactory(union=tree["s2"], name="张外")
+    client = signed_in(district_cadre_officer)
+
+    def offered(**query):
+        form = client.get(reverse("cadres:external_create"), query).context["form"]
+        return [label for value, label in form.fields["cadre"].widget.choices if value]
+
+    assert offered() == []  # three cadres: more than the list shows
+    assert [label.split("（")[0] for label in offered(q="张")] == ["张一", "张二"]
+    assert offered(q="王") == []

@@ -263,3 +263,29 @@ def test_publishing_from_the_round_page(tree, cadre_officer, leader, opened):
     first.refresh_from_db()
     assert first.status == "published"
     assert client.get(reverse("cadres:round_publish", args=[opened.pk])).status_code == 405
+
+
+def test_the_round_list_and_the_confirm_page_take_a_fixed_number_of_queries(
+    tree, cadre_officer, leader, opened, django_assert_max_num_queries
+):
+    _overdue(opened)
+    for assessment in opened.assessments.all():
+        assessment_evaluate(assessment=assessment, grade="competent", comment="", by=cadre_officer)
+    for year in (YEAR - 3, YEAR - 2, YEAR - 1):
+        CadreFactory(union=tree["ind"])
+        round_open(
+            union=tree["ind"],
+            year=year,
+            self_report_due=timezone.localdate() + datetime.timedelta(days=5),
+            by=cadre_officer,
+        )
+    officer, boss = _client(cadre_officer), _client(leader)
+    with django_assert_max_num_queries(10):
+        body = officer.get(reverse("cadres:round_list")).content.decode()
+    assert tree["ind"].name in body and tree["d1"].name in body
+    with django_assert_max_num_queries(12):
+        body = boss.get(reverse("cadres:round_confirm", args=[opened.pk])).content.decode()
+    assert all(a.cadre.name in body for a in opened.assessments.select_related("cadre"))
+    # the leader's list holds no round of another district or the industry union
+    body = boss.get(reverse("cadres:round_list")).content.decode()
+    assert tree["ind"].name not in body and reverse("cadres:round_confirm", args=[opened.pk]) in body

@@ -52,15 +52,16 @@ def test_cadre_signs_in_and_out_of_a_class_by_its_qr_code_on_a_phone(transaction
     phone = new_context(**PHONE)
     page = phone.new_page()
     page.goto(check_in_path)
-    expect(page.locator("main")).to_contain_text("东城区基层工会主席能力提升班")
-    page.locator("main a.btn-primary").click()
     page.wait_for_url(re.compile(r"/accounts/login/"))
+    expect(page.locator(".alert-info")).to_contain_text("请登录您的账号后签到")
+    screenshot(page, "check-in-sign-in-first")
     page.fill("input[name=login]", "cadre-li")
     page.fill("input[name=password]", PASSWORD)
     page.locator("form[action*='/accounts/login/'] button[type=submit]").first.click()
     page.wait_for_url(re.compile(re.escape(check_in_path)))
 
     # back on the class's page: one big button signs in
+    expect(page.locator("main")).to_contain_text("东城区基层工会主席能力提升班")
     sign_in = page.locator("main form button[type=submit]")
     expect(sign_in).to_have_text(re.compile("签到"))
     assert sign_in.bounding_box()["height"] >= 56

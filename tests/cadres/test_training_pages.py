@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from cadres.models import Attendance, Enrolment, TrainingClass
 from cadres.services import training as services
@@ -237,15 +238,21 @@ def test_qr_poster_carries_the_check_in_address_and_renewing_changes_it(tree, di
     old = training_class.qr_token
     training_class.refresh_from_db()
     assert training_class.qr_token != old
-    assert Client().get(reverse("cadres:check_in", args=[old])).status_code == 404
+    # a signed-in user scanning the old code is told it is not valid
+    response = client.get(reverse("cadres:check_in", args=[old]))
+    assert response.status_code == 404 and "二维码无效" in response.content.decode()
 
 
-def test_check_in_page_asks_an_anonymous_visitor_to_sign_in_and_come_back(tree, district_cadre_officer):
+def test_check_in_page_sends_an_anonymous_visitor_to_sign_in_and_back(tree, district_cadre_officer):
     training_class = _today_class(tree["d1"], district_cadre_officer)
     url = reverse("cadres:check_in", args=[training_class.qr_token])
-    response = Client().get(url)
-    assert response.status_code == 200
-    assert f"{reverse('account_login')}?next=" in response.content.decode()
+    for address in (url, reverse("cadres:check_in", args=["not-a-code"])):  # valid or not: the same answer
+        response = Client().get(address)
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('account_login')}?{urlencode({'next': address})}"
+    followed = Client().get(url, follow=True).content.decode()
+    assert "请登录您的账号后签到" in followed and training_class.title not in followed
+    assert Client().post(url).status_code == 302 and not Attendance.objects.exists()
 
 
 def test_check_in_page_signs_in_then_out_with_a_tap(tree, district_cadre_officer, cadre):
@@ -333,4 +340,4 @@ def test_check_in_page_is_throttled(tree, district_cadre_officer, settings):
     training_class = _today_class(tree["d1"], district_cadre_officer)
     url = reverse("cadres:check_in", args=[training_class.qr_token])
     client = Client()
-    assert [client.get(url).status_code for _n in range(3)] == [200, 200, 429]
+    assert [client.get(url).status_code for _n in range(3)] == [302, 302, 429]

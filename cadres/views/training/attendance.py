@@ -187,16 +187,18 @@ def check_in(request, token):
     """The page the class's code opens on the cadre's phone: sign in, later sign out, or why not.
 
     Scanning (GET) only shows what the button will do; the button (POST) does it, so a page reloaded or
-    scanned twice by mistake does not sign the cadre out."""
+    scanned twice by mistake does not sign the cadre out. A visitor who is not signed in is sent to sign
+    in and comes back here."""
     _throttle_check_in(request)
+    if not request.user.is_authenticated:
+        # Before anything about the class is looked up: the code tells a visitor nothing, valid or not.
+        messages.info(request, _("Sign in to your account to check in; you come back to the class's page afterwards."))
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': request.path})}")
     training_class = TrainingClass.objects.select_related("organiser").filter(qr_token=token).first()
     context = {"training_class": training_class, "token": token}
     if training_class is None:
         context["invalid"] = True
         return render(request, "cadres/training/check_in.html", context, status=404)
-    if not request.user.is_authenticated:
-        context["login_url"] = f"{reverse('account_login')}?{urlencode({'next': request.path})}"
-        return render(request, "cadres/training/check_in.html", context)
     cadre = own_cadre(request.user)
     if request.method == "POST":
         try:

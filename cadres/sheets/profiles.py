@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.names import comparable_name
 from members.roster import cleaning
 from members.roster.cleaning import CellError
 from unions.models import Union
@@ -212,6 +213,14 @@ def _classify(row: Row, found: dict | None, target: Union, manages, label: dict)
         row.values.setdefault("union", target.pk)
         row.values.setdefault("status", Cadre.Status.IN_POST.value)
         row.outcome = NEW
+        return
+    if comparable_name(row.name) != comparable_name(found["name"]):
+        # A mistyped mobile must not rename somebody else: a name is changed on the cadre's page.
+        row.errors.append(
+            _("This mobile number is recorded for %(name)s: check the number, or change the name on the cadre's page.")
+            % {"name": found["name"]}
+        )
+        row.outcome = ERROR
         return
     row.cadre_id = found["pk"]
     birth = row.values.get("birth_date", found["birth_date"])

@@ -285,3 +285,16 @@ def test_a_csv_in_gb18030_is_checked_and_its_error_file_is_csv(tree, district_ca
     with record.error_file.open("rb") as handle:
         text_content = handle.read().decode("gb18030")
     assert "小赵" in text_content and "小王" not in text_content
+
+
+def test_a_row_whose_name_differs_from_the_cadre_with_its_mobile_renames_nobody(tree, district_cadre_officer):
+    cadre = CadreFactory(union=tree["s1"], name="张伟", mobile="13600000001", post="原职务")
+
+    record = check(district_cadre_officer, tree["d1"], [person("李四", "13600000001", post="新职务")])
+
+    assert record.error_count == 1 and record.updated_count == 0
+    assert record.errors[0]["message"] == (
+        "This mobile number is recorded for 张伟: check the number, or change the name on the cadre's page."
+    )
+    cadre.refresh_from_db()
+    assert (cadre.name, cadre.post) == ("张伟", "原职务")

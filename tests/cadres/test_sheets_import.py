@@ -298,3 +298,19 @@ def test_a_row_whose_name_differs_from_the_cadre_with_its_mobile_renames_nobody(
     )
     cadre.refresh_from_db()
     assert (cadre.name, cadre.post) == ("张伟", "原职务")
+
+
+def test_the_import_page_speaks_chinese_and_its_queries_stay_few(
+    tree, district_cadre_officer, django_assert_max_num_queries
+):
+    rows = [person("小王", "13600000003")] + [person(f"错{n}", "1") for n in range(60)]
+    record = check(district_cadre_officer, tree["d1"], rows)
+    client = client_for(district_cadre_officer, english=False)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("cadres:import_detail", args=[record.pk]))
+
+    page = text(response)
+    assert "文件已检查完毕，尚未写入任何数据" in page and "下载错误文件" in page
+    # the row errors are kept in the language of whoever uploaded (English here), fifty to a page
+    assert page.count("is not a mainland mobile number") == 50

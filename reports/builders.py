@@ -17,7 +17,7 @@ from members.cards import check_url, qr_svg
 from members.models import EmploymentType, Member, MemberCard, PoliticalStatus, Sex
 from unions.models import Union
 
-from . import dashboard
+from . import cadres_dashboard, dashboard
 from .charts import bar_chart, line_chart, multi_line_chart
 from .models import Report
 from .pdf import render_pdf
@@ -75,6 +75,8 @@ def _monthly(report: Report):
         )
         if trend_shown
         else "",
+        # The cadres page: the cadres panel's figures as of the month's end.
+        **cadres_dashboard.monthly_page(report.union, figures.month),
     }
 
 

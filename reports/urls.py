@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_dashboard
+from . import views, views_cadres, views_dashboard
 
 app_name = "reports"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("dashboard/<int:pk>/", views_dashboard.dashboard_node, name="dashboard_node"),
     path("dashboard/<int:pk>/data.json", views_dashboard.dashboard_data, name="dashboard_data"),
     path("dashboard/<int:pk>/targets/", views_dashboard.dashboard_targets, name="dashboard_targets"),
+    # Cadres: one cadre's information form; the cadres panel for leaders and cadre officers.
+    path("cadres/<int:pk>/pdf/", views_cadres.cadre_pdf, name="cadre_pdf"),
+    path("dashboard/cadres/", views_cadres.cadre_dashboard_home, name="cadre_dashboard_home"),
+    path("dashboard/<int:pk>/cadres/", views_cadres.cadre_dashboard, name="cadre_dashboard"),
+    path("dashboard/<int:pk>/cadres.json", views_cadres.cadre_dashboard_data, name="cadre_dashboard_data"),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.links import url_pattern
+from cadres.permissions import can_read_aggregates
 from unions.models import Union
 from unions.roles import DASHBOARD_KINDS
 from unions.scope import scope_paths, subtree_q
@@ -108,6 +109,8 @@ def dashboard_node(request, pk):
         "has_targets": any(row["target"] is not None for row in whole["enrolment"]),
         "can_set_targets": permissions.can_set_targets(request.user, union),
         "large_staff": LARGE_EMPLOYER_STAFF,
+        # Leaders over the node also read its cadres' figures, loaded after the page (htmx).
+        "show_cadres": can_read_aggregates(request.user, union),
     }
     return render(request, "reports/dashboard/node.html", context)
 

@@ -11,10 +11,9 @@ from unions.models import Union
 from unions.roles import FEDERATION_NODE_KINDS
 
 from ..models import Cadre, ExternalTraining, HoursRule, TrainingMode
+from ..services.ledger import certificate_type
 
-# A certificate is a scan or a photo: a PDF, a JPEG or a PNG, decided by its first bytes.
 CERTIFICATE_MAX_BYTES = 10 * 1024 * 1024
-CERTIFICATE_MAGIC = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 LEDGER_FIRST_YEAR = 2000
 
 
@@ -28,9 +27,6 @@ class HoursRuleForm(forms.ModelForm):
             "period_years": _("1: every year; 5: every rolling five years ending with the year."),
             "online_cap_percent": _("At most this share of the hours owed may be done online. Empty: no cap."),
         }
-
-    def validate_unique(self):
-        """The service says it, with the closed-year rule first."""
 
 
 class LedgerFilterForm(forms.Form):
@@ -82,11 +78,9 @@ def check_certificate(upload) -> None:
             _("The certificate is %(size)s MB; files up to %(limit)s MB are accepted.")
             % {"size": f"{upload.size / 1048576:.3g}", "limit": CERTIFICATE_MAX_BYTES // 1048576}
         )
-    head = upload.read(16)
-    upload.seek(0)
-    if not head:
+    if upload.size == 0:
         raise forms.ValidationError(_("The file is empty."))
-    if not any(head.startswith(magic) for magic in CERTIFICATE_MAGIC):
+    if certificate_type(upload) is None:
         raise forms.ValidationError(_("Upload the certificate as a PDF file or a JPG or PNG picture."))
 
 

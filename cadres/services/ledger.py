@@ -169,6 +169,17 @@ def ledger_year_close(*, year: int, by=None) -> LedgerYear:
 
 
 # 补录 -----------------------------------------------------------------------------------------------
+# A certificate is a scan or a photo: a PDF, a JPEG or a PNG, decided by its first bytes, never by its
+# name; it is stored under the suffix of what it is.
+CERTIFICATE_MAGIC = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
+
+
+def certificate_type(upload) -> str | None:
+    """ "pdf", "png" or "jpg" by the file's first bytes; None for anything else."""
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    return next((kind for magic, kind in CERTIFICATE_MAGIC.items() if head.startswith(magic)), None)
 
 
 def _closed_message(year: int) -> str:
@@ -204,6 +215,10 @@ def external_training_file(
         raise ValidationError(_closed_message(ends_on.year))
     if not certificate:
         raise ValidationError(_("Upload the certificate."))
+    kind = certificate_type(certificate)
+    if kind is None:
+        raise ValidationError(_("Upload the certificate as a PDF file or a JPG or PNG picture."))
+    certificate.name = f"certificate.{kind}"
     training = ExternalTraining.objects.create(
         cadre=cadre,
         title=title,

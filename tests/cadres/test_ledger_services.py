@@ -260,3 +260,16 @@ def test_approval_into_a_closed_year_refused(tree, cadre, district_cadre_officer
         services.external_training_approve(training=training, by=district_cadre_officer)
     training.refresh_from_db()
     assert training.status == ExternalTraining.Status.SUBMITTED
+
+
+def test_certificate_stored_by_what_it_is_not_by_its_name(cadre):
+    disguised = SimpleUploadedFile("证书.html", PDF, content_type="text/html")
+    training = _file(cadre, cadre.user, certificate=disguised)
+    assert training.certificate.name.endswith(".pdf")
+    with pytest.raises(ValidationError):
+        _file(
+            cadre,
+            cadre.user,
+            certificate=SimpleUploadedFile("a.pdf", b"<html><script>", content_type="application/pdf"),
+        )
+    assert ExternalTraining.objects.count() == 1

@@ -7,12 +7,14 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.widgets import LongSelect
 from unions.models import Union
 from unions.roles import FEDERATION_NODE_KINDS
 from unions.scope import scope_paths, subtree_q
 
+from ..forms.profiles import STATUS_LABELS
 from ..models import Cadre, Employment, Rank
 from ..models.profile import young_birth_date_after
 from ..permissions import CADRE_STAFF_KINDS
@@ -36,11 +38,13 @@ class CadreFilter(django_filters.FilterSet):
         empty_label=_("All my nodes"),
         widget=LongSelect,
     )
-    rank = django_filters.ChoiceFilter(label=_("Rank"), choices=Rank.choices, empty_label=_("Any"))
-    employment = django_filters.ChoiceFilter(label=_("Employment"), choices=Employment.choices, empty_label=_("Any"))
+    rank = django_filters.ChoiceFilter(label=pgettext_lazy("cadre", "Rank"), choices=Rank.choices, empty_label=_("Any"))
+    employment = django_filters.ChoiceFilter(
+        label=pgettext_lazy("cadre", "Employment"), choices=Employment.choices, empty_label=_("Any")
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[*Cadre.Status.choices, (ANY_STATUS, _("Any status"))],
+        choices=[*STATUS_LABELS.items(), (ANY_STATUS, _("Any status"))],
         empty_label=None,
         method="filter_status",
     )

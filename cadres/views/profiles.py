@@ -24,7 +24,14 @@ from unions.selectors import get_visible_or_404
 from .. import selectors
 from ..decorators import cadre_officer_required
 from ..filters.profiles import CadreFilter
-from ..forms.profiles import CadreForm, CadreSettingsForm, CadreStatusForm, PoliticalReviewForm, RotationForm
+from ..forms.profiles import (
+    STATUS_LABELS,
+    CadreForm,
+    CadreSettingsForm,
+    CadreStatusForm,
+    PoliticalReviewForm,
+    RotationForm,
+)
 from ..ledger import cadre_years
 from ..models import Cadre, CadreSettings, PoliticalConclusion
 from ..permissions import can_change_settings
@@ -48,7 +55,9 @@ def _reverse_or_empty(name: str, *args) -> str:
 
 
 def _cadre_of(request, pk) -> Cadre:
-    return get_visible_or_404(selectors.cadres_visible_to(request.user), pk)
+    cadre = get_visible_or_404(selectors.cadres_visible_to(request.user), pk)
+    cadre.status_label = STATUS_LABELS[cadre.status]
+    return cadre
 
 
 def _years_between(start, today) -> int:
@@ -63,6 +72,7 @@ def _with_row_facts(cadres, today) -> None:
         cadre.young = cadre.is_young_on(today)
         cadre.years_in_post = _years_between(cadre.in_post_since, today)
         cadre.detail_url = detail.format(cadre.pk)
+        cadre.status_label = STATUS_LABELS[cadre.status]
 
 
 # --- the list --------------------------------------------------------------------------------------
@@ -191,7 +201,7 @@ class CadreStatusView(View):
                 messages.success(
                     request,
                     _("%(name)s is recorded as %(status)s.")
-                    % {"name": cadre.name, "status": cadre.get_status_display().lower()},
+                    % {"name": cadre.name, "status": STATUS_LABELS[cadre.status]},
                 )
                 return redirect("cadres:cadre_detail", pk=cadre.pk)
         return _form_page(request, self.template_name, {"form": form, "cadre": cadre}, status=400)

@@ -341,3 +341,10 @@ def test_check_in_page_is_throttled(tree, district_cadre_officer, settings):
     url = reverse("cadres:check_in", args=[training_class.qr_token])
     client = Client()
     assert [client.get(url).status_code for _n in range(3)] == [302, 302, 429]
+
+
+def test_links_to_pages_of_other_parts_are_left_out_until_those_pages_exist():
+    from cadres.views.training.classes import url_if_any
+
+    assert url_if_any("cadres:no_such_page", 1) == ""
+    assert url_if_any("cadres:class_detail", 7) == "/cadres/classes/7/"

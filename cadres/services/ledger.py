@@ -255,11 +255,16 @@ def _tell_cadre(training: ExternalTraining, title: str, body: str = "") -> None:
         )
 
 
+def _check_reviewer(training: ExternalTraining, by) -> None:
+    """One level up, and never the cadre themself (an officer who is also a cadre below their node)."""
+    if not can_review_external(by, training) or is_own(by, training.cadre):
+        raise PermissionDenied
+
+
 @transaction.atomic
 def external_training_approve(*, training: ExternalTraining, by) -> ExternalTraining:
     training = _open(training)
-    if not can_review_external(by, training):
-        raise PermissionDenied
+    _check_reviewer(training, by)
     if ledger.year_is_closed(training.credited_year):
         raise ValidationError(_closed_message(training.credited_year))
     training.status, training.reviewed_by, training.reviewed_at = ExternalTraining.Status.APPROVED, by, timezone.now()
@@ -282,8 +287,7 @@ def external_training_approve(*, training: ExternalTraining, by) -> ExternalTrai
 @transaction.atomic
 def external_training_return(*, training: ExternalTraining, reason: str, by) -> ExternalTraining:
     training = _open(training)
-    if not can_review_external(by, training):
-        raise PermissionDenied
+    _check_reviewer(training, by)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why the training is returned: the cadre reads it."))

@@ -40,7 +40,7 @@ from ..forms.ledger import (
     ReturnForm,
 )
 from ..models import Cadre, ExternalTraining, HoursRule, Rank
-from ..permissions import CADRE_STAFF_KINDS, can_change_settings, can_review_external, own_cadre
+from ..permissions import CADRE_STAFF_KINDS, can_change_settings, can_review_external, is_own, own_cadre
 from ..services import ledger as services
 
 LEDGER_PER_PAGE = 50
@@ -70,6 +70,8 @@ class LedgerView(View):
         roots = scope_paths(user, CADRE_STAFF_KINDS)
         scope_unions = Union.objects.filter(subtree_q(roots))
         form = LedgerFilterForm(request.GET or None, scope_unions=scope_unions, roots=roots)
+        if form.is_bound and not form.is_valid() and "union" in form.errors:
+            raise Http404  # a node outside the officer's subtree
         node, year, short_only = form.choice()
         closed = ledger.year_is_closed(year)
         rows = []
@@ -314,7 +316,7 @@ class ExternalDetailView(View):
     def _render(self, request, training, return_form=None, status=200):
         context = {
             "training": training,
-            "may_review": can_review_external(request.user, training),
+            "may_review": can_review_external(request.user, training) and not is_own(request.user, training.cadre),
             "return_form": return_form or ReturnForm(),
             "year_closed": ledger.year_is_closed(training.credited_year),
         }

@@ -74,11 +74,11 @@ def test_ledger_lists_the_nodes_cadres_with_their_figures(tree, district_cadre_o
 
 def test_ledger_of_a_node_outside_scope_is_refused(tree, district_cadre_officer):
     CadreFactory(union=tree["s2"], name="王外")
-    response = signed_in(district_cadre_officer).get(reverse("cadres:ledger"), {"union": tree["d2"].pk})
-    # An invalid choice: the officer's own subtree is shown instead, never the other district's.
-    assert response.status_code == 200
-    assert response.context["node"] == tree["d1"]
-    assert "王外" not in response.content.decode()
+    client = signed_in(district_cadre_officer)
+    assert client.get(reverse("cadres:ledger"), {"union": tree["d2"].pk}).status_code == 404
+    assert client.get(reverse("cadres:ledger"), {"union": tree["g2"].pk, "year": 2026}).status_code == 404
+    response = client.get(reverse("cadres:ledger"), {"union": tree["g1"].pk})
+    assert response.status_code == 200 and response.context["node"] == tree["g1"]
 
 
 def test_ledger_of_a_child_node(tree, cadre_officer):

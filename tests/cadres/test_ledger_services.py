@@ -273,3 +273,13 @@ def test_certificate_stored_by_what_it_is_not_by_its_name(cadre):
             certificate=SimpleUploadedFile("a.pdf", b"<html><script>", content_type="application/pdf"),
         )
     assert ExternalTraining.objects.count() == 1
+
+
+def test_an_officer_never_approves_their_own_training(tree, district_cadre_officer):
+    """A district officer who is also a cadre of a street below: one level up, but their own."""
+    own = CadreFactory(union=tree["s1"], user=district_cadre_officer)
+    training = _file(own, district_cadre_officer)
+    with pytest.raises(PermissionDenied):
+        services.external_training_approve(training=training, by=district_cadre_officer)
+    with pytest.raises(PermissionDenied):
+        services.external_training_return(training=training, reason="x", by=district_cadre_officer)

@@ -193,6 +193,11 @@ def round_publish(request, pk):
     return redirect("cadres:round_detail", pk=assessment_round.pk)
 
 
+def _round_visible(user, assessment: Assessment) -> bool:
+    """A round opened above the officer's node holds assessments they grade but is not theirs to see."""
+    return rounds_visible_to(user).filter(pk=assessment.round_id).exists()
+
+
 # --- one assessment, for the officer --------------------------------------------------------------
 @method_decorator([never_cache, cadre_officer_required], name="dispatch")
 class AssessmentDetailView(View):
@@ -232,7 +237,9 @@ class AssessmentDetailView(View):
                     _("%(name)s is graded %(grade)s.")
                     % {"name": assessment.cadre.name, "grade": AssessmentGrade(form.cleaned_data["grade"]).label},
                 )
-                return redirect("cadres:round_detail", pk=assessment.round_id)
+                if _round_visible(request.user, assessment):
+                    return redirect("cadres:round_detail", pk=assessment.round_id)
+                return redirect("cadres:assessment_detail", pk=assessment.pk)
             assessment.refresh_from_db()
         return self._render(request, assessment, form, status=400)
 
@@ -258,6 +265,7 @@ class AssessmentDetailView(View):
             "gradable": gradable,
             "waiting_for_report": waiting_for_report,
             "own": is_own(user, assessment.cadre),
+            "round_visible": _round_visible(user, assessment),
             "places": excellent_places(year=assessment.year, unit_id=assessment.unit_id, exclude_pk=assessment.pk),
             "veto": evidence["political"].get("veto") if stored else political_veto(assessment.cadre),
         }

@@ -14,7 +14,8 @@ from ..browser.conftest import browser, new_context, screenshot  # noqa: F401 - 
 from ..factories import PASSWORD
 from .factories import CadreFactory
 
-pytestmark = pytest.mark.browser
+# serialized_rollback: the rows the migrations made (hours rules, settings) are back for the tests after.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
@@ -30,7 +31,6 @@ def sign_in(page, username: str) -> None:
 
 
 def test_a_years_assessment_from_self_report_to_published_grade(
-    transactional_db,
     tree,
     cadre_officer,
     leader,

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Notification
@@ -244,7 +244,7 @@ def test_a_confirmed_or_published_excellent_keeps_its_place(tree, cadre_officer,
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_officers_cannot_both_take_the_last_place(tree, cadre_officer, district_cadre_officer):
     """Two officers grade 优秀 at the same moment when one place is left: one of them is refused."""
     cadres = [CadreFactory(union=tree["g1"]) for _ in range(5)]  # 20 % of 5: one place
@@ -262,7 +262,7 @@ def test_two_officers_cannot_both_take_the_last_place(tree, cadre_officer, distr
         except ValidationError:
             outcomes.append("refused")
         finally:
-            close_old_connections()
+            connection.close()  # the thread's own connection: the test database can be dropped afterwards
 
     threads = [
         threading.Thread(target=grade, args=(first, cadre_officer)),

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cadres.models import Assessment, AssessmentRound, PoliticalReview, TaskForce, TaskForceMember
+from cadres.models import Assessment, AssessmentRound, CadreSettings, PoliticalReview, TaskForce, TaskForceMember
 from cadres.services.assessments import assessment_evaluate, assessments_confirm, round_open, round_publish
 from unions.models import Role
 
@@ -97,6 +97,7 @@ def test_the_round_list_and_detail_are_scoped(tree, cadre_officer, district_cadr
 def test_the_round_detail_lists_filters_and_counts_in_a_fixed_number_of_queries(
     tree, cadre_officer, opened, django_assert_max_num_queries
 ):
+    CadreSettings.current()  # made by a migration; a transactional test elsewhere may have emptied the table
     client = _client(cadre_officer)
     url = reverse("cadres:round_detail", args=[opened.pk])
     with django_assert_max_num_queries(16):
@@ -289,3 +290,23 @@ def test_the_round_list_and_the_confirm_page_take_a_fixed_number_of_queries(
     # the leader's list holds no round of another district or the industry union
     body = boss.get(reverse("cadres:round_list")).content.decode()
     assert tree["ind"].name not in body and reverse("cadres:round_confirm", args=[opened.pk]) in body
+
+
+def test_a_district_officer_grades_in_a_city_round_without_seeing_the_round(
+    tree, cadre_officer, district_cadre_officer, cadre
+):
+    opened = round_open(
+        union=tree["city"],
+        year=YEAR,
+        self_report_due=timezone.localdate() + datetime.timedelta(days=5),
+        by=cadre_officer,
+    )
+    _overdue(opened.round)
+    assessment = Assessment.objects.get(cadre=cadre)
+    client = _client(district_cadre_officer)
+    url = reverse("cadres:assessment_detail", args=[assessment.pk])
+    body = client.get(url).content.decode()
+    assert reverse("cadres:round_detail", args=[opened.round.pk]) not in body
+    response = client.post(url, {"grade": "competent", "comment": ""})
+    assert response.status_code == 302 and response["Location"] == url
+    assert client.get(reverse("cadres:round_detail", args=[opened.round.pk])).status_code == 404

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import dashboard, harness, roster  # noqa: E402
+from bench import cadres, dashboard, harness, roster  # noqa: E402
 from bench.harness import configure, ensure_database, machine, measure, note  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -114,6 +114,10 @@ def main(args) -> dict:
         results["seed"] = measure("bench.run:step_seed", members=args.members, seed=SEED)
     nodes = scale_nodes()
     results["nodes"] = nodes
+    if args.cadres_only:
+        results["cadres"] = cadres.measure_cadres(args.runs)
+        results["targets"] = results["cadres"]["targets"]
+        return results
 
     note("pages")
     results["pages"] = measure("bench.pages:step_pages", users=USERS, runs=args.runs, quick=args.quick)
@@ -130,7 +134,8 @@ def main(args) -> dict:
         profile=args.profile,
     )
     results["jobs"] = measure_jobs(nodes, args)
-    results["targets"] = targets(results)
+    results["cadres"] = cadres.measure_cadres(args.runs)
+    results["targets"] = targets(results) + results["cadres"]["targets"]
     return results
 
 
@@ -215,10 +220,12 @@ def table(results: dict) -> str:
     if "seed" in results:
         seed = results["seed"]
         lines.append(f"seed_scale: {seed['seconds']:.0f} s, peak {seed['peak_rss_mb']:.0f} MB")
-    lines += ["", "## Pages (server time in-process, per request)", *pages.table(results["pages"])]
-    lines += ["", "## Dashboard figures", *dashboard.table(results["dashboard"])]
-    lines += ["", "## Rosters", *roster.table(results["rosters"])]
-    lines += ["", "## Jobs", *jobs.table(results["jobs"])]
+    if "pages" in results:
+        lines += ["", "## Pages (server time in-process, per request)", *pages.table(results["pages"])]
+        lines += ["", "## Dashboard figures", *dashboard.table(results["dashboard"])]
+        lines += ["", "## Rosters", *roster.table(results["rosters"])]
+        lines += ["", "## Jobs", *jobs.table(results["jobs"])]
+    lines += ["", "## Cadres", *cadres.table(results["cadres"])]
     lines += ["", "## Targets"]
     for target in results["targets"]:
         lines.append(f"[{'met' if target['met'] else 'MISSED':6}] {target['target']}: {target['figure']}")
@@ -234,6 +241,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--reuse-database", action="store_true", help=f"keep a seeded {harness.BENCH_DATABASE} (no new seed)"
     )
+    parser.add_argument("--cadres-only", action="store_true", help="only the cadres app's pages and jobs")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     # The job sizes; --quick divides them by ten.

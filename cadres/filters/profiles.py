@@ -14,10 +14,17 @@ from unions.models import Union
 from unions.roles import FEDERATION_NODE_KINDS
 from unions.scope import scope_paths, subtree_q
 
-from ..forms.profiles import STATUS_LABELS
 from ..models import Cadre, Employment, Rank
 from ..models.profile import young_birth_date_after
 from ..permissions import CADRE_STAFF_KINDS
+
+# A cadre's status in the cadres' own words (the model's labels are shared with members: 已退会).
+STATUS_LABELS = {
+    Cadre.Status.IN_POST: pgettext_lazy("cadre status", "In post"),
+    Cadre.Status.LEFT: pgettext_lazy("cadre status", "Left"),
+    Cadre.Status.RETIRED: pgettext_lazy("cadre status", "Retired"),
+}
+
 
 _YES_NO_ANY = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 

@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from accounts.phone import MOBILE_RE, MobileField, normalise_mobile
@@ -15,16 +14,10 @@ from unions.models import Union
 from unions.roles import FEDERATION_NODE_KINDS
 from unions.scope import scope_paths, subtree_q
 
+from ..filters.profiles import STATUS_LABELS
 from ..models import Cadre, CadreSettings, PoliticalReview, Rank
 from ..permissions import CADRE_STAFF_KINDS
 from ..services.profiles import DETAIL_FIELDS, LEAVING_STATUSES
-
-# A cadre's status in the cadres' own words (the model's labels are shared with members: 已退会).
-STATUS_LABELS = {
-    Cadre.Status.IN_POST: pgettext_lazy("cadre status", "In post"),
-    Cadre.Status.LEFT: pgettext_lazy("cadre status", "Left"),
-    Cadre.Status.RETIRED: pgettext_lazy("cadre status", "Retired"),
-}
 
 
 def _date_widget():

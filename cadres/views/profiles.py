@@ -23,9 +23,8 @@ from unions.selectors import get_visible_or_404
 
 from .. import selectors
 from ..decorators import cadre_officer_required
-from ..filters.profiles import CadreFilter
+from ..filters.profiles import STATUS_LABELS, CadreFilter
 from ..forms.profiles import (
-    STATUS_LABELS,
     CadreForm,
     CadreSettingsForm,
     CadreStatusForm,

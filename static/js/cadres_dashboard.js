@@ -31,7 +31,7 @@
         type: "category",
         inverse: true,
         data: names,
-        axisLabel: { width: 140, overflow: "truncate", color: INK },
+        axisLabel: { width: 120, overflow: "truncate", color: INK },
         axisTick: { show: false },
       },
       series: [

@@ -166,3 +166,35 @@ def test_the_demo_cadre_officer_finds_work_on_first_sign_in(seed):
     assert m.TaskForce.objects.filter(status="active").exists() and m.Rotation.objects.exists()
     assert m.TrainingClass.objects.get(status="open").enrolments.count() > 10
     assert m.Enrolment.objects.filter(credited_hours__gt=Decimal(0)).exists()
+
+
+def test_the_demo_pages_have_data(seed):
+    from django.test import Client
+    from django.urls import reverse
+
+    seed()
+    officer = Client()
+    officer.force_login(User.objects.get(username="demo-cadre"))
+    young = m.Cadre.objects.get(user__username=YOUNG_CADRE_ACCOUNT[0])
+    open_class = m.TrainingClass.objects.get(status="open")
+    waiting = m.ExternalTraining.objects.filter(status="submitted").first()
+    ending = m.Secondment.objects.filter(status="active").order_by("planned_end").first()
+    force = m.TaskForce.objects.get(status="assessing")
+    expected = {
+        reverse("cadres:cadre_list"): young.union.name,
+        reverse("cadres:cadre_detail", args=[young.pk]): young.name,
+        reverse("cadres:ledger"): "90.0",
+        reverse("cadres:external_list"): waiting.title,
+        reverse("cadres:class_list"): open_class.title,
+        reverse("cadres:secondment_list"): ending.host_name,
+        reverse("cadres:task_force_list"): force.name,
+        reverse("cadres:round_list"): str(timezone.localdate().year),
+    }
+    for url, text in expected.items():
+        response = officer.get(url)
+        assert response.status_code == 200, url
+        assert text in response.content.decode(), url
+    cadre = Client()
+    cadre.force_login(young.user)
+    page = cadre.get(reverse("cadres:my_home")).content.decode()
+    assert young.name in page and open_class.title in page and force.name in page

@@ -3,7 +3,8 @@
 The PDF: for a cadre officer whose scope holds the cadre (``cadres.selectors.cadres_visible_to``), and
 for the cadre themself (their own copy, which leaves out what they may not see); anyone else gets 404,
 so nobody learns the cadre exists. An officer's download is audited (it is a whole personal record);
-the cadre's own is not. Built in the request: one cadre renders well under a second.
+the cadre's own is not. Built in the request: a two-page form renders in about a second on a busy
+machine (the first of a process takes longer while WeasyPrint loads the CJK fonts).
 
 The panel: aggregates only, for leaders and cadre officers over the node
 (``cadres.permissions.can_read_aggregates``); see ``reports.cadres_dashboard``.

@@ -29,6 +29,8 @@ from django.db import connection
 from django.db.models import DecimalField, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, ExtractYear
 
+from unions.models import Union
+
 from .models import Cadre, Enrolment, ExternalTraining, HoursRule, LedgerEntry, LedgerYear, Rank, TrainingMode
 
 ZERO = Decimal("0.0")
@@ -182,6 +184,26 @@ def hours_done(cadre_ids: Iterable[int] | QuerySet, first_year: int, last_year: 
     return done
 
 
+def _frozen_entries(owners, years: list[int]) -> dict[tuple[int, int], tuple]:
+    """{(cadre_id, year): (rank, union_id, in_person, online, owed, counted, short)} of the closed
+    years' entries, hours done in tenths: plain rows, thousands of them, no model instances."""
+    entries = LedgerEntry.objects.filter(cadre_id__in=owners, year__in=years).values_list(
+        "cadre_id",
+        "year",
+        "rank",
+        "union_id",
+        Cast(F("in_person") * 10, IntegerField()),
+        Cast(F("online") * 10, IntegerField()),
+        "owed",
+        "counted",
+        "short",
+    )
+    sql, params = entries.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
+
+
 @dataclass(frozen=True)
 class _Person:
     cadre_id: int
@@ -205,37 +227,45 @@ def _compute(
     first, last = min(years) - span + 1, max(years)
     ids = sorted({person.cadre_id for person in people})
     # Many cadres: the hours are selected by the cadres' own query rather than a list of their ids.
-    done = hours_done(id_query if id_query is not None and len(ids) > ID_LIST_MAX else ids, first, last)
-    frozen: dict[tuple[int, int], LedgerEntry] = {}
+    owners = id_query if id_query is not None and len(ids) > ID_LIST_MAX else ids
+    # A closed year no longer changes: its hours are the frozen entries' (none for a cadre it did not
+    # list), so only the open years of the window are summed.
+    open_years = [year for year in range(first, last + 1) if year not in closed]
+    done = hours_done(owners, min(open_years), max(open_years)) if open_years else {}
+    for key in [key for key in done if key[1] in closed]:
+        del done[key]
+    frozen: dict[tuple[int, int], tuple] = {}
+    union_names: dict[int, str] = {}
     closed_in_window = [year for year in closed if first <= year <= last]
     if closed_in_window:
-        owners = id_query if id_query is not None and len(ids) > ID_LIST_MAX else ids
-        entries = LedgerEntry.objects.filter(cadre_id__in=owners, year__in=closed_in_window).select_related("union")
-        frozen = {(entry.cadre_id, entry.year): entry for entry in entries}
+        frozen = _frozen_entries(owners, closed_in_window)
         # A closed year's hours are the frozen ones, wherever a window reaches it.
-        for (cadre_id, year), entry in frozen.items():
-            done[(cadre_id, year)] = (_tenths(entry.in_person), _tenths(entry.online))
+        for key, entry in frozen.items():
+            done[key] = (entry[2], entry[3])
+        wanted = {entry[1] for (_cadre, year), entry in frozen.items() if year in years}
+        union_names = dict(Union.objects.filter(pk__in=wanted).values_list("pk", "name")) if wanted else {}
 
     rows = []
     for person in people:
         for year in years:
             entry = frozen.get((person.cadre_id, year))
             if entry is not None:
-                rule = rules.for_(entry.rank, year)
+                rank, union_id, in_person_tenths, online_tenths, owed, counted, short = entry
+                rule = rules.for_(rank, year)
                 rows.append(
                     LedgerRow(
                         cadre_id=person.cadre_id,
                         name=person.name,
-                        union_id=entry.union_id,
-                        union_name=entry.union.name,
-                        rank=entry.rank,
+                        union_id=union_id,
+                        union_name=union_names.get(union_id, ""),
+                        rank=rank,
                         year=year,
                         period_years=rule.period_years if rule else 1,
-                        owed=entry.owed,
-                        in_person=entry.in_person,
-                        online=entry.online,
-                        counted=entry.counted,
-                        short=entry.short,
+                        owed=owed,
+                        in_person=_hours(in_person_tenths),
+                        online=_hours(online_tenths),
+                        counted=counted,
+                        short=short,
                         closed=True,
                     )
                 )

@@ -289,25 +289,33 @@ def test_query_count_does_not_grow_with_cadres(tree, officer_user, django_assert
 def test_many_cadres_are_selected_by_their_query(tree, officer_user, monkeypatch):
     """Past ``ID_LIST_MAX`` cadres the hours and frozen entries are selected by the cadres' query:
     the same figures."""
+    from cadres.services.ledger import ledger_year_close
+
     cadres = [CadreFactory(union=tree["g1"], rank="county_division") for _ in range(4)]
     for index, cadre in enumerate(cadres):
         credit(cadre, str(100 + index), 2024, officer_user)
         credit(cadre, "50", 2026, officer_user, mode="online")
-    LedgerYear.objects.create(year=2024)
-    LedgerEntry.objects.create(
-        cadre=cadres[0],
-        year=2024,
-        rank="county_division",
-        union=tree["g1"],
-        owed=D(550),
-        in_person=D(7),
-        online=D(0),
-        counted=D(7),
-        short=D(543),
-    )
+    ledger_year_close(year=2024)
+    credit(cadres[0], "300", 2024, officer_user)  # after closing: counts nowhere
     queryset = Cadre.objects.filter(pk__in=[cadre.pk for cadre in cadres]).order_by("pk")
     by_list = ledger.ledger_rows(queryset, 2026)
     monkeypatch.setattr(ledger, "ID_LIST_MAX", 2)
     by_query = ledger.ledger_rows(queryset, 2026)
     assert by_query == by_list
-    assert [row.counted for row in by_query] == [D(57), D(151), D(152), D(153)]
+    assert [row.counted for row in by_query] == [D(150), D(151), D(152), D(153)]
+    closed = ledger.ledger_rows(queryset, 2024)
+    assert [(row.closed, row.in_person, row.union_name) for row in closed] == [
+        (True, D(100 + i), "东城机械厂工会") for i in range(4)
+    ]
+
+
+def test_a_closed_year_that_did_not_list_a_cadre_counts_nothing_for_them(tree, officer_user):
+    """Closing lists every cadre in post during the year; one it did not list (joined later) has no
+    hours there, whatever was credited since."""
+    LedgerYear.objects.create(year=2025)
+    cadre = CadreFactory(union=tree["d1"], rank="county_division")
+    credit(cadre, "100", 2025, officer_user)
+    credit(cadre, "40", 2026, officer_user)
+    assert row_of(cadre, 2026).counted == D(40)
+    row = row_of(cadre, 2025)
+    assert row.closed and row.in_person == 0

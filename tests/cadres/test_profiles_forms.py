@@ -209,3 +209,17 @@ def test_leaving_before_the_post_began_or_in_the_future_is_refused(district_cadr
         cadre_set_status(cadre=cadre, status="in_post", on=datetime.date(2026, 1, 1), by=district_cadre_officer)
     cadre.refresh_from_db()
     assert cadre.status == "in_post"
+
+
+def test_every_page_of_a_cadre_in_scope_opens(district_cadre_officer, cadre):
+    client = client_for(district_cadre_officer)
+    for name in ("cadre_detail", "cadre_edit", "cadre_status", "rotation_create", "political_create"):
+        assert client.get(reverse(f"cadres:{name}", args=[cadre.pk])).status_code == 200, name
+    for name in ("cadre_list", "cadre_create", "rotation_due"):
+        assert client.get(reverse(f"cadres:{name}")).status_code == 200, name
+
+
+def test_the_status_page_of_a_retired_cadre_says_so(district_cadre_officer, cadre):
+    cadre_set_status(cadre=cadre, status="retired", on=datetime.date(2026, 1, 31), by=district_cadre_officer)
+    body = text(client_for(district_cadre_officer).get(reverse("cadres:cadre_status", args=[cadre.pk])))
+    assert "Retired on 2026-01-31." in body

@@ -6,6 +6,8 @@ Every page is a cadre officer's (``cadre_officer_required``: other staff get 403
 through ``cadres_visible_to``, so a cadre outside the officer's subtree answers 404.
 """
 
+import unicodedata
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.links import url_pattern
 from unions.selectors import get_visible_or_404
@@ -75,9 +78,22 @@ def _with_row_facts(cadres, today) -> None:
 
 
 # --- the list --------------------------------------------------------------------------------------
+def _looks_like_a_number(value: str) -> bool:
+    digits = sum(c.isdigit() for c in unicodedata.normalize("NFKC", value))
+    return digits >= 7
+
+
 @method_decorator([*officer_page, vary_on_headers("HX-Request")], name="dispatch")
 class CadreListView(View):
     def get(self, request):
+        if _looks_like_a_number(request.GET.get("q", "")):
+            # A mobile (or an ID number) must not stay in addresses: the list searches names and posts.
+            query = request.GET.copy()
+            query.pop("q")
+            query.pop("page", None)
+            messages.info(request, _("The list searches names and posts, not numbers: the number was left out."))
+            url = reverse("cadres:cadre_list") + (f"?{query.urlencode()}" if query else "")
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
         cadre_filter = CadreFilter(request.GET, queryset=selectors.cadres_visible_to(request.user), user=request.user)
         page = Paginator(cadre_filter.qs, PER_PAGE).get_page(request.GET.get("page"))
         rows = list(page.object_list)

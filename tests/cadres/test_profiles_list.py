@@ -118,3 +118,12 @@ def test_an_htmx_request_answers_the_results_only(cadre, district_cadre_officer)
     response = client_for(district_cadre_officer).get(URL, {"q": "李"}, HTTP_HX_REQUEST="true")
     body = text(response)
     assert body.lstrip().startswith('<div id="cadre-results"') and "李晓明" in body
+
+
+def test_a_number_typed_into_the_search_leaves_the_address_at_once(cadre, district_cadre_officer):
+    client = client_for(district_cadre_officer)
+    response = client.get(URL, {"q": cadre.mobile, "rank": "township_section"})
+    assert response.status_code == 302 and response["Location"] == f"{URL}?rank=township_section"
+    assert "not numbers" in text(client.get(response["Location"]))
+    htmx = client.get(URL, {"q": "139 1234 5678"}, HTTP_HX_REQUEST="true")
+    assert htmx["HX-Redirect"] == URL

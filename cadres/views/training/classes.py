@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -240,7 +239,9 @@ def class_unenrol(request, pk):
     training_class = class_or_404(request, pk)
     enrolment = training_class.enrolments.filter(pk=request.POST.get("enrolment") or 0).first()
     if enrolment is None:
-        raise Http404
+        # The class is the user's to see; the enrolment named is not one of it (or none was named).
+        messages.error(request, _("That cadre is not enrolled in this class."))
+        return redirect("cadres:class_detail", pk=training_class.pk)
     try:
         services.enrolment_cancel(enrolment=enrolment, by=request.user)
     except ValidationError as exc:

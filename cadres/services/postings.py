@@ -231,11 +231,13 @@ def secondment_end(*, secondment: Secondment, on: datetime.date, by) -> Secondme
     """The cadre came back on ``on``; the report is due now."""
     secondment = _open_secondment(secondment)
     step = _check_step(SECONDMENT_STEPS, "end", secondment, by)
-    if on < secondment.actual_start:
+    # A record entered already under way may lack its actual start: the planned one stands for it.
+    begun = secondment.start
+    if on < begun:
         raise ValidationError(_("The end cannot be before the start."), code="dates")
     _not_in_future(on, _("The end cannot be a day in the future."))
     _lock_cadre(secondment.cadre)
-    _refuse_secondment_overlap(secondment.cadre, secondment.actual_start, on, exclude=secondment.pk)
+    _refuse_secondment_overlap(secondment.cadre, begun, on, exclude=secondment.pk)
     secondment.actual_end, secondment.status = on, step.target
     secondment.save(update_fields=["actual_end", "status"])
     return secondment

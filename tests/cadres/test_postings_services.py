@@ -208,3 +208,20 @@ def test_a_stay_names_one_unit_in_scope(cadre, district_cadre_officer, tree):
     with pytest.raises(ValidationError, match="end cannot be before"):
         stay(cadre, district_cadre_officer, start=D(2026, 6, 30), end=D(2026, 6, 1))
     assert not GrassrootsStay.objects.exists()
+
+
+def test_a_secondment_entered_under_way_without_its_actual_start_can_end(cadre, district_cadre_officer):
+    record = Secondment.objects.create(
+        cadre=cadre,
+        host_name="东城精密机械有限公司",
+        host_kind="enterprise",
+        post_at_host="总经理助理",
+        planned_start=D(2026, 3, 1),
+        planned_end=D(2026, 8, 31),
+        status="active",
+        created_by=district_cadre_officer,
+    )
+    with pytest.raises(ValidationError, match="end cannot be before the start"):
+        services.secondment_end(secondment=record, on=D(2026, 2, 1), by=district_cadre_officer)
+    services.secondment_end(secondment=record, on=D(2026, 8, 31), by=district_cadre_officer)
+    assert Secondment.objects.get(pk=record.pk).status == "report_due"

@@ -12,9 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin import ReadOnlyAdmin
 from unions.scope import scope_paths, subtree_q
 
-# Connects the sign-in receiver that looks up whether the account has a cadre record (for the menu):
-# the admin's modules are imported when Django starts, before anyone signs in.
-from . import navigation  # noqa: F401
 from .models import (
     AssessmentRound,
     Cadre,

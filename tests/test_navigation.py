@@ -16,6 +16,8 @@ R = Role.Kind
 MEMBER_PAGES = {"members:member_list", "members:application_queue", "members:transfer_list"}
 REPORT_PAGES = {"reports:dashboard", "reports:list"}
 CADRE_PAGES = {"cadres:cadre_list", "cadres:rotation_due"}
+# A leader's cadres entries: the figures and the grades to confirm, no list of people.
+CADRE_LEADER_PAGES = {"cadres:round_list", "reports:cadre_dashboard_home"}
 
 
 def menu_of(response) -> str:
@@ -38,7 +40,7 @@ def urls(*names: str) -> set[str]:
         (R.CITY_ADMIN, "city", MEMBER_PAGES | REPORT_PAGES | {"unions:roles", "unions:audit"}, CADRE_PAGES),
         (R.FEDERATION_STAFF, "d1", MEMBER_PAGES | REPORT_PAGES | {"unions:roles"}, CADRE_PAGES | {"unions:audit"}),
         (R.UNION_CLERK, "g1", MEMBER_PAGES | REPORT_PAGES, CADRE_PAGES | {"unions:roles", "unions:audit"}),
-        (R.LEADER, "d1", REPORT_PAGES, MEMBER_PAGES | CADRE_PAGES | {"unions:audit"}),
+        (R.LEADER, "d1", REPORT_PAGES | CADRE_LEADER_PAGES, MEMBER_PAGES | CADRE_PAGES | {"unions:audit"}),
         (R.CADRE_OFFICER, "city", CADRE_PAGES | {"cadres:settings"}, MEMBER_PAGES | REPORT_PAGES | {"unions:audit"}),
         (R.CADRE_OFFICER, "d1", CADRE_PAGES, MEMBER_PAGES | REPORT_PAGES | {"cadres:settings", "unions:audit"}),
         (R.DISCIPLINE_OFFICER, "city", set(), MEMBER_PAGES | REPORT_PAGES | CADRE_PAGES | {"unions:audit"}),

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from unions.models import Union
 
@@ -26,7 +27,7 @@ class AssessmentGrade(models.TextChoices):
 
 class AssessmentRound(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("assessment state", "Open")
         CLOSED = "closed", _("Published and closed")
 
     union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+", verbose_name=_("node"))
@@ -48,7 +49,7 @@ class AssessmentRound(models.Model):
 
 class Assessment(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("assessment state", "Open")
         SELF_REPORTED = "self_reported", _("Self-report handed in")
         EVALUATED = "evaluated", _("Evaluated")
         CONFIRMED = "confirmed", _("Confirmed by the leader")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from unions.credit_code import validate_credit_code
 from unions.models import Union
@@ -56,10 +57,10 @@ class ReportFields(models.Model):
 class Secondment(ReportFields):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("secondment state", "Active")
         REPORT_DUE = "report_due", _("Report due")
         REVIEWED = "reviewed", _("Reviewed")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("secondment state", "Closed")
 
     cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="secondments", verbose_name=_("cadre"))
     host_name = models.CharField(_("host"), max_length=200)

@@ -47,9 +47,9 @@ class Cadre(models.Model):
     manage the record; the person sees their own through ``user`` when they have an account."""
 
     class Status(models.TextChoices):
-        IN_POST = "in_post", _("In post")
-        LEFT = "left", _("Left")
-        RETIRED = "retired", _("Retired")
+        IN_POST = "in_post", pgettext_lazy("cadre status", "In post")
+        LEFT = "left", pgettext_lazy("cadre status", "Left")
+        RETIRED = "retired", pgettext_lazy("cadre status", "Retired")
 
     union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="cadres", verbose_name=_("serves at"))
     user = models.OneToOneField(

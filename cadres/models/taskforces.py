@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from unions.models import Union
 
@@ -16,7 +17,7 @@ class TaskForce(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Working")
         ASSESSING = "assessing", _("Being assessed")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("task force state", "Closed")
 
     organiser = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser"))
     name = models.CharField(_("name"), max_length=200)

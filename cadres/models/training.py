@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from unions.models import Union
 
@@ -46,7 +47,7 @@ class TrainingClass(models.Model):
         PLANNED = "planned", _("Planned")
         OPEN = "open", _("Open for attendance")
         FINISHED = "finished", _("Finished, hours credited")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("training class", "Cancelled")
 
     organiser = models.ForeignKey(
         Union, on_delete=models.PROTECT, related_name="training_classes", verbose_name=_("organiser")

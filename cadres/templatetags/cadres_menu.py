@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from unions.scope import roles_of
+from unions.scope import holds_role_anywhere, roles_of
 
 from .. import selectors
 from ..models import Assessment, AssessmentRound, Cadre, ExternalTraining, Secondment, TrainingClass
 from ..navigation import has_own_cadre_record
-from ..permissions import CADRE_STAFF_KINDS, can_change_settings, is_cadre_officer
+from ..permissions import CADRE_LEADER_KINDS, CADRE_STAFF_KINDS, can_change_settings, is_cadre_officer
 
 register = template.Library()
 
@@ -32,6 +32,13 @@ MENU = [
     ("cadres:stay_list", _("Grassroots stays"), ("cadres:stay_",)),
     ("cadres:task_force_list", _("Task forces"), ("cadres:task_force_",)),
     ("cadres:round_list", _("Yearly assessments"), ("cadres:round_", "cadres:assessment_")),
+    None,
+    ("reports:cadre_dashboard_home", _("Cadre figures"), ("reports:cadre_dashboard",)),
+]
+# A leader reads the figures and confirms the yearly grades of the units under them; no personal lists.
+LEADER_MENU = [
+    ("cadres:round_list", _("Grades to confirm"), ("cadres:round_",)),
+    ("reports:cadre_dashboard_home", _("Cadre figures"), ("reports:cadre_dashboard",)),
 ]
 SETTINGS_ENTRY = ("cadres:settings", pgettext_lazy("nav", "Settings"), ("cadres:settings",))
 # Secondments ending within this many days are shown on the staff home.
@@ -51,8 +58,11 @@ def cadres_menu(user, current: str = "") -> dict:
     ``divider`` rows) and whether one is active; or, for a cadre with an account and no officer's role,
     the link to their own record (``my_home``)."""
     current = current or ""
-    if is_cadre_officer(user):
-        entries = [*MENU, None, SETTINGS_ENTRY] if can_change_settings(user) else MENU
+    officer = is_cadre_officer(user)
+    if officer or holds_role_anywhere(user, CADRE_LEADER_KINDS):
+        entries = LEADER_MENU
+        if officer:
+            entries = [*MENU, None, SETTINGS_ENTRY] if can_change_settings(user) else MENU
         items = []
         for entry in entries:
             if entry is None:

@@ -4,7 +4,7 @@ Every staff page starts from one of these; an object outside the user's scope is
 so ``unions.selectors.get_visible_or_404`` answers 404 for it.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from unions.selectors import scoped
 
@@ -64,7 +64,11 @@ def task_forces_visible_to(user) -> QuerySet[TaskForce]:
 
 
 def rounds_visible_to(user) -> QuerySet[AssessmentRound]:
-    return scoped(AssessmentRound.objects.select_related("union"), user, CADRE_STAFF_KINDS)
+    """Rounds opened in the user's subtree, and rounds opened above it that assess cadres of it (a
+    district's officers grade their own cadres in the city's round; its pages list only those)."""
+    opened_here = scoped(AssessmentRound.objects.all(), user, CADRE_STAFF_KINDS).values("pk")
+    assessing_here = assessments_visible_to(user).values("round_id")
+    return AssessmentRound.objects.select_related("union").filter(Q(pk__in=opened_here) | Q(pk__in=assessing_here))
 
 
 def assessments_visible_to(user) -> QuerySet[Assessment]:

@@ -36,6 +36,7 @@ from unions.models import Union
 from unions.scope import scope_paths
 
 from .. import kinds, selectors
+from ..ledger import ledger_rows, node_cadres
 from ..models import AttendanceSheet, Cadre, CadreExport, CadreImport, TrainingClass
 from ..permissions import CADRE_STAFF_KINDS, can_manage, is_cadre_officer
 from ..sheets import attendance, exporting, profiles
@@ -401,8 +402,6 @@ class LedgerChoice:
     short_only: bool = False
 
     def rows(self, cadres: QuerySet[Cadre]) -> list:
-        from ..ledger import ledger_rows
-
         rows = ledger_rows(cadres, self.year)
         return [row for row in rows if row.short > 0] if self.short_only else rows
 
@@ -426,11 +425,10 @@ def ledger_choice(user, query: QueryDict) -> LedgerChoice:
 
 
 def ledger_cadres(user, choice: LedgerChoice) -> QuerySet[Cadre]:
-    """The ledger's cadres: those in post under the node, as the ledger page lists them."""
-    return (
-        selectors.cadres_visible_to(user)
-        .filter(union__path__startswith=choice.union.path, status=Cadre.Status.IN_POST)
-        .order_by("union__path", "name", "pk")
+    """The ledger's cadres, exactly as the ledger page lists them (``cadres.ledger.node_cadres``: for a
+    closed year those frozen under the node, for an open one those in post during the year)."""
+    return node_cadres(selectors.cadres_visible_to(user), choice.union, choice.year).order_by(
+        "union__path", "name", "pk"
     )
 
 

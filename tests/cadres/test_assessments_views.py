@@ -292,8 +292,8 @@ def test_the_round_list_and_the_confirm_page_take_a_fixed_number_of_queries(
     assert tree["ind"].name not in body and reverse("cadres:round_confirm", args=[opened.pk]) in body
 
 
-def test_a_district_officer_grades_in_a_city_round_without_seeing_the_round(
-    tree, cadre_officer, district_cadre_officer, cadre
+def test_a_district_officer_grades_their_cadres_in_a_city_round_and_sees_only_them(
+    tree, cadre_officer, district_cadre_officer, cadre, other_district_cadre
 ):
     opened = round_open(
         union=tree["city"],
@@ -302,11 +302,19 @@ def test_a_district_officer_grades_in_a_city_round_without_seeing_the_round(
         by=cadre_officer,
     )
     _overdue(opened.round)
-    assessment = Assessment.objects.get(cadre=cadre)
     client = _client(district_cadre_officer)
-    url = reverse("cadres:assessment_detail", args=[assessment.pk])
-    body = client.get(url).content.decode()
-    assert reverse("cadres:round_detail", args=[opened.round.pk]) not in body
-    response = client.post(url, {"grade": "competent", "comment": ""})
-    assert response.status_code == 302 and response["Location"] == url
-    assert client.get(reverse("cadres:round_detail", args=[opened.round.pk])).status_code == 404
+    detail = client.get(reverse("cadres:round_detail", args=[opened.round.pk]))
+    assert detail.status_code == 200
+    body = detail.content.decode()
+    assert cadre.name in body and other_district_cadre.name not in body
+    assessment = Assessment.objects.get(cadre=cadre)
+    response = client.post(
+        reverse("cadres:assessment_detail", args=[assessment.pk]), {"grade": "competent", "comment": ""}
+    )
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.grade == "competent"
+    other = Assessment.objects.get(cadre=other_district_cadre)
+    assert client.get(reverse("cadres:assessment_detail", args=[other.pk])).status_code == 404
+    # publishing the city's round is the city's own act
+    assert client.post(reverse("cadres:round_publish", args=[opened.round.pk])).status_code == 403

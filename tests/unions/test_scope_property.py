@@ -47,6 +47,21 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from accounts.models import Notification
+from cadres.models import (
+    Assessment,
+    AssessmentRound,
+    Cadre,
+    CadreExport,
+    CadreImport,
+    Enrolment,
+    ExternalTraining,
+    GrassrootsStay,
+    HoursRule,
+    PoliticalReview,
+    Secondment,
+    TaskForce,
+    TrainingClass,
+)
 from members.id_number import parse
 from members.models import Application, Consent, Member, RosterExport, RosterImport, Transfer
 from reports.models import Report
@@ -66,6 +81,10 @@ MEMBER_STAFF = frozenset({R.CITY_ADMIN, R.FEDERATION_STAFF, R.UNION_CLERK})
 DASHBOARD_READERS = frozenset({R.LEADER, *MEMBER_STAFF})
 ROLE_READERS = frozenset({R.CITY_ADMIN, R.FEDERATION_STAFF, R.AUDITOR})
 HOLDS_MEMBERS = frozenset({K.GRASSROOTS_UNION, K.JOINT_UNION})
+# Cadres and every record of them: cadre officers in scope, nobody else (the cadre themself through the
+# ``my/cadre/`` pages only); the settings and hours rules: cadre officers at a city federation.
+CADRE_STAFF = frozenset({R.CADRE_OFFICER})
+CADRE_PANEL = frozenset({R.CADRE_OFFICER, R.LEADER})
 
 
 # --- the URLs under test: every route with an argument, found in the resolver --------------------
@@ -86,10 +105,30 @@ OBJECT_OF_ROUTE = {
     ("reports/", "pk"): "report",
     ("reports/dashboard/", "pk"): "dashboard",
     ("inbox/", "pk"): "notification",
+    ("cadres/", "pk"): "cadre",
+    ("cadres/political/", "pk"): "political_review",
+    ("cadres/classes/", "pk"): "training_class",
+    ("cadres/imports/", "pk"): "cadre_import",
+    ("cadres/exports/", "pk"): "cadre_export",
+    ("cadres/ledger/rules/", "pk"): "hours_rule",
+    ("cadres/external/", "pk"): "external_training",
+    ("cadres/secondments/", "pk"): "secondment",
+    ("cadres/stays/", "pk"): "stay",
+    ("cadres/task-forces/", "pk"): "task_force",
+    ("cadres/assessments/", "pk"): "assessment",
+    ("cadres/assessments/rounds/", "pk"): "assessment_round",
+    ("my/cadre/external/", "pk"): "own_external_training",
+    ("my/cadre/secondments/", "pk"): "own_secondment",
+    ("my/cadre/stays/", "pk"): "own_stay",
+    ("my/cadre/task-forces/", "pk"): "own_task_force",
+    ("my/cadre/assessments/", "pk"): "own_assessment",
+    ("reports/cadres/", "pk"): "cadre_file",
+    ("reports/dashboard/<int:pk>/cadres", "pk"): "cadre_dashboard",
 }
 # Routes whose argument names no object of anyone's scope, and why.
 NOT_AN_OBJECT = {
     "check/": "a public card check: the argument is the card's secret QR token",
+    "cadres/check-in/": "a training class's QR check-in: the argument is the class's secret token",
     "enrol/": "the e-mailed set-up link: the argument is its secret token",
     "accounts/": "django-allauth's e-mailed links: the arguments are secret keys",
     "admin/": "the Django admin, for superusers only (tests/accounts/test_admin_access.py)",
@@ -361,6 +400,9 @@ class Objects:
                 self.transfer(a, b)
         for user_index, user in enumerate(users):
             self.export_and_notification(user_index, user)
+        for node in range(len(nodes)):
+            self.cadre_and_records(node)
+        self.hours_rule()
         for user_index, user in enumerate(users):
             for role in Role.objects.filter(user=user).select_related("union"):
                 node = next(i for i, n in enumerate(nodes) if n.pk == role.union_id)
@@ -435,6 +477,8 @@ class Objects:
 
     def dashboard(self, node: int) -> None:
         plan = self.plan
+        # The cadres panel: aggregates, for leaders and cadre officers over the node.
+        self.add("cadre_dashboard", self.nodes[node].pk, node_name(node), lambda u: plan.reaches(u, node, CADRE_PANEL))
         self.add("dashboard", self.nodes[node].pk, node_name(node), lambda u: plan.reaches(u, node, DASHBOARD_READERS))
         # A dashboard PDF with small counts hidden: an aggregate, for leaders and member staff alike.
         report = self.report(Report.Kind.DASHBOARD, node, {"year": 2026, "date": "2026-01-01", "exact_counts": False})
@@ -466,11 +510,129 @@ class Objects:
         note = Notification.objects.create(recipient=user, kind="test", title=f"〔通知{user_index}〕", url="/")
         self.add("notification", note.pk, note.title, lambda u: u == user_index)
 
+    # --- cadres ---------------------------------------------------------------------------------
+    def cadre_and_records(self, node: int) -> None:
+        """A cadre serving at the node with one record of every kind; the first nodes' cadres are
+        users of the plan, so that their own pages are tried too."""
+        plan, union = self.plan, self.nodes[node]
+        owner = node if node < len(self.users) else None
+
+        def staff(u: int) -> bool:
+            return plan.reaches(u, node, CADRE_STAFF)
+
+        def own(u: int) -> bool:
+            return u == owner
+
+        number = next(self.numbers)
+        cadre = Cadre.objects.create(
+            union=union,
+            user=self.users[owner] if owner is not None else None,
+            name=f"〔干部{number:03d}〕",
+            sex="F",
+            birth_date=datetime.date(1990, 1, 1),
+            mobile=f"137{number:08d}",
+            post="组织部部长",
+            rank="township_section",
+            employment="full_time",
+            political_status="cpc_member",
+            education="bachelor",
+            in_post_since=datetime.date(2020, 1, 1),
+        )
+        self.add("cadre", cadre.pk, cadre.name, staff)
+        self.add("cadre_file", cadre.pk, cadre.name, lambda u: staff(u) or own(u))
+        review = PoliticalReview.objects.create(
+            cadre=cadre, assessed_on=datetime.date(2026, 1, 5), conclusion="pass", recorded_by=self.worker
+        )
+        self.add("political_review", review.pk, cadre.name, staff)
+        course = TrainingClass.objects.create(
+            organiser=union,
+            title=f"〔培训班{node:02d}〕",
+            category="union_work",
+            starts_on=datetime.date(2026, 9, 14),
+            ends_on=datetime.date(2026, 9, 15),
+            credit_hours=14,
+            created_by=self.worker,
+        )
+        Enrolment.objects.create(training_class=course, cadre=cadre)
+        self.add("training_class", course.pk, course.title, staff)
+        external = ExternalTraining(
+            cadre=cadre,
+            title=f"〔外训{node:02d}〕",
+            provider="省总工会干部学校",
+            starts_on=datetime.date(2026, 5, 6),
+            ends_on=datetime.date(2026, 5, 8),
+            hours=24,
+            filed_by=self.worker,
+        )
+        external.certificate.save("certificate.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+        self.add("external_training", external.pk, external.title, staff)
+        self.add("own_external_training", external.pk, external.title, own)
+        secondment = Secondment.objects.create(
+            cadre=cadre,
+            host_name=f"〔挂职单位{node:02d}〕",
+            host_kind="enterprise",
+            post_at_host="副总经理",
+            planned_start=datetime.date(2026, 3, 1),
+            planned_end=datetime.date(2026, 12, 31),
+            report_due_on=datetime.date(2027, 1, 31),
+            status="active",
+            created_by=self.worker,
+        )
+        self.add("secondment", secondment.pk, secondment.host_name, staff)
+        self.add("own_secondment", secondment.pk, secondment.host_name, own)
+        stay = GrassrootsStay.objects.create(
+            cadre=cadre,
+            employer_name=f"〔蹲点单位{node:02d}〕",
+            starts_on=datetime.date(2026, 6, 1),
+            ends_on=datetime.date(2026, 6, 30),
+            report_due_on=datetime.date(2026, 7, 31),
+            status="report_due",
+            created_by=self.worker,
+        )
+        self.add("stay", stay.pk, stay.employer_name, staff)
+        self.add("own_stay", stay.pk, stay.employer_name, own)
+        force = TaskForce.objects.create(
+            organiser=union,
+            name=f"〔专班{node:02d}〕",
+            purpose="新就业形态劳动者入会",
+            lead=cadre,
+            starts_on=datetime.date(2026, 3, 1),
+            ends_on=datetime.date(2026, 11, 30),
+            status="assessing",
+            created_by=self.worker,
+        )
+        self.add("task_force", force.pk, force.name, staff)
+        self.add("own_task_force", force.pk, force.name, own)
+        round_ = AssessmentRound.objects.create(
+            union=union, year=2026, self_report_due=datetime.date(2026, 12, 20), opened_by=self.worker
+        )
+        assessment = Assessment.objects.create(round=round_, cadre=cadre, year=2026, unit=union)
+        self.add("assessment_round", round_.pk, "", staff)
+        self.add("assessment", assessment.pk, cadre.name, staff)
+        self.add("own_assessment", assessment.pk, cadre.name, own)
+        record = CadreImport.objects.create(
+            union=union, created_by=self.worker, original_name=f"〔干部名册{node:02d}〕.xlsx", rows_total=1
+        )
+        self.add("cadre_import", record.pk, record.original_name, staff)
+        for user_index, user in enumerate(self.users):
+            if node == 0:
+                export = CadreExport.objects.create(
+                    requested_by=user, kind="cadres", status=CadreExport.Status.DONE, finished_at=timezone.now()
+                )
+                export.file.save("export.xlsx", ContentFile(b"PK test"), save=True)
+                self.add("cadre_export", export.pk, "", lambda u, i=user_index: u == i)
+
+    def hours_rule(self) -> None:
+        plan = self.plan
+        roots = [i for i, parent in enumerate(plan.parents) if parent is None]
+        for rule in HoursRule.objects.all():
+            self.add("hours_rule", rule.pk, "", lambda u: any((n, R.CADRE_OFFICER) in plan.roles[u] for n in roots))
+
 
 def world() -> dict:
     """Every row of the portal's own apps: a request outside the scope must change none of them."""
     rows = {}
-    for label in ("accounts", "unions", "members", "reports"):
+    for label in ("accounts", "unions", "members", "cadres", "reports"):
         for model in apps.get_app_config(label).get_models():
             fields = [f.attname for f in model._meta.concrete_fields]
             rows[model._meta.label] = sorted(model.objects.values_list(*fields), key=repr)

@@ -47,6 +47,8 @@ def _my_tasks(cadre) -> list[dict]:
     """What the cadre has to do, linking to the pages of the parts that own them; a page that does not
     exist yet is left out rather than linked broken."""
     tasks = []
+    if link := url_if_any("reports:cadre_pdf", cadre.pk):
+        tasks.append(_task(_("My cadre information form (PDF)"), link, icon="bi-file-earmark-pdf"))
     if link := url_if_any("cadres:my_external_create"):
         tasks.append(_task(_("File training taken elsewhere"), link, icon="bi-journal-plus"))
     for item in cadre.external_trainings.order_by("-filed_at", "-pk")[:5]:

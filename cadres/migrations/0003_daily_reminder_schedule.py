@@ -1,4 +1,5 @@
-"""The default schedule of the daily reminder run (django-celery-beat). Idempotent; reversible.
+"""The default schedule of the cadres' daily reminder run (django-celery-beat), ten minutes after the members'
+run so that the two do not start together. Idempotent; reversible.
 
 Staff may change the time in the admin afterwards; running this again leaves their choice alone.
 """
@@ -7,7 +8,7 @@ from django.db import migrations
 
 TASK_NAME = "cadres: daily reminders"
 TASK = "cadres.dispatch_reminders"
-CRONTAB = {"minute": "0", "hour": "8", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"}
+CRONTAB = {"minute": "10", "hour": "8", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"}
 TIMEZONE = "Asia/Shanghai"
 
 

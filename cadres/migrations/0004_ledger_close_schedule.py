@@ -25,8 +25,9 @@ def create_schedule(apps, schema_editor):
         crontab=crontab,
         enabled=True,
         description="Closes last year's hours ledger: its figures are frozen and no longer change.",
-        # A run that has not started within a day is dropped; closing can also be done in the ledger page.
-        expire_seconds=86400,
+        # A run that has not started within an hour is dropped (no message may outlive the broker's
+        # visibility timeout); closing can also be done in the ledger page.
+        expire_seconds=3600,
     )
 
 

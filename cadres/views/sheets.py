@@ -75,7 +75,15 @@ def attendance_sheet_list(request, pk):
     training_class = _class(request, pk)
     sheets = training_class.sheets.select_related("uploaded_by")
     if request.method == "POST":
-        sheet = get_visible_or_404(sheets, request.POST.get("sheet"))
+        sheet = (
+            sheets.filter(pk=request.POST.get("sheet") or 0).first()
+            if (request.POST.get("sheet") or "").isdigit()
+            else None
+        )
+        if sheet is None:
+            # The class is the officer's to see; the sheet named is not one of its sheets (or none was named).
+            messages.error(request, _("Choose a sheet of this class to import or set aside."))
+            return redirect("cadres:attendance_sheet_list", pk=training_class.pk)
         form = ConfirmForm(request.POST, errors=sheet.error_count)
         try:
             if request.POST.get("action") == "discard":

@@ -41,7 +41,7 @@ def test_every_registered_value_is_named_after_an_installed_app():
 
 def test_the_members_reminders_are_registered_with_chinese_labels():
     with translation.override("zh-hans"):
-        labels = {value: str(label) for value, label in reminder_kinds.choices()}
+        labels = {value: str(label) for value, label in reminder_kinds.choices() if value.startswith("members.")}
 
     assert labels == {
         members_kinds.REMINDER_APPLICATION_PENDING: "本工会待审批的入会申请",
@@ -123,3 +123,17 @@ def test_the_admin_lists_and_shows_an_event_by_its_label_or_its_raw_value(db):
     assert GONE in shown.content.decode()
     with translation.override("en"):
         assert known.action_label == "Union closed"
+
+
+def test_the_cadres_reminders_and_audit_actions_have_chinese_labels():
+    import re
+
+    with translation.override("zh-hans"):
+        labels = [
+            str(label)
+            for value, label in [*reminder_kinds.choices(), *audit_actions.choices()]
+            if value.startswith("cadres.")
+        ]
+
+    assert len(labels) > 20
+    assert all(re.search(r"[\u4e00-\u9fff]", label) for label in labels), labels

@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 from cadres.models import Assessment, AssessmentRound
 from cadres.services.assessments import round_open
 
-from ..browser.conftest import browser, new_context, screenshot  # noqa: F401 - the browser fixtures
 from ..factories import PASSWORD
 from .factories import CadreFactory
 

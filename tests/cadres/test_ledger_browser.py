@@ -7,8 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cadres.models import Cadre, ExternalTraining
-from tests.browser import conftest as browser_fixtures
+from cadres.models import Cadre, ExternalTraining, HoursRule
 from unions.models import Role
 
 from ..factories import PASSWORD, UserFactory, staff
@@ -16,10 +15,6 @@ from .factories import CadreFactory
 
 pytestmark = pytest.mark.browser
 
-# The browser journeys' fixtures (Chromium, contexts, screenshots), for this file outside tests/browser/.
-browser = browser_fixtures.browser
-new_context = browser_fixtures.new_context
-screenshot = browser_fixtures.screenshot
 
 PHONE = {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -37,6 +32,9 @@ def test_cadre_files_training_on_a_phone_and_the_officer_one_level_up_approves(
     transactional_db, tree, new_context, screenshot, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The default rules come from a data migration, which a transactional test before this one may have
+    # flushed away: the staff rank's is made here if it is missing.
+    HoursRule.objects.get_or_create(rank="staff", starts_year=2000, defaults={"hours": 90, "period_years": 1})
     officer = staff(Role.Kind.CADRE_OFFICER, tree["d1"], username="cadre-officer-d1")
     cadre = CadreFactory(union=tree["s1"], user=UserFactory(username="cadre-wang"), name="王晓红", rank="staff")
     year = timezone.localdate().year

@@ -9,16 +9,11 @@ from playwright.sync_api import expect
 
 from cadres.models import Secondment, TaskForce, TaskForceMember
 
-from ..browser import conftest as browser_fixtures
 from ..factories import PASSWORD, UserFactory
 from .factories import CadreFactory
 
 pytestmark = pytest.mark.browser
 
-# The browser journeys' fixtures (tests/browser/conftest.py), used here too.
-browser = browser_fixtures.browser
-new_context = browser_fixtures.new_context
-screenshot = browser_fixtures.screenshot
 
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.conf import settings
 
-from tests.browser import conftest as browser_fixtures
 from tests.browser.test_navigation import sign_in
 from unions.models import Role
 
@@ -17,9 +16,6 @@ from .test_profiles_detail import add_one_of_each
 pytestmark = pytest.mark.browser
 
 # The browser fixtures of tests/browser, for this folder's tests.
-browser = browser_fixtures.browser
-new_context = browser_fixtures.new_context
-screenshot = browser_fixtures.screenshot
 
 
 @pytest.fixture

@@ -42,10 +42,17 @@ def test_a_district_cadre_officer_is_not_offered_the_settings(tree, district_cad
     assert reverse("cadres:cadre_list") in menu and reverse("cadres:settings") not in menu
 
 
-@pytest.mark.parametrize(("kind", "node"), [(R.CITY_ADMIN, "city"), (R.UNION_CLERK, "g1"), (R.LEADER, "d1")])
+@pytest.mark.parametrize(("kind", "node"), [(R.CITY_ADMIN, "city"), (R.UNION_CLERK, "g1")])
 def test_other_staff_are_not_offered_the_cadres_menu(tree, kind, node):
     menu = menu_of(client_for(staff(kind, tree[node])).get(reverse("home")))
-    assert reverse("cadres:cadre_list") not in menu and ">Cadres<" not in menu
+    assert f'href="{reverse("cadres:cadre_list")}"' not in menu and ">Cadres<" not in menu
+
+
+def test_a_leader_is_offered_the_grades_to_confirm_and_the_figures_but_no_list_of_cadres(tree):
+    menu = menu_of(client_for(staff(R.LEADER, tree["d1"])).get(reverse("home")))
+    assert f'href="{reverse("cadres:round_list")}"' in menu
+    assert f'href="{reverse("reports:cadre_dashboard_home")}"' in menu
+    assert f'href="{reverse("cadres:cadre_list")}"' not in menu
 
 
 def test_the_group_is_active_on_a_cadre_page(tree, cadre, district_cadre_officer):

@@ -85,6 +85,7 @@ HOLDS_MEMBERS = frozenset({K.GRASSROOTS_UNION, K.JOINT_UNION})
 # ``my/cadre/`` pages only); the settings and hours rules: cadre officers at a city federation.
 CADRE_STAFF = frozenset({R.CADRE_OFFICER})
 CADRE_PANEL = frozenset({R.CADRE_OFFICER, R.LEADER})
+CADRE_LEADERS = frozenset({R.LEADER})
 
 
 # --- the URLs under test: every route with an argument, found in the resolver --------------------
@@ -117,6 +118,7 @@ OBJECT_OF_ROUTE = {
     ("cadres/task-forces/", "pk"): "task_force",
     ("cadres/assessments/", "pk"): "assessment",
     ("cadres/assessments/rounds/", "pk"): "assessment_round",
+    ("cadres/assessments/rounds/<int:pk>/confirm/", "pk"): "round_to_confirm",
     ("my/cadre/external/", "pk"): "own_external_training",
     ("my/cadre/secondments/", "pk"): "own_secondment",
     ("my/cadre/stays/", "pk"): "own_stay",
@@ -608,6 +610,8 @@ class Objects:
         )
         assessment = Assessment.objects.create(round=round_, cadre=cadre, year=2026, unit=union)
         self.add("assessment_round", round_.pk, "", staff)
+        # The leader over the assessed unit confirms its grades (names, posts and grades only).
+        self.add("round_to_confirm", round_.pk, "", lambda u: plan.reaches(u, node, CADRE_LEADERS))
         self.add("assessment", assessment.pk, cadre.name, staff)
         self.add("own_assessment", assessment.pk, cadre.name, own)
         record = CadreImport.objects.create(

@@ -242,8 +242,10 @@ def import_errors(request, pk):
     record = get_visible_or_404(selectors.imports_visible_to(request.user), pk)
     try:
         handle, extension = service.cadre_import_error_file_open(record=record, by=request.user)
-    except ValidationError:
-        raise Http404 from None
+    except ValidationError as exc:
+        # The import is the officer's to see; it has no error file (no row was in error, or it expired).
+        messages.error(request, _errors(exc))
+        return redirect("cadres:import_detail", pk=record.pk)
     stem = Path(record.original_name).stem or "cadres"
     return _download(handle, f"{stem}-错误.{extension}", CONTENT_TYPES.get(extension, XLSX))
 

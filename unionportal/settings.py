@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "unions",
     "members",
     "cadres",
+    "integrity",
     "reports",
 ]
 

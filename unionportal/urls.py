@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("unions.urls")),
     path("", include("members.urls")),
     path("", include("cadres.urls")),
+    path("integrity/", include("integrity.urls")),
     path("", include("accounts.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),

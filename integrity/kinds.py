@@ -36,6 +36,7 @@ LETTER_DOWNLOADED = "integrity.letter_downloaded"
 OPINION_REQUESTED = "integrity.opinion_requested"
 OPINION_ISSUED = "integrity.opinion_issued"
 OPINION_WITHDRAWN = "integrity.opinion_withdrawn"
+OPINION_DOWNLOADED = "integrity.opinion_downloaded"
 # The four-forms register.
 FOUR_FORMS_ENTRY_RECORDED = "integrity.four_forms_entry_recorded"
 SETTINGS_CHANGED = "integrity.settings_changed"
@@ -67,6 +68,7 @@ AUDIT_ACTIONS = {
     OPINION_REQUESTED: _("Opinion letter requested"),
     OPINION_ISSUED: _("Opinion letter issued"),
     OPINION_WITHDRAWN: _("Opinion letter request withdrawn"),
+    OPINION_DOWNLOADED: _("Opinion letter downloaded as PDF"),
     FOUR_FORMS_ENTRY_RECORDED: _("Four-forms entry recorded"),
     SETTINGS_CHANGED: _("Integrity settings changed"),
 }
@@ -77,6 +79,7 @@ REMINDER_RECTIFICATION_OVERDUE = "integrity.rectification_overdue"
 REMINDER_TALKS_UNCOVERED = "integrity.talks_uncovered"
 REMINDER_LETTERS_UNSIGNED = "integrity.letters_unsigned"
 REMINDER_OPINION_WAITING = "integrity.opinion_waiting"
+REMINDER_OPINION_ISSUED = "integrity.opinion_issued_notice"
 
 REMINDER_KINDS = {
     REMINDER_RECTIFICATION_DUE: _("Rectification deadlines coming up"),
@@ -84,4 +87,5 @@ REMINDER_KINDS = {
     REMINDER_TALKS_UNCOVERED: _("Cadres still without this year's integrity talk"),
     REMINDER_LETTERS_UNSIGNED: _("Responsibility letters not yet signed"),
     REMINDER_OPINION_WAITING: _("Opinion letters waiting to be issued"),
+    REMINDER_OPINION_ISSUED: _("An opinion letter you asked for is issued"),
 }

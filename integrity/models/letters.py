@@ -18,6 +18,8 @@ from cadres.models import Cadre
 from members.storage import roster_storage
 from unions.models import Union
 
+from ..fields import EncryptedTextField
+
 
 def _template_upload_to(instance, filename: str) -> str:
     return f"integrity/letter-templates/{uuid.uuid4().hex}.docx"
@@ -71,6 +73,10 @@ class ResponsibilityLetter(models.Model):
         Cadre, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("leader")
     )
     department = models.CharField(_("department"), max_length=100, blank=True)
+    # What the letter says, fixed when it is drafted: the leader's post then, and the responsibility
+    # items the officer gave (one per line).
+    post = models.CharField(_("post"), max_length=100, blank=True)
+    items = EncryptedTextField(_("responsibility items"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFTED)
     template = models.ForeignKey(
         LetterTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("template")

@@ -89,3 +89,7 @@ REMINDER_KINDS = {
     REMINDER_OPINION_WAITING: _("Opinion letters waiting to be issued"),
     REMINDER_OPINION_ISSUED: _("An opinion letter you asked for is issued"),
 }
+
+# Responsibility letters drafted and never sent (integrity.reminders.letters).
+REMINDER_LETTERS_NOT_SENT = "integrity.letters_not_sent"
+REMINDER_KINDS[REMINDER_LETTERS_NOT_SENT] = _("Responsibility letters drafted but not sent")

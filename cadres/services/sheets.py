@@ -7,6 +7,8 @@ write in one transaction, and audit.
 - An attendance sheet is checked first (``attendance_sheet_check``: counts and row errors, nothing
   written), then imported on confirmation (``attendance_sheet_import``), all or nothing or the valid
   rows only. The same file (by SHA-256) is imported once per class; a day already recorded is updated.
+  The flow itself (``SheetFlow``, ``sheet_check``, ``sheet_import``, ``sheet_discard``) is shared with
+  warning education's sessions (``integrity.services.education``).
 - A cadre profile import is checked (``cadre_import_check``), then confirmed (``cadre_import_confirm``):
   existing cadres found by mobile are updated, the others created, within the importer's scope.
 - An export (``export_request``) of up to ``EXPORT_SYNC_MAX_ROWS`` rows is written while the user
@@ -15,6 +17,7 @@ write in one transaction, and audit.
 
 import logging
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -28,6 +31,7 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import audit, jobs
 from accounts.models import AuditEvent
@@ -60,25 +64,40 @@ def _messages(exc: Exception) -> str:
     return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
-# === attendance sheets =============================================================================
-def _checked_key(pk: int) -> str:
-    return f"cadres:attendance-sheet:{pk}:rows"
+# === attendance sheets, any kind =================================================================
+@dataclass(frozen=True)
+class SheetFlow:
+    """One kind of attendance sheet, checked then confirmed: the training class's, a warning education
+    session's. The sheet record (``model``) has the fields of ``AttendanceSheet``: sha256,
+    original_name, status (checked, imported, refused), rows_total, imported_count, error_count, errors,
+    uploaded_by, uploaded_at, and a constraint keeping one imported file per owner.
+
+    ``evaluate(sheet, owner, visible_cadres)`` reads the rows (``cadres.sheets.matching``); ``plain`` and
+    ``from_plain`` keep the valid rows between the check and the confirmation; ``still(owner, rows)``
+    gives the ``target_id`` of the rows still good at the confirmation; ``write(record, rows)`` writes."""
+
+    key: str
+    model: type
+    owner_field: str
+    columns: tuple
+    max_rows: int
+    evaluate: Callable
+    plain: Callable
+    from_plain: Callable
+    write: Callable
+    still: Callable
+    gone_message: str
+    changed_message: str
+    raced_message: str
 
 
-def _class_open_for_sheets(training_class: TrainingClass) -> None:
-    if training_class.status == TrainingClass.Status.FINISHED:
-        raise ValidationError(
-            _("The class is finished and its hours are credited: attendance can no longer change."), code="finished"
-        )
-    if training_class.status == TrainingClass.Status.CANCELLED:
-        raise ValidationError(_("The class is cancelled: it takes no attendance."), code="cancelled")
+def _checked_key(pk: int, key: str = "cadres:attendance-sheet") -> str:
+    return f"{key}:{pk}:rows"
 
 
-def _already_imported(training_class: TrainingClass, sha256: str) -> None:
+def _already_imported(flow: SheetFlow, owner, sha256: str) -> None:
     earlier = (
-        AttendanceSheet.objects.filter(
-            training_class=training_class, sha256=sha256, status=AttendanceSheet.Status.IMPORTED
-        )
+        flow.model.objects.filter(**{flow.owner_field: owner}, sha256=sha256, status="imported")
         .select_related("uploaded_by")
         .first()
     )
@@ -93,24 +112,22 @@ def _already_imported(training_class: TrainingClass, sha256: str) -> None:
         )
 
 
-def attendance_sheet_check(*, training_class: TrainingClass, upload, by) -> AttendanceSheet:
-    """Read and check a sheet (the dry run): stores the counts and row errors, writes no attendance.
-    A file refused as a whole, or one imported before for this class, raises ValidationError."""
-    if not can_manage(by, training_class.organiser):
-        raise PermissionDenied
-    _class_open_for_sheets(training_class)
+def sheet_check(flow: SheetFlow, *, owner, upload, visible_cadres: QuerySet, by):
+    """Read and check a sheet (the dry run): stores the record with the counts and row errors, keeps
+    the valid rows for the confirmation, writes no attendance. A file refused as a whole, or one
+    imported before for this owner (same SHA-256), raises ValidationError. The caller checks who may."""
     try:
         with saved_upload(upload) as (path, sha256):
-            _already_imported(training_class, sha256)
-            sheet = open_sheet(path, ATTENDANCE_COLUMNS, max_rows=attendance.MAX_ROWS)
-            rows = attendance.evaluate(sheet, training_class, selectors.cadres_visible_to(by))
+            _already_imported(flow, owner, sha256)
+            sheet = open_sheet(path, flow.columns, max_rows=flow.max_rows)
+            rows = flow.evaluate(sheet, owner, visible_cadres)
     except FileRefused as exc:
         raise ValidationError(str(exc), code="refused") from None
     if not rows:
         raise ValidationError(_("The file has a header row but no rows below it."), code="empty")
     errors = [{"row": row.number, "message": row.message} for row in rows if row.errors]
-    record = AttendanceSheet.objects.create(
-        training_class=training_class,
+    record = flow.model.objects.create(
+        **{flow.owner_field: owner},
         sha256=sha256,
         original_name=(upload.name or "sheet")[:200],
         rows_total=len(rows),
@@ -118,25 +135,24 @@ def attendance_sheet_check(*, training_class: TrainingClass, upload, by) -> Atte
         errors=errors,
         uploaded_by=by,
     )
-    cache.set(_checked_key(record.pk), attendance.plain(rows), CHECKED_TIMEOUT)
+    cache.set(_checked_key(record.pk, flow.key), flow.plain(rows), CHECKED_TIMEOUT)
     return record
 
 
-@transaction.atomic
-def attendance_sheet_import(*, sheet: AttendanceSheet, mode: str, by) -> AttendanceSheet:
+def sheet_import(flow: SheetFlow, *, sheet, owner, mode: str, open_check: Callable | None = None):
     """Import a checked sheet's rows: all or nothing (any error writes nothing), or the valid rows
-    only. Refused when the class has finished, or the same file was imported for the class since."""
+    only. Call within a transaction, the owner locked and who may checked. Refused when the sheet is
+    not waiting, ``open_check(owner)`` refuses, or the same file was imported for the owner since.
+    Returns the record, saved as imported; the caller audits."""
     if mode not in CadreImport.Mode.values:
         raise ValidationError(_("Choose how to import: all or nothing, or the valid rows only."), code="mode")
-    training_class = TrainingClass.objects.select_for_update().get(pk=sheet.training_class_id)
-    if not can_manage(by, training_class.organiser):
-        raise PermissionDenied
-    locked = AttendanceSheet.objects.select_for_update().get(pk=sheet.pk)
-    if locked.status != AttendanceSheet.Status.CHECKED:
+    locked = flow.model.objects.select_for_update().get(pk=sheet.pk)
+    if locked.status != "checked":
         raise ValidationError(_("This sheet is not waiting for confirmation."), code="state")
-    _class_open_for_sheets(training_class)
-    _already_imported(training_class, locked.sha256)
-    checked = cache.get(_checked_key(locked.pk))
+    if open_check is not None:
+        open_check(owner)
+    _already_imported(flow, owner, locked.sha256)
+    checked = cache.get(_checked_key(locked.pk, flow.key))
     if checked is None:
         raise ValidationError(
             _("The check of this sheet has expired: upload the sheet again to have it checked anew."), code="expired"
@@ -150,41 +166,106 @@ def attendance_sheet_import(*, sheet: AttendanceSheet, mode: str, by) -> Attenda
             % {"n": locked.error_count},
             code="errors",
         )
-    rows = attendance.from_plain(checked)
-    # An enrolment cancelled since the check is left out, and said so.
-    still = set(
-        training_class.enrolments.filter(pk__in={row.enrolment_id for row in rows})
-        .exclude(status="cancelled")
-        .values_list("pk", flat=True)
-    )
-    gone = [row for row in rows if row.enrolment_id not in still]
+    rows = flow.from_plain(checked)
+    # A row whose match is gone since the check (an enrolment cancelled...) is left out, and said so.
+    still = set(flow.still(owner, rows))
+    gone = [row for row in rows if row.target_id not in still]
     if gone and mode == CadreImport.Mode.ALL_OR_NOTHING:
-        raise ValidationError(
-            _("Enrolments changed since the check: upload the sheet again to have it checked anew."), code="changed"
-        )
-    written_rows = [row for row in rows if row.enrolment_id in still]
-    errors = list(locked.errors) + [
-        {"row": row.number, "message": _("The enrolment was cancelled after the check.")} for row in gone
-    ]
+        raise ValidationError(str(flow.changed_message), code="changed")
+    written_rows = [row for row in rows if row.target_id in still]
+    errors = list(locked.errors) + [{"row": row.number, "message": str(flow.gone_message)} for row in gone]
     try:
         with transaction.atomic():
-            written = attendance.write(locked, written_rows)
-            locked.status, locked.imported_count = AttendanceSheet.Status.IMPORTED, written
+            written = flow.write(locked, written_rows)
+            locked.status, locked.imported_count = "imported", written
             locked.errors, locked.error_count = sorted(errors, key=lambda e: e["row"]), len(errors)
             locked.save(update_fields=["status", "imported_count", "errors", "error_count"])
     except IntegrityError:
         # Another confirmation of the same file won the race: the constraint keeps it once.
         locked.refresh_from_db()
-        locked.status = AttendanceSheet.Status.REFUSED
+        locked.status = "refused"
         locked.save(update_fields=["status"])
-        raise ValidationError(_("This sheet has just been imported for the class."), code="duplicate") from None
-    cache.delete(_checked_key(locked.pk))
+        raise ValidationError(str(flow.raced_message), code="duplicate") from None
+    cache.delete(_checked_key(locked.pk, flow.key))
+    return locked
+
+
+def sheet_discard(flow: SheetFlow, *, sheet):
+    """Drop a checked sheet that will not be imported. The caller checks who may."""
+    with transaction.atomic():
+        locked = flow.model.objects.select_for_update().get(pk=sheet.pk)
+        if locked.status != "checked":
+            raise ValidationError(_("This sheet is not waiting for confirmation."), code="state")
+        locked.status = "refused"
+        locked.save(update_fields=["status"])
+    cache.delete(_checked_key(locked.pk, flow.key))
+    return locked
+
+
+# === a training class's attendance sheets =========================================================
+def _class_open_for_sheets(training_class: TrainingClass) -> None:
+    if training_class.status == TrainingClass.Status.FINISHED:
+        raise ValidationError(
+            _("The class is finished and its hours are credited: attendance can no longer change."), code="finished"
+        )
+    if training_class.status == TrainingClass.Status.CANCELLED:
+        raise ValidationError(_("The class is cancelled: it takes no attendance."), code="cancelled")
+
+
+def _enrolments_still(training_class: TrainingClass, rows) -> set[int]:
+    return set(
+        training_class.enrolments.filter(pk__in={row.target_id for row in rows})
+        .exclude(status="cancelled")
+        .values_list("pk", flat=True)
+    )
+
+
+ATTENDANCE_FLOW = SheetFlow(
+    key="cadres:attendance-sheet",
+    model=AttendanceSheet,
+    owner_field="training_class",
+    columns=ATTENDANCE_COLUMNS,
+    max_rows=attendance.MAX_ROWS,
+    evaluate=attendance.evaluate,
+    plain=attendance.plain,
+    from_plain=attendance.from_plain,
+    write=attendance.write,
+    still=_enrolments_still,
+    gone_message=gettext_lazy("The enrolment was cancelled after the check."),
+    changed_message=gettext_lazy("Enrolments changed since the check: upload the sheet again to have it checked anew."),
+    raced_message=gettext_lazy("This sheet has just been imported for the class."),
+)
+
+
+def attendance_sheet_check(*, training_class: TrainingClass, upload, by) -> AttendanceSheet:
+    """Read and check a sheet (the dry run): stores the counts and row errors, writes no attendance.
+    A file refused as a whole, or one imported before for this class, raises ValidationError."""
+    if not can_manage(by, training_class.organiser):
+        raise PermissionDenied
+    _class_open_for_sheets(training_class)
+    return sheet_check(
+        ATTENDANCE_FLOW, owner=training_class, upload=upload, visible_cadres=selectors.cadres_visible_to(by), by=by
+    )
+
+
+@transaction.atomic
+def attendance_sheet_import(*, sheet: AttendanceSheet, mode: str, by) -> AttendanceSheet:
+    """Import a checked sheet's rows: all or nothing (any error writes nothing), or the valid rows
+    only. Refused when the class has finished, or the same file was imported for the class since."""
+    if mode not in CadreImport.Mode.values:
+        raise ValidationError(_("Choose how to import: all or nothing, or the valid rows only."), code="mode")
+    training_class = TrainingClass.objects.select_for_update().get(pk=sheet.training_class_id)
+    if not can_manage(by, training_class.organiser):
+        raise PermissionDenied
+    locked = sheet_import(
+        ATTENDANCE_FLOW, sheet=sheet, owner=training_class, mode=mode, open_check=_class_open_for_sheets
+    )
     audit.record(
         kinds.ATTENDANCE_IMPORTED,
         actor=by,
         union=training_class.organiser,
         target=locked,
-        detail={"class": training_class.pk, "mode": mode, "rows": locked.rows_total, "imported": written},
+        detail={"class": training_class.pk, "mode": mode, "rows": locked.rows_total, "imported": locked.imported_count},
     )
     return locked
 
@@ -193,14 +274,7 @@ def attendance_sheet_discard(*, sheet: AttendanceSheet, by) -> AttendanceSheet:
     """Drop a checked sheet that will not be imported."""
     if not can_manage(by, sheet.training_class.organiser):
         raise PermissionDenied
-    with transaction.atomic():
-        locked = AttendanceSheet.objects.select_for_update().get(pk=sheet.pk)
-        if locked.status != AttendanceSheet.Status.CHECKED:
-            raise ValidationError(_("This sheet is not waiting for confirmation."), code="state")
-        locked.status = AttendanceSheet.Status.REFUSED
-        locked.save(update_fields=["status"])
-    cache.delete(_checked_key(locked.pk))
-    return locked
+    return sheet_discard(ATTENDANCE_FLOW, sheet=sheet)
 
 
 # === cadre profile imports =========================================================================

@@ -1,26 +1,26 @@
 """An attendance sheet's rows to the days of attendance of a class's enrolments, in bulk.
 
-Each row names a cadre by mobile (the name, when given, must match), a day of the class, and the
-sign-in and sign-out times. ``evaluate`` reads and checks every row with a fixed number of queries;
+Each row names a cadre by mobile (the name, when given, must match: ``cadres.sheets.matching``, shared
+with warning education's sheets), a day of the class, and the sign-in and sign-out times. ``evaluate`` reads and checks every row with a fixed number of queries;
 ``write`` turns the valid rows into attendance with one upsert per few thousand rows: a day already
 recorded (by the officer, a QR scan or another sheet) is updated, never counted twice.
 """
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.names import comparable_name
 from members.roster import cleaning
 from members.roster.cleaning import CellError
 
 from ..models import Attendance, AttendanceSheet, Enrolment, TrainingClass
 from .columns import ATTENDANCE_COLUMNS, labels
+from .matching import Cells, MatchedRow, match_rows
 from .reading import Sheet
 
 BATCH = 2000
@@ -33,17 +33,16 @@ _TIME = re.compile(
 
 
 @dataclass
-class Row:
-    number: int
-    enrolment_id: int | None = None
+class Row(MatchedRow):
+    """A row matched to an enrolment of the class (``target_id``), with its day and times."""
+
     on_date: datetime.date | None = None
     signed_in: datetime.datetime | None = None
     signed_out: datetime.datetime | None = None
-    errors: list[str] = field(default_factory=list)
 
     @property
-    def message(self) -> str:
-        return "；".join(self.errors)
+    def enrolment_id(self) -> int | None:
+        return self.target_id
 
 
 def time_of(value, label: str) -> datetime.time | None:
@@ -76,46 +75,27 @@ def evaluate(sheet: Sheet, training_class: TrainingClass, visible_cadres: QueryS
 
     ``visible_cadres`` are the cadres the uploader manages: a mobile found among them but not in the
     class is "not enrolled"; any other unknown mobile says only that no cadre of theirs has it."""
-    positions = sheet.headers.positions
     label = labels(ATTENDANCE_COLUMNS)
     enrolled = {
-        mobile: (pk, name, status)
-        for pk, mobile, name, status in Enrolment.objects.filter(training_class=training_class).values_list(
-            "pk", "cadre__mobile", "cadre__name", "status"
-        )
+        mobile: (pk, name)
+        for pk, mobile, name in Enrolment.objects.filter(training_class=training_class)
+        .exclude(status=Enrolment.Status.CANCELLED)
+        .values_list("pk", "cadre__mobile", "cadre__name")
     }
     today = timezone.localdate()
     zone = timezone.get_current_timezone()
     first, last = training_class.starts_on, training_class.ends_on
-    rows: list[Row] = []
-    unknown: dict[str, list[Row]] = {}
 
-    def cell(cells, key):
-        index = positions.get(key)
-        return cells[index] if index is not None and index < len(cells) else None
-
-    for number, cells in sheet.rows():
-        row = Row(number=number)
-        rows.append(row)
-
-        def read(key, reader, row=row, cells=cells):
-            try:
-                return reader(cell(cells, key))
-            except CellError as exc:
-                row.errors.append(str(exc))
-                return None
-
-        mobile = read("mobile", cleaning.mobile_of)
-        name = cleaning.text(cell(cells, "name")) if "name" in positions else ""
+    def read_day(row: Row, cells: Cells) -> None:
         before = len(row.errors)
-        row.on_date = read("date", lambda v: cleaning.date_of(v, label["date"], today=today))
+        row.on_date = cells.read("date", lambda v: cleaning.date_of(v, label["date"], today=today))
         if row.on_date is None and len(row.errors) == before:
             row.errors.append(_("The date is missing."))
         before = len(row.errors)
-        signed_in = read("signed_in", lambda v: time_of(v, label["signed_in"]))
+        signed_in = cells.read("signed_in", lambda v: time_of(v, label["signed_in"]))
         if signed_in is None and len(row.errors) == before:
             row.errors.append(_("The sign-in time is missing."))
-        signed_out = read("signed_out", lambda v: time_of(v, label["signed_out"]))
+        signed_out = cells.read("signed_out", lambda v: time_of(v, label["signed_out"]))
         if row.on_date is not None and not first <= row.on_date <= last:
             row.errors.append(
                 _("%(date)s is not a day of the class (%(first)s to %(last)s).")
@@ -131,40 +111,17 @@ def evaluate(sheet: Sheet, training_class: TrainingClass, visible_cadres: QueryS
                 _("The sign-out time %(out)s is not after the sign-in time %(in)s.")
                 % {"out": signed_out.strftime("%H:%M"), "in": signed_in.strftime("%H:%M")}
             )
-        if mobile is None:
-            continue
-        found = enrolled.get(mobile)
-        if found is None or found[2] == Enrolment.Status.CANCELLED:
-            unknown.setdefault(mobile, []).append(row)
-            continue
-        pk, cadre_name, _status = found
-        if name and comparable_name(name) != comparable_name(cadre_name):
-            row.errors.append(
-                _("The name “%(name)s” does not match the cadre with this mobile number.") % {"name": name}
-            )
-        row.enrolment_id = pk
 
-    if unknown:
-        in_scope = set(visible_cadres.filter(mobile__in=list(unknown)).values_list("mobile", flat=True))
-        for mobile, waiting in unknown.items():
-            message = (
-                _("The cadre with this mobile number is not enrolled in this class.")
-                if mobile in in_scope
-                else _("No cadre of yours has the mobile number %(mobile)s.") % {"mobile": mobile}
-            )
-            for row in waiting:
-                row.errors.append(message)
-
-    seen: dict[tuple[int, datetime.date], int] = {}
-    for row in rows:
-        if row.errors:  # a row that will not be written takes no day from another
-            continue
-        key = (row.enrolment_id, row.on_date)
-        if key in seen:
-            row.errors.append(_("The same cadre and day are already on row %(n)d.") % {"n": seen[key]})
-        else:
-            seen[key] = row.number
-    return rows
+    return match_rows(
+        sheet,
+        candidates=enrolled,
+        visible_cadres=visible_cadres,
+        not_a_candidate=_("The cadre with this mobile number is not enrolled in this class."),
+        make_row=lambda number: Row(number=number),
+        read_row=read_day,
+        duplicate_key=lambda row: (row.enrolment_id, row.on_date),
+        duplicate_message=_("The same cadre and day are already on row %(n)d."),
+    )
 
 
 # --- keeping the checked rows until the confirmation ----------------------------------------------
@@ -188,7 +145,7 @@ def from_plain(values: list[tuple]) -> list[Row]:
     return [
         Row(
             number=number,
-            enrolment_id=enrolment_id,
+            target_id=enrolment_id,
             on_date=datetime.date.fromisoformat(on_date),
             signed_in=parse(signed_in),
             signed_out=parse(signed_out) if signed_out else None,

@@ -93,3 +93,7 @@ REMINDER_KINDS = {
 # Responsibility letters drafted and never sent (integrity.reminders.letters).
 REMINDER_LETTERS_NOT_SENT = "integrity.letters_not_sent"
 REMINDER_KINDS[REMINDER_LETTERS_NOT_SENT] = _("Responsibility letters drafted but not sent")
+
+# The yearly tracker's uncovered list exported (integrity.views.tracker): names, nodes, posts, no content.
+TRACKER_EXPORTED = "integrity.tracker_exported"
+AUDIT_ACTIONS[TRACKER_EXPORTED] = _("Cadres without this year's integrity talk exported")

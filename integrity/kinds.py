@@ -26,6 +26,8 @@ RECTIFICATION_STRUCK_OFF = "integrity.rectification_struck_off"
 EDUCATION_SESSION_CREATED = "integrity.education_session_created"
 EDUCATION_ATTENDANCE_RECORDED = "integrity.education_attendance_recorded"
 EDUCATION_SHEET_IMPORTED = "integrity.education_sheet_imported"
+EDUCATION_ATTENDANCE_REMOVED = "integrity.education_attendance_removed"
+EDUCATION_QR_RENEWED = "integrity.education_qr_renewed"
 # Responsibility letters.
 LETTER_TEMPLATE_UPLOADED = "integrity.letter_template_uploaded"
 LETTERS_GENERATED = "integrity.letters_generated"
@@ -60,6 +62,8 @@ AUDIT_ACTIONS = {
     EDUCATION_SESSION_CREATED: _("Warning education session created"),
     EDUCATION_ATTENDANCE_RECORDED: _("Warning education attendance recorded"),
     EDUCATION_SHEET_IMPORTED: _("Warning education attendance sheet imported"),
+    EDUCATION_ATTENDANCE_REMOVED: _("Warning education attendance removed"),
+    EDUCATION_QR_RENEWED: _("Warning education check-in code renewed"),
     LETTER_TEMPLATE_UPLOADED: _("Responsibility letter template uploaded"),
     LETTERS_GENERATED: _("Responsibility letters drafted"),
     LETTER_SENT: _("Responsibility letter sent"),

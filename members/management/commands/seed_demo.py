@@ -248,6 +248,7 @@ class Command(BaseCommand):
         # The cadre corps of the demo city, by the command's name: members may not import the cadres app.
         # seed_demo has made its own DEBUG check already.
         call_command("seed_demo_cadres", force=True, stdout=self.stdout)
+        call_command("seed_demo_integrity", force=True, stdout=self.stdout)  # needs the cadres: after them
         self.print_table(rows)
 
     def ensure_children(self, parent: Union, specs: list[dict]) -> None:

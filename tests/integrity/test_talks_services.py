@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import AuditEvent
 from cadres.models import Cadre
@@ -84,7 +84,10 @@ def test_editing_a_filed_talk_is_refused_with_the_correction_message(district_di
         services.talk_update(talk=talk, by=district_discipline_officer, content="改写的内容")
     assert caught.value.messages == [str(services.filed_talk_message())]
     with translation.override("zh-hans"):
-        assert services.filed_talk_message() != "A filed talk cannot be changed: add a correction, which keeps the original."
+        assert (
+            services.filed_talk_message()
+            != "A filed talk cannot be changed: add a correction, which keeps the original."
+        )
     talk.refresh_from_db()
     assert talk.content == "指出问题，提出要求。"
 
@@ -173,5 +176,5 @@ def test_an_officer_closes_a_filed_talk_with_no_items(discipline_officer, distri
 @pytest.mark.django_db
 def test_a_talk_in_the_future_is_refused(discipline_officer, cadre):
     with pytest.raises(ValidationError) as caught:
-        draft(cadre, discipline_officer, held_on=datetime.date.today() + datetime.timedelta(days=2))
+        draft(cadre, discipline_officer, held_on=timezone.localdate() + datetime.timedelta(days=2))
     assert "held_on" in caught.value.message_dict

@@ -71,6 +71,20 @@ ATTENDANCE_COLUMNS: tuple[Column, ...] = (
     ),
 )
 
+# A sheet of who was there, without days or times (a warning education session's): the name and mobile
+# columns of the attendance sheet; a class's sheet, with its extra columns, is read as one too.
+ROLL_COLUMNS: tuple[Column, ...] = (
+    ATTENDANCE_COLUMNS[0],
+    Column(
+        "mobile",
+        "手机号码",
+        "Mobile",
+        ATTENDANCE_COLUMNS[1].aliases,
+        required=True,
+        note=gettext_lazy("Required. 11 digits: finds the cadre."),
+    ),
+)
+
 PROFILE_COLUMNS: tuple[Column, ...] = (
     Column("name", "姓名", "Name", ("干部姓名", "full name"), required=True, note=gettext_lazy("Required.")),
     Column("sex", "性别", "Sex", ("gender",), note=gettext_lazy("男 or 女. Required for a new cadre.")),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from members.roster.cleaning import choice_labels
 
-from .columns import ATTENDANCE_COLUMNS, CADRE_OFFERED, PROFILE_COLUMNS, Column
+from .columns import ATTENDANCE_COLUMNS, CADRE_OFFERED, PROFILE_COLUMNS, ROLL_COLUMNS, Column
 
 FORMATTED_ROWS = 1000
 LAST_ROW = 1_048_576
@@ -48,6 +48,29 @@ def build_attendance(out) -> None:
             formats={"mobile": "@", "date": "yyyy-mm-dd", "signed_in": "hh:mm", "signed_out": "hh:mm"},
             choices={},
             help_lines=_attendance_help(),
+        )
+
+
+def _roll_help() -> list[str]:
+    return [
+        _("How to fill in the sign-in sheet"),
+        _("1. One row per cadre who was there, starting on row 2. Do not change the header row."),
+        _("2. The mobile number finds the cadre among those under the organiser; the name, if given, must match."),
+        _("3. A cadre already recorded for the session is not counted twice."),
+        _("4. Upload the file on the session's page. Nothing is written until you confirm."),
+    ]
+
+
+def build_roll(out) -> None:
+    """The sign-in sheet of a session without days or times (warning education): name and mobile."""
+    with translation.override("zh-hans"):
+        _build(
+            out,
+            title="签到表",
+            columns=ROLL_COLUMNS,
+            formats={"mobile": "@"},
+            choices={},
+            help_lines=_roll_help(),
         )
 
 

@@ -1,3 +1,10 @@
-"""Routes of this part; filled in by the part."""
+"""Routes of the yearly routine integrity talk tracker."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from ..views import tracker as views
+
+urlpatterns = [
+    path("tracker/", views.tracker, name="tracker"),
+    path("tracker/export/", views.tracker_export, name="tracker_export"),
+]

@@ -40,10 +40,12 @@ class DisciplineOfficers:
         for path, user_id in roles:
             self.by_path[path].append(user_id)
 
-    def nearest(self, path: str) -> list[int]:
+    def nearest(self, path: str, *, but: int | None = None) -> list[int]:
+        """The officers at the node, or at the nearest node above it that has any (other than ``but``:
+        an officer who is the cadre asked about is passed over, and the level above is asked)."""
         step = Union.steplen
         for end in range(len(path), 0, -step):
-            found = self.by_path.get(path[:end])
+            found = [user_id for user_id in self.by_path.get(path[:end], ()) if user_id != but]
             if found:
                 return found
         return []
@@ -85,9 +87,8 @@ def dispatch(today: datetime.date) -> dict[str, int]:
             }
             body = _("Look at the cadre's record on the letter's page and issue it.")
             key = f"{kind}:opinion:{pk}"
-            for user_id in officers.nearest(path):
-                if user_id != cadre_user:  # never to the cadre about themself
-                    messages.append(Message(user_id, kind, key, title, body, link.format(pk)))
+            for user_id in officers.nearest(path, but=cadre_user):  # never the cadre about themself
+                messages.append(Message(user_id, kind, key, title, body, link.format(pk)))
         _deliver(messages)
         made += len(messages)
         last = rows[-1][0]

@@ -5,6 +5,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cadres.forms.postings import DATE, CadrePicker
 from cadres.models import Cadre
@@ -40,7 +41,9 @@ class RequestForm(CadrePicker, forms.Form):
 
 class IssueForm(forms.Form):
     conclusion = forms.ChoiceField(
-        label=_("Conclusion"), choices=OpinionLetter.Conclusion.choices, widget=forms.RadioSelect
+        label=pgettext_lazy("opinion letter", "Conclusion"),
+        choices=OpinionLetter.Conclusion.choices,
+        widget=forms.RadioSelect,
     )
     problem_category = forms.ChoiceField(
         label=_("Category of the problem"),

@@ -42,7 +42,7 @@ class OpinionLetter(models.Model):
         RECTIFICATION_OPEN = "rectification_open", _("Rectification not completed")  # 整改未完成
 
     cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+", verbose_name=_("cadre"))
-    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    purpose = models.CharField(pgettext_lazy("opinion letter", "purpose"), max_length=20, choices=Purpose.choices)
     # Why it is asked for, in the requester's words (e.g. the post or the honour); not confidential.
     request_note = models.CharField(_("for"), max_length=200, blank=True)
     requested_by = models.ForeignKey(
@@ -50,7 +50,9 @@ class OpinionLetter(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
-    conclusion = models.CharField(_("conclusion"), max_length=12, choices=Conclusion.choices, blank=True)
+    conclusion = models.CharField(
+        pgettext_lazy("opinion letter", "conclusion"), max_length=12, choices=Conclusion.choices, blank=True
+    )
     problem_category = models.CharField(
         _("category of the problem"), max_length=20, choices=ProblemCategory.choices, blank=True
     )

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import cadres, dashboard, harness, roster  # noqa: E402
+from bench import cadres, dashboard, harness, integrity, roster  # noqa: E402
 from bench.harness import configure, ensure_database, machine, measure, note  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -56,9 +56,13 @@ def use_redis() -> str:
 
 def step_seed(members: int, seed: int) -> dict:
     """What ``manage.py seed_scale`` does, in its own process, so its time and memory are a job's."""
+    from integrity.management.commands import _scale_integrity
     from members.management.commands._scale import Plan, seed_city
 
-    return seed_city(Plan(members=members, seed=seed), log=note)
+    figures = seed_city(Plan(members=members, seed=seed), log=note)
+    # The integrity records written in the same transaction (members_seeded): their counts and seconds.
+    figures["integrity"] = dict(_scale_integrity.LAST_FIGURES)
+    return figures
 
 
 def scale_nodes() -> dict:
@@ -118,6 +122,10 @@ def main(args) -> dict:
         results["cadres"] = cadres.measure_cadres(args.runs)
         results["targets"] = results["cadres"]["targets"]
         return results
+    if args.integrity_only:
+        results["integrity"] = integrity.measure_integrity(args.runs)
+        results["targets"] = results["integrity"]["targets"]
+        return results
 
     note("pages")
     results["pages"] = measure("bench.pages:step_pages", users=USERS, runs=args.runs, quick=args.quick)
@@ -135,7 +143,8 @@ def main(args) -> dict:
     )
     results["jobs"] = measure_jobs(nodes, args)
     results["cadres"] = cadres.measure_cadres(args.runs)
-    results["targets"] = targets(results) + results["cadres"]["targets"]
+    results["integrity"] = integrity.measure_integrity(args.runs)
+    results["targets"] = targets(results) + results["cadres"]["targets"] + results["integrity"]["targets"]
     return results
 
 
@@ -225,7 +234,10 @@ def table(results: dict) -> str:
         lines += ["", "## Dashboard figures", *dashboard.table(results["dashboard"])]
         lines += ["", "## Rosters", *roster.table(results["rosters"])]
         lines += ["", "## Jobs", *jobs.table(results["jobs"])]
-    lines += ["", "## Cadres", *cadres.table(results["cadres"])]
+    if "cadres" in results:
+        lines += ["", "## Cadres", *cadres.table(results["cadres"])]
+    if "integrity" in results:
+        lines += ["", "## Integrity", *integrity.table(results["integrity"])]
     lines += ["", "## Targets"]
     for target in results["targets"]:
         lines.append(f"[{'met' if target['met'] else 'MISSED':6}] {target['target']}: {target['figure']}")
@@ -242,6 +254,11 @@ def parse_args(argv=None):
         "--reuse-database", action="store_true", help=f"keep a seeded {harness.BENCH_DATABASE} (no new seed)"
     )
     parser.add_argument("--cadres-only", action="store_true", help="only the cadres app's pages and jobs")
+    parser.add_argument(
+        "--integrity-only",
+        action="store_true",
+        help="only the integrity app's seed, tracker, pages and opinion letters",
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     # The issue's job sizes; --quick divides them by ten.

@@ -240,7 +240,9 @@ def build_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
         indent=True,
     )
     paragraph("一、责任内容", bold=True)
-    paragraph("{{ items }}", indent=True)
+    paragraph("{%p for item in item_list %}")
+    paragraph("{{ loop.index }}. {{ item }}", indent=True)
+    paragraph("{%p endfor %}")
     paragraph("二、责任要求", bold=True)
     paragraph(
         "乙方应严格遵守中央八项规定及其实施细则精神，对职责范围内的党风廉政建设负直接领导责任，"

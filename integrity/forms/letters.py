@@ -129,7 +129,7 @@ UNSIGNED = "unsigned"
 
 
 class LetterFilter(django_filters.FilterSet):
-    year = django_filters.TypedChoiceFilter(label=_("Year"), coerce=int, choices=_years, empty_label=_("All years"))
+    year = django_filters.ChoiceFilter(label=_("Year"), choices=_years, empty_label=_("All years"))
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[(UNSIGNED, pgettext_lazy("letter", "Not signed")), *ResponsibilityLetter.Status.choices],

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -59,13 +59,9 @@ def _node(request, source) -> Union | None:
 
 def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = _disposition(name)
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _disposition(name: str) -> str:
-    return FileResponse(b"", as_attachment=True, filename=name)["Content-Disposition"]
 
 
 def _letter(request, pk) -> ResponsibilityLetter:
@@ -160,7 +156,7 @@ def letter_template(request):
         "union": union,
         "form": form,
         "template": service.template_for(union) if union is not None else None,
-        "fields": documents.FIELDS,
+        "fields": list(documents.FIELDS.items()),
     }
     return render(request, "integrity/letters/template.html", context)
 

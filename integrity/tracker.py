@@ -11,7 +11,7 @@ read these functions; the staff pages scope ``paths`` to the officer first (``sc
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
 from cadres.models import Cadre
@@ -39,7 +39,14 @@ def routine_covered_ids(year: int) -> QuerySet:
 
 
 def _covered(year: int) -> Exists:
+    """For a WHERE: PostgreSQL turns ``NOT EXISTS`` into a hash anti-join."""
     return Exists(routine_talks(year).filter(cadre_id=OuterRef("pk")))
+
+
+def _covered_filter(year: int) -> Q:
+    """For an aggregate's FILTER: ``IN (subquery)`` is hashed once, where an ``EXISTS`` there would probe
+    the talks once per cadre (0.07 s against 0.15 s over 25,000 cadres and 26,500 talks, warm)."""
+    return Q(pk__in=routine_covered_ids(year))
 
 
 def cadres_counted(paths: list[str], year: int) -> QuerySet[Cadre]:
@@ -84,7 +91,7 @@ def coverage_by_child(node: Union, year: int) -> list[Row]:
         cadres_counted([node.path], year)
         .annotate(branch=Substr("union__path", 1, length))
         .values("branch")
-        .annotate(in_post=Count("pk"), covered=Count("pk", filter=_covered(year)))
+        .annotate(in_post=Count("pk"), covered=Count("pk", filter=_covered_filter(year)))
         .order_by()
     )
     by_branch = {row["branch"]: (row["in_post"], row["covered"]) for row in counts}
@@ -98,7 +105,9 @@ def coverage_by_child(node: Union, year: int) -> list[Row]:
 
 def coverage_total(paths: list[str], year: int) -> tuple[int, int]:
     """(in post, covered) over those subtrees, in one query."""
-    totals = cadres_counted(paths, year).aggregate(in_post=Count("pk"), covered=Count("pk", filter=_covered(year)))
+    totals = cadres_counted(paths, year).aggregate(
+        in_post=Count("pk"), covered=Count("pk", filter=_covered_filter(year))
+    )
     return totals["in_post"], totals["covered"]
 
 

@@ -61,9 +61,9 @@ class ResponsibilityLetter(models.Model):
         DEPARTMENT = "department", _("Department")
 
     class Status(models.TextChoices):
-        DRAFTED = "drafted", _("Drafted")
+        DRAFTED = "drafted", pgettext_lazy("letter", "Drafted")
         SENT = "sent", pgettext_lazy("letter", "Sent")
-        SIGNED = "signed", _("Signed")
+        SIGNED = "signed", pgettext_lazy("letter", "Signed")
 
     union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="+", verbose_name=_("union"))
     year = models.PositiveSmallIntegerField(_("year"))

@@ -26,7 +26,7 @@ class State:
 STATE_LABELS = {
     State.REQUESTED: _("Waiting to be issued"),
     State.VALID: pgettext_lazy("opinion letter", "Valid"),
-    State.EXPIRED: pgettext_lazy("opinion letter", "Expired: ask again"),
+    State.EXPIRED: pgettext_lazy("opinion letter", "Expired"),
     State.WITHDRAWN: pgettext_lazy("opinion letter", "Withdrawn"),
 }
 

@@ -17,7 +17,7 @@ from members.cards import check_url, qr_svg
 from members.models import EmploymentType, Member, MemberCard, PoliticalStatus, Sex
 from unions.models import Union
 
-from . import cadres_dashboard, dashboard
+from . import cadres_dashboard, dashboard, integrity_dashboard
 from .charts import bar_chart, line_chart, multi_line_chart
 from .models import Report
 from .pdf import render_pdf
@@ -77,6 +77,8 @@ def _monthly(report: Report):
         else "",
         # The cadres page: the cadres panel's figures as of the month's end.
         **cadres_dashboard.monthly_page(report.union, figures.month),
+        # The integrity page: aggregates only, small counts of grassroots and joint unions hidden.
+        **integrity_dashboard.monthly_page(report.union, figures.month),
     }
 
 

@@ -65,6 +65,13 @@ def can_see_dashboard(user) -> bool:
     return holds_role_anywhere(user, DASHBOARD_KINDS)
 
 
+def can_see_integrity_dashboard(user) -> bool:
+    """The integrity figures (counts only): leaders and discipline officers, over the nodes they hold."""
+    from integrity.permissions import INTEGRITY_LEADER_KINDS, INTEGRITY_STAFF_KINDS
+
+    return holds_role_anywhere(user, INTEGRITY_STAFF_KINDS | INTEGRITY_LEADER_KINDS)
+
+
 def sees_exact_counts(user, union) -> bool:
     """Whether the user's dashboard of ``union`` shows every count as it is.
 

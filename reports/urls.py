@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_cadres, views_dashboard
+from . import views, views_cadres, views_dashboard, views_integrity
 
 app_name = "reports"
 
@@ -18,4 +18,10 @@ urlpatterns = [
     path("dashboard/cadres/", views_cadres.cadre_dashboard_home, name="cadre_dashboard_home"),
     path("dashboard/<int:pk>/cadres/", views_cadres.cadre_dashboard, name="cadre_dashboard"),
     path("dashboard/<int:pk>/cadres.json", views_cadres.cadre_dashboard_data, name="cadre_dashboard_data"),
+    # Integrity: aggregates only, for leaders and discipline officers over the node.
+    path("dashboard/integrity/", views_integrity.integrity_dashboard_home, name="integrity_dashboard_home"),
+    path("dashboard/<int:pk>/integrity/", views_integrity.integrity_dashboard, name="integrity_dashboard"),
+    path(
+        "dashboard/<int:pk>/integrity.json", views_integrity.integrity_dashboard_data, name="integrity_dashboard_data"
+    ),
 ]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.links import url_pattern
 from cadres.permissions import can_read_aggregates
+from integrity.permissions import can_read_aggregates as can_read_integrity_aggregates
 from unions.models import Union
 from unions.roles import DASHBOARD_KINDS
 from unions.scope import scope_paths, subtree_q
@@ -111,6 +112,8 @@ def dashboard_node(request, pk):
         "large_staff": LARGE_EMPLOYER_STAFF,
         # Leaders over the node also read its cadres' figures, loaded after the page (htmx).
         "show_cadres": can_read_aggregates(request.user, union),
+        # And its integrity figures (counts only), likewise.
+        "show_integrity": can_read_integrity_aggregates(request.user, union),
     }
     return render(request, "reports/dashboard/node.html", context)
 

@@ -32,7 +32,7 @@ def talk(cadre, recorder, **kwargs):
 @pytest.fixture
 def year_of_city(tree, discipline_officer):
     """District 1: one covered, one uncovered; district 2: one uncovered; a draft and last year's talk."""
-    covered = CadreFactory(union=tree["g1"], name="已谈话")
+    covered = CadreFactory(union=tree["g1"], name="谈过甲")
     talk(covered, discipline_officer)
     CadreFactory(union=tree["s1"], name="东城未谈")
     drafted = CadreFactory(union=tree["s2"], name="西城草稿")
@@ -53,7 +53,7 @@ def test_city_officer_sees_every_uncovered_cadre_and_coverage_by_district(client
 
     assert response.status_code == 200
     assert sorted(names_on(response)) == sorted(["东城未谈", "西城草稿", "去年谈过"])
-    assert "已谈话" not in response.content.decode()
+    assert "谈过甲" not in response.content.decode()
     rows = {row.node.name: (row.in_post, row.covered) for row in response.context["rows"]}
     assert rows == {"东城区总工会": (2, 1), "西城区总工会": (1, 0), "市教育工会": (1, 0)}
     assert (response.context["in_post"], response.context["covered"]) == (4, 1)
@@ -100,7 +100,7 @@ def test_another_year_is_counted_for_itself(client, discipline_officer, year_of_
 
     response = client.get(URL, {"year": THIS_YEAR - 1})
 
-    assert sorted(names_on(response)) == sorted(["已谈话", "东城未谈", "西城草稿"])
+    assert sorted(names_on(response)) == sorted(["谈过甲", "东城未谈", "西城草稿"])
 
 
 def test_a_malformed_year_shows_this_year(client, discipline_officer, year_of_city):
@@ -135,7 +135,7 @@ def test_the_page_takes_a_fixed_number_of_queries(client, discipline_officer, tr
 
 def test_the_export_lists_the_uncovered_cadres_with_formulas_as_text(client, discipline_officer, tree):
     CadreFactory(union=tree["s1"], name="=HYPERLINK(1)", post="+部长")
-    covered = CadreFactory(union=tree["s1"], name="已谈话")
+    covered = CadreFactory(union=tree["s1"], name="谈过甲")
     talk(covered, discipline_officer)
     client.force_login(discipline_officer)
 

@@ -174,7 +174,7 @@ def record_changed_at(cadre: Cadre) -> datetime.datetime | None:
     return max(moments) if moments else None
 
 
-def record_shown_since(letter: OpinionLetter, by) -> datetime.datetime:
+def record_shown_since(letter: OpinionLetter) -> datetime.datetime:
     """The moment after which the officer must have been shown the record to issue ``letter``."""
     changed = record_changed_at(letter.cadre)
     return max(letter.requested_at, changed) if changed else letter.requested_at
@@ -186,7 +186,7 @@ def was_shown_record(letter: OpinionLetter, by) -> bool:
         actor=by,
         target_type=OpinionLetter._meta.label_lower,
         target_id=str(letter.pk),
-        created_at__gte=record_shown_since(letter, by),
+        created_at__gte=record_shown_since(letter),
     ).exists()
 
 

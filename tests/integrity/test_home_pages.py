@@ -30,9 +30,9 @@ def test_the_home_counts_my_drafts_and_overdue_items(cadre, discipline_officer, 
     RectificationFactory(talk=talk, deadline=datetime.date(2026, 1, 31))
     page = login(discipline_officer).get(reverse("integrity:home"))
     assert page.status_code == 200
-    counts = {str(row["label"]): row["n"] for row in page.context["counts"]}
-    assert counts["Drafts of mine"] == 1
-    assert counts["Rectification items overdue"] == 1
+    counts = {row["url"]: row["n"] for row in page.context["counts"]}
+    assert counts[reverse("integrity:talk_list") + "?status=draft"] == 1
+    assert counts[reverse("integrity:rectification_list") + "?state=overdue"] == 1
 
 
 @pytest.mark.django_db

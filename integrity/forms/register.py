@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.widgets import LongSelect
 from unions.models import Union
@@ -39,7 +40,7 @@ def measure_choices() -> list:
 class FourFormsEntryForm(forms.Form):
     form = forms.TypedChoiceField(label=_("Form"), choices=FourFormsEntry.Form.choices, coerce=int)
     measure = forms.ChoiceField(label=_("Measure"), choices=measure_choices)
-    decided_on = forms.DateField(label=_("Decided on"), widget=DATE)
+    decided_on = forms.DateField(label=pgettext_lazy("four forms", "Decided on"), widget=DATE)
     decision_ref = forms.CharField(
         label=_("Decision reference"),
         max_length=60,

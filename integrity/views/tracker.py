@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -143,10 +143,10 @@ def tracker(request):
 
 def export_headers() -> list[str]:
     return [
-        _("Name"),
-        _("Node"),
+        pgettext("person", "Name"),
+        pgettext("tree", "Node"),
         _("Post"),
-        _("Rank"),
+        pgettext("cadre", "Rank"),
         _("In post since"),
     ]
 

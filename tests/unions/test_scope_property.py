@@ -19,11 +19,14 @@ The union pages (``test_no_union_url_answers_outside_the_users_scope``), for eve
   (every move request does, when there is an outside) does not happen.
 
 Every other object (``test_no_object_url_answers_outside_the_users_scope``): members, applications,
-transfers, roster imports and exports, reports, dashboards, roles, role holders, notifications. Per
+transfers, roster imports and exports, reports, dashboards, roles, role holders, notifications, cadres
+and their records, and the integrity records (talks, rectifications, the four-forms register, warning
+education, responsibility and opinion letters). Per
 user and URL one object inside the user's scope and one outside (when there are):
 
 * outside: the answer a made-up id gets (404; 403 where the page turns the user away before it
-  looks anything up), the body never names the object, and a POST changes nothing;
+  looks anything up, but never on an integrity page: a city admin too gets 404 there), the body never
+  names the object, and a POST changes nothing;
 * inside: never 404.
 
 Each request runs in a savepoint that is rolled back, so the world the oracle describes is the world
@@ -86,6 +89,8 @@ HOLDS_MEMBERS = frozenset({K.GRASSROOTS_UNION, K.JOINT_UNION})
 CADRE_STAFF = frozenset({R.CADRE_OFFICER})
 CADRE_PANEL = frozenset({R.CADRE_OFFICER, R.LEADER})
 CADRE_LEADERS = frozenset({R.LEADER})
+# Integrity figures (aggregates, small counts hidden): leaders and discipline officers over the node.
+INTEGRITY_PANEL = frozenset({R.DISCIPLINE_OFFICER, R.LEADER})
 
 
 # --- the URLs under test: every route with an argument, found in the resolver --------------------
@@ -126,6 +131,19 @@ OBJECT_OF_ROUTE = {
     ("my/cadre/assessments/", "pk"): "own_assessment",
     ("reports/cadres/", "pk"): "cadre_file",
     ("reports/dashboard/<int:pk>/cadres", "pk"): "cadre_dashboard",
+    ("reports/dashboard/<int:pk>/integrity", "pk"): "integrity_dashboard",
+    # Integrity (issue 15): discipline officers over the record only (a talk: its recorder too, a draft
+    # its recorder alone); the requester's pages of an opinion letter: the requester alone. Built by
+    # tests/integrity/test_visibility_property.py ``integrity_records``, the oracle with them.
+    ("integrity/cadres/", "pk"): "integrity_cadre",
+    ("integrity/talks/", "pk"): "talk",
+    ("integrity/rectifications/", "pk"): "rectification",
+    ("integrity/four-forms/", "pk"): "four_forms_entry",
+    ("integrity/education/", "pk"): "education_session",
+    ("integrity/letters/", "pk"): "responsibility_letter",
+    ("integrity/letters/batches/", "pk"): "letter_batch",
+    ("integrity/opinions/", "pk"): "opinion_letter",
+    ("integrity/opinions/requested/", "pk"): "requested_opinion",
 }
 # Routes whose argument names no object of anyone's scope, and why.
 NOT_AN_OBJECT = {
@@ -134,6 +152,7 @@ NOT_AN_OBJECT = {
     "enrol/": "the e-mailed set-up link: the argument is its secret token",
     "accounts/": "django-allauth's e-mailed links: the arguments are secret keys",
     "admin/": "the Django admin, for superusers only (tests/accounts/test_admin_access.py)",
+    "integrity/check-in/": "warning education's QR check-in: the argument is the session's secret token",
 }
 
 
@@ -481,6 +500,12 @@ class Objects:
         plan = self.plan
         # The cadres panel: aggregates, for leaders and cadre officers over the node.
         self.add("cadre_dashboard", self.nodes[node].pk, node_name(node), lambda u: plan.reaches(u, node, CADRE_PANEL))
+        self.add(
+            "integrity_dashboard",
+            self.nodes[node].pk,
+            node_name(node),
+            lambda u: plan.reaches(u, node, INTEGRITY_PANEL),
+        )
         self.add("dashboard", self.nodes[node].pk, node_name(node), lambda u: plan.reaches(u, node, DASHBOARD_READERS))
         # A dashboard PDF with small counts hidden: an aggregate, for leaders and member staff alike.
         report = self.report(Report.Kind.DASHBOARD, node, {"year": 2026, "date": "2026-01-01", "exact_counts": False})
@@ -542,6 +567,7 @@ class Objects:
         )
         self.add("cadre", cadre.pk, cadre.name, staff)
         self.add("cadre_file", cadre.pk, cadre.name, lambda u: staff(u) or own(u))
+        self.integrity(node, cadre, number)
         review = PoliticalReview.objects.create(
             cadre=cadre, assessed_on=datetime.date(2026, 1, 5), conclusion="pass", recorded_by=self.worker
         )
@@ -626,6 +652,13 @@ class Objects:
                 export.file.save("export.xlsx", ContentFile(b"PK test"), save=True)
                 self.add("cadre_export", export.pk, "", lambda u, i=user_index: u == i)
 
+    def integrity(self, node: int, cadre: Cadre, number: int) -> None:
+        """One integrity record of each kind for the cadre, with the first rule's oracle."""
+        from ..integrity.test_visibility_property import integrity_records
+
+        for record in integrity_records(self.plan, node, self.nodes[node], cadre, self.users, self.worker, number):
+            self.add(record.kind, record.pk, record.label, record.visible_to)
+
     def hours_rule(self) -> None:
         plan = self.plan
         roots = [i for i, parent in enumerate(plan.parents) if parent is None]
@@ -636,7 +669,7 @@ class Objects:
 def world() -> dict:
     """Every row of the portal's own apps: a request outside the scope must change none of them."""
     rows = {}
-    for label in ("accounts", "unions", "members", "cadres", "reports"):
+    for label in ("accounts", "unions", "members", "cadres", "reports", "integrity"):
         for model in apps.get_app_config(label).get_models():
             fields = [f.attname for f in model._meta.concrete_fields]
             rows[model._meta.label] = sorted(model.objects.values_list(*fields), key=repr)
@@ -684,6 +717,9 @@ class ObjectScopeProperty(TestCase):
         for method in methods:
             unknown = self.request(client, url, MISSING, method)[0].status_code
             assert unknown in {403, 404, 405}, f"{method.upper()} {url.name} of a made-up id {who}: {unknown}"
+            if url.name.startswith("integrity:"):
+                # The integrity pages do not exist for whoever may not see the record: 404, never 403.
+                assert unknown != 403, f"{method.upper()} {url.name} of a made-up id {who}: 403"
             if unknown == 405:
                 continue  # the method is refused before anything is looked up
             for thing in outside[plan.seed % len(outside) :][:1] if outside else []:

@@ -243,3 +243,28 @@ def test_coverage_page_lists_cadres_without_a_session_first_in_few_queries(
     assert not_yet.pk
     outside = client.get(reverse("integrity:education_coverage"), {"node": tree["d2"].pk})
     assert outside.context["form"].errors and outside.context["node"] is None
+
+
+def test_the_sessions_page_lists_attendees_and_candidates_in_few_queries(
+    tree, session, district_discipline_officer, django_assert_max_num_queries
+):
+    for n in range(30):
+        cadre = CadreFactory(union=tree["g1" if n % 2 else "s1"], name=f"出席{n:02d}")
+        if n < 20:
+            EducationAttendance.objects.create(session=session, cadre=cadre)
+    client = client_for(district_discipline_officer)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("integrity:education_detail", args=[session.pk]), {"add": "1"})
+    assert response.context["page"].paginator.count == 20
+    assert len(response.context["candidates"]) == 10  # in post under d1, not yet recorded
+
+
+def test_coverage_of_a_child_node_counts_only_its_cadres(tree, district_discipline_officer):
+    CadreFactory(union=tree["s1"], name="甲")
+    CadreFactory(union=tree["g1"], name="乙")
+    CadreFactory(union=tree["d1"], name="丁")
+    response = client_for(district_discipline_officer).get(
+        reverse("integrity:education_coverage"), {"node": tree["s1"].pk}
+    )
+    assert [c.name for c in response.context["page"].object_list] == ["甲", "乙"]
+    assert (response.context["in_post"], response.context["attended"]) == (2, 0)

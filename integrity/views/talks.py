@@ -1,12 +1,14 @@
 """Talk pages: the list (no content), a new talk, the talk (read recorded), editing a draft, filing it,
 adding a correction, closing it, setting a rectification item.
 
-Every page is for discipline officers (anyone else: 404); a talk is fetched through
+The list and the new talk are for discipline officers (anyone else: 404). A talk's own pages are also
+its recorder's, whatever roles they hold now (``recorder_or_officer``): the talk is fetched through
 ``selectors.talks_visible_to`` (a draft: its recorder alone; otherwise officers over the cadre and the
-recorder) and answers 404 outside it. The services check the rules again and say what is refused.
+recorder) and answers 404 outside it, so for anyone else, a city admin included, they do not exist. The services check the rules again and say what is refused.
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -40,6 +42,12 @@ def _apply_errors(form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def recorder_or_officer(view):
+    """Signed in; the talk's queryset decides (``talks_visible_to``): a recorder who holds no discipline
+    officer's role now still reaches the talks they recorded, and nobody else reaches any."""
+    return login_required(view)
 
 
 def _talk(request, pk) -> Talk:
@@ -101,7 +109,7 @@ def talk_create(request):
 
 
 @never_cache
-@discipline_officer_required
+@recorder_or_officer
 def talk_detail(request, pk):
     talk = _talk(request, pk)
     trail.record_read(request, talk)
@@ -119,12 +127,13 @@ def talk_detail(request, pk):
         "can_close": talk.status == Talk.Status.FILED and officer,
         "filing_errors": services.filing_errors(talk) if not filed else {},
         "file_form": FileForm(),
+        "officer_pages": permissions.is_discipline_officer(user),
     }
     return render(request, "integrity/talks/talk_detail.html", context)
 
 
 @never_cache
-@discipline_officer_required
+@recorder_or_officer
 def talk_edit(request, pk):
     talk = _talk(request, pk)
     if talk.status != Talk.Status.DRAFT:
@@ -152,7 +161,7 @@ def talk_edit(request, pk):
 
 
 @require_POST
-@discipline_officer_required
+@recorder_or_officer
 def talk_file(request, pk):
     talk = _talk(request, pk)
     form = FileForm(request.POST)
@@ -169,7 +178,7 @@ def talk_file(request, pk):
 
 
 @require_POST
-@discipline_officer_required
+@recorder_or_officer
 def talk_close(request, pk):
     talk = _talk(request, pk)
     try:
@@ -184,7 +193,7 @@ def talk_close(request, pk):
 
 
 @never_cache
-@discipline_officer_required
+@recorder_or_officer
 def talk_correct(request, pk):
     talk = _talk(request, pk)
     if not permissions.can_correct_talk(request.user, talk):
@@ -214,7 +223,7 @@ def talk_correct(request, pk):
 
 
 @never_cache
-@discipline_officer_required
+@recorder_or_officer
 def rectification_create(request, pk):
     talk = _talk(request, pk)
     if talk.status in (Talk.Status.DRAFT, Talk.Status.CLOSED) or not permissions.can_correct_talk(request.user, talk):

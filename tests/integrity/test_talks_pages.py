@@ -216,3 +216,44 @@ def test_an_item_outside_scope_is_404(tree, other_district_cadre, discipline_off
     for name in ("rectification_detail", "rectification_evidence"):
         assert client.get(reverse(f"integrity:{name}", args=[item.pk])).status_code == 404
     assert client.post(reverse("integrity:rectification_strike_off", args=[item.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_recorder_without_an_officer_role_now_still_opens_their_talk_and_nobody_else_does(
+    tree, talk, district_discipline_officer, cadre_officer
+):
+    Role.objects.filter(user=district_discipline_officer).delete()
+    client = login(district_discipline_officer)
+    page = client.get(reverse("integrity:talk_detail", args=[talk.pk]))
+    assert page.status_code == 200 and CONTENT in page.content.decode()
+    assert reverse("integrity:cadre_record", args=[talk.cadre.pk]) not in page.content.decode()
+    assert client.get(reverse("integrity:talk_list")).status_code == 404
+    assert login(cadre_officer).get(reverse("integrity:talk_detail", args=[talk.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_recorder_edits_a_draft_and_filing_says_what_is_missing(cadre, district_discipline_officer):
+    talk = TalkFactory(
+        cadre=cadre,
+        recorder=district_discipline_officer,
+        status=Talk.Status.DRAFT,
+        filed_at=None,
+        kind=Talk.Kind.ADMONISHMENT,
+        content="",
+    )
+    client = login(district_discipline_officer)
+    response = client.post(reverse("integrity:talk_file", args=[talk.pk]), follow=True)
+    assert Talk.objects.get(pk=talk.pk).status == Talk.Status.DRAFT
+    assert len(list(response.context["messages"])) == 1
+    data = {
+        "kind": "admonishment",
+        "talker_name": "张书记",
+        "held_on": "2026-03-10",
+        "reason": "问题线索",
+        "content": "诫勉内容",
+        "supervision_form": "admonishment",
+    }
+    assert client.post(reverse("integrity:talk_edit", args=[talk.pk]), data).status_code == 302
+    client.post(reverse("integrity:talk_file", args=[talk.pk]), {"register": "on"})
+    talk.refresh_from_db()
+    assert talk.status == Talk.Status.FILED and talk.content == "诫勉内容"

@@ -240,8 +240,8 @@ def education_sheet_upload(request, pk):
     return render(request, "integrity/education/sheet_upload.html", context, status=400 if posted else 200)
 
 
-@require_safe
 @discipline_officer_required
+@require_safe
 def education_sheet_template(request):
     out = io.BytesIO()
     sheet_templates.build_roll(out)
@@ -266,8 +266,8 @@ def education_qr(request, pk):
     return render(request, "integrity/education/qr.html", context)
 
 
-@require_POST
 @discipline_officer_required
+@require_POST
 def education_qr_renew(request, pk):
     session = _session(request, pk)
     try:

@@ -49,7 +49,9 @@ def test_staff_pages_are_404_for_anyone_but_a_discipline_officer(tree, session, 
     client = client_for(user)
     for url in _staff_urls(session):
         assert client.get(url).status_code == 404, url
-    assert client.post(reverse("integrity:education_qr_renew", args=[session.pk])).status_code == 404
+    renew = reverse("integrity:education_qr_renew", args=[session.pk])
+    assert (client.post(renew).status_code, client.get(renew).status_code) == (404, 404)  # not even a 405
+    assert client.post(reverse("integrity:education_sheet_template")).status_code == 404
 
 
 def test_a_session_outside_the_officers_subtree_is_404(tree, session):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from docx import Document
@@ -89,7 +90,7 @@ def letter_context(letter) -> dict:
         party_name=letter.cadre.name if letter.cadre_id else letter.department,
         post=letter.post,
         items=letter.items or "",
-        date=letter.created_at.date(),
+        date=timezone.localdate(letter.created_at),
     )
 
 

@@ -110,7 +110,7 @@ class TemplateUploadForm(forms.Form):
 class SignForm(forms.Form):
     signed_on = forms.DateField(
         label=_("Signed on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Give the date the letter was signed.")},
     )
     scan = forms.FileField(

@@ -77,7 +77,12 @@ def letter_list(request):
     letters = selectors.letters_visible_to(request.user)
     filterset = LetterFilter(request.GET or None, queryset=letters, nodes=nodes)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else letters
-    counts = service.status_counts(rows.order_by())
+    # The counts are of the letters the other filters keep, whatever status is asked for.
+    others = request.GET.copy()
+    for name in ("status", "page"):
+        others.pop(name, None)
+    counted = LetterFilter(others, queryset=letters, nodes=nodes)
+    counts = service.status_counts((counted.qs if counted.is_valid() else letters).order_by())
     page = Paginator(rows.order_by("-year", "union__path", "status", "party", "pk"), LETTERS_PER_PAGE).get_page(
         page_number(request.GET.get("page"))
     )

@@ -138,6 +138,8 @@ def test_the_list_shows_no_content_and_counts_the_unsigned(
 
     sent_only = client.get(reverse("integrity:letter_list"), {"status": "sent"})
     assert [row.department for row in sent_only.context["page"].object_list] == ["办公室"]
+    # The counts are those of the year and node, whichever status is shown.
+    assert sent_only.context["counts"]["total"] == 23
 
 
 # --- drafting and the template ------------------------------------------------------------------------

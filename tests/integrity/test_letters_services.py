@@ -340,12 +340,15 @@ def test_the_task_builds_a_zip_of_every_letter_as_word_and_pdf(tree, district_di
 
 def test_a_batch_fails_when_the_requester_lost_the_role(tree, district_discipline_officer, leaders):
     _generate(tree, district_discipline_officer, leaders)
-    batch = LetterBatch.objects.create(union=tree["d1"], year=2026, requested_by=district_discipline_officer)
+    batch = LetterBatch.objects.create(
+        union=tree["d1"], year=2026, requested_by=district_discipline_officer, language="zh-hans"
+    )
     district_discipline_officer.roles.all().update(union=tree["d2"])
 
     assert build_letter_batch(batch.pk) == "failed"
     batch.refresh_from_db()
-    assert "no longer" in batch.error and not batch.file
+    # In the requester's language.
+    assert batch.error == "您已不再担任该组织的纪检干部。" and not batch.file
 
 
 def test_no_batch_for_a_year_without_letters(tree, district_discipline_officer):

@@ -36,7 +36,8 @@
         type: "category",
         inverse: true,
         data: names,
-        axisLabel: { width: 120, overflow: "truncate", color: INK },
+        // Narrower row labels on a phone, so the bars keep most of the width.
+        axisLabel: { width: window.innerWidth < 576 ? 76 : 120, overflow: "truncate", color: INK },
         axisTick: { show: false },
       },
       series: [

@@ -25,6 +25,16 @@ def assessment(tree, cadre_officer, cadre):
     return Assessment.objects.select_related("cadre").get(cadre=cadre)
 
 
+@pytest.fixture(autouse=True)
+def _no_installed_provider():
+    """These tests try the seam itself: the integrity app's own provider (registered when the portal
+    starts) is set aside for each test and put back after it."""
+    installed = list(evidence._integrity_flags)
+    evidence._integrity_flags.clear()
+    yield
+    evidence._integrity_flags[:] = installed
+
+
 @pytest.fixture
 def integrity_provider():
     """A stand-in for the integrity app: answers what the test sets, per cadre."""

@@ -276,7 +276,10 @@ class ScaleIntegrity:
         from integrity.models import ResponsibilityLetter
 
         rng, letters = self.rng, []
-        nodes = list(Union.objects.filter(path__startswith=self.city.path, kind__in=list(DEPARTMENTS)).order_by("path"))
+        # The federations' leaders and departments first (city, districts and industry unions, streets), then
+        # the chairs of the unions where cadres serve, until the year's count.
+        served = {c[5] for c in self.cadres}
+        nodes = list(Union.objects.filter(pk__in=served).order_by("depth", "path"))
         for year, _first, last in self.years():
             people = self.serving(datetime.date(year, 1, 1), datetime.date(year, 1, 31))
             leaders: dict[int, list[tuple]] = {}
@@ -286,7 +289,7 @@ class ScaleIntegrity:
             wanted = []
             for node in nodes:
                 wanted += [(node, c, "") for c in leaders.get(node.pk, [])]
-                wanted += [(node, None, d) for d in DEPARTMENTS[node.kind]]
+                wanted += [(node, None, d) for d in DEPARTMENTS.get(node.kind, ())]
                 if len(wanted) >= self.plan.letters_per_year:
                     break
             for node, cadre, department in wanted[: self.plan.letters_per_year]:

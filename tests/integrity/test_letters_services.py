@@ -416,3 +416,20 @@ def test_letters_never_sent_are_reminded_to_the_drafter_once_after_30_days(tree,
     assert len(notes) == 1
     assert notes[0].recipient_id == district_discipline_officer.pk
     assert notes[0].title.startswith("3 responsibility letters of 2026")
+
+
+def test_an_expired_zip_loses_its_file_and_keeps_its_record(tree, district_discipline_officer, leaders):
+    from django_celery_beat.models import PeriodicTask
+
+    from integrity.tasks.letters import expire_letter_batches
+
+    _generate(tree, district_discipline_officer, leaders)
+    batch = LetterBatch.objects.create(union=tree["d1"], year=2026, requested_by=district_discipline_officer)
+    build_letter_batch(batch.pk)
+    LetterBatch.objects.filter(pk=batch.pk).update(expires_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+
+    assert expire_letter_batches() == 1
+
+    batch.refresh_from_db()
+    assert batch.status == "expired" and not batch.file
+    assert PeriodicTask.objects.filter(task="integrity.expire_letter_batches", enabled=True).exists()

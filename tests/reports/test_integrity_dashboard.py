@@ -19,6 +19,7 @@ from integrity.models import (
     ResponsibilityLetter,
     Talk,
 )
+from integrity.services.education import education_coverage_counts
 from reports import integrity_dashboard
 from tests.cadres.factories import CadreFactory
 from tests.integrity.factories import (
@@ -216,11 +217,12 @@ def test_district_figures_by_hand(tree, records):
     assert by_year[LAST] == {1: 1, 2: 0, 3: 0, 4: 0} and by_year[LAST - 1] == {1: 0, 2: 1, 3: 0, 4: 0}
 
 
-def test_the_figures_agree_with_the_tracker_and_the_register(tree, records):
+def test_the_figures_agree_with_the_tracker_the_register_and_warning_education(tree, records):
     figures = aggregates.compute(tree["city"], year=LAST)
     totals = figures["totals"]
     assert (totals["in_post"], totals["covered"]) == tracker.coverage_total([tree["city"].path], LAST)
     assert forms_of(totals) == tracker.four_forms_counts([tree["city"].path], LAST)
+    assert (totals["in_post"], totals["education_covered"]) == education_coverage_counts([tree["city"].path], LAST)
     # every child of the city has a row, district 2's figures its own (its routine talk was the year before)
     rows = by_name(figures["children"])
     assert list(rows) == ["东城区总工会", "西城区总工会", "市教育工会"]

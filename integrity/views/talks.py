@@ -155,6 +155,8 @@ def talk_edit(request, pk):
     else:
         form = TalkForm(initial={name: getattr(talk, name) for name in services.FIELDS_WITH_FORM})
         status = 200
+    # The form shows the draft's content: a read like the talk's page.
+    trail.record_read(request, talk)
     return render(
         request, "integrity/talks/talk_form.html", {"form": form, "cadre": talk.cadre, "talk": talk}, status=status
     )

@@ -151,3 +151,20 @@ def test_the_export_lists_the_uncovered_cadres_with_formulas_as_text(client, dis
     assert sheet["A2"].data_type == "s"
     event = AuditEvent.objects.get(action=kinds.TRACKER_EXPORTED)
     assert event.detail["rows"] == 1
+
+
+def test_an_officer_of_two_subtrees_sees_both_by_default_and_each_one_alone(client, tree, discipline_officer):
+    officer = staff(Role.Kind.DISCIPLINE_OFFICER, tree["d1"])
+    Role.objects.create(user=officer, union=tree["ind"], kind=Role.Kind.DISCIPLINE_OFFICER)
+    CadreFactory(union=tree["s1"], name="东城未谈")
+    CadreFactory(union=tree["g3"], name="教育未谈")
+    CadreFactory(union=tree["s2"], name="西城未谈")
+    client.force_login(officer)
+
+    both = client.get(URL)
+    one = client.get(URL, {"node": tree["ind"].pk})
+
+    assert both.context["node"] is None
+    assert sorted(names_on(both)) == sorted(["东城未谈", "教育未谈"])
+    assert [(row.node.name, row.in_post) for row in both.context["rows"]] == [("东城区总工会", 1), ("市教育工会", 1)]
+    assert names_on(one) == ["教育未谈"]

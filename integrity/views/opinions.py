@@ -134,8 +134,8 @@ def opinion_detail(request, pk: int):
 
 
 @never_cache
+@discipline_officer_required  # before the method check: anyone else gets 404 whatever the method
 @require_POST
-@discipline_officer_required
 def opinion_issue(request, pk: int):
     letter = get_visible_or_404(opinions_visible_to(request.user), pk)
     form = IssueForm(request.POST)

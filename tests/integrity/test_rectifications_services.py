@@ -22,7 +22,9 @@ def talk(cadre, district_discipline_officer):
 
 @pytest.mark.django_db
 def test_the_first_item_makes_the_talk_rectifying(talk, district_discipline_officer):
-    item = services.rectification_create(talk=talk, text="退回超标接待费用", deadline=D(2026, 4, 30), by=district_discipline_officer)
+    item = services.rectification_create(
+        talk=talk, text="退回超标接待费用", deadline=D(2026, 4, 30), by=district_discipline_officer
+    )
     talk.refresh_from_db()
     assert talk.status == Talk.Status.RECTIFYING
     assert item.cadre_id == talk.cadre_id and item.status == Rectification.Status.OPEN

@@ -7,6 +7,8 @@ import shutil
 import subprocess
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -329,3 +331,24 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, cadre, cadre_officer):
         reverse("integrity:opinion_requested_detail", args=[letter.pk]),
     ):
         assert client.get(url).status_code == 302
+
+
+def test_the_letter_page_costs_the_same_queries_however_long_the_record(
+    client, cadre, cadre_officer, discipline_officer, django_assert_max_num_queries
+):
+    letter = OpinionLetterFactory(cadre=cadre, requested_by=cadre_officer)
+    client.force_login(discipline_officer)
+    talk = TalkFactory(cadre=cadre, recorder=discipline_officer, kind="reminder", held_on=TODAY)
+    RectificationFactory(talk=talk, deadline=TODAY)
+    FourFormsEntryFactory(cadre=cadre, created_by=discipline_officer, decided_on=TODAY)
+    client.get(reverse("integrity:opinion_detail", args=[letter.pk]))  # warm the settings row and the session
+    with CaptureQueriesContext(connection) as short:
+        client.get(reverse("integrity:opinion_detail", args=[letter.pk]))
+    for _ in range(10):
+        more = TalkFactory(cadre=cadre, recorder=discipline_officer, kind="admonishment", held_on=TODAY)
+        RectificationFactory(talk=more, deadline=TODAY)
+        FourFormsEntryFactory(cadre=cadre, created_by=discipline_officer, decided_on=TODAY)
+    with django_assert_max_num_queries(len(short)):
+        response = client.get(reverse("integrity:opinion_detail", args=[letter.pk]))
+    assert len(response.context["talks"]) == 11
+    assert len(short) <= 20

@@ -267,3 +267,23 @@ def test_anyone_but_a_discipline_officer_gets_404_on_every_register_page(client,
     assert client.get(LIST_URL).status_code == 404
     assert client.get(f"{CREATE_URL}?cadre={cadre.pk}").status_code == 404
     assert client.get(detail_url(entry)).status_code == 404
+
+
+def test_the_list_ignores_malformed_filters_instead_of_failing(client, cadre, discipline_officer):
+    FourFormsEntryFactory(cadre=cadre, created_by=discipline_officer)
+    client.force_login(discipline_officer)
+
+    for params in ({"form": "9"}, {"year": "abc"}, {"union": "999999"}, {"page": "-3"}, {"form": "x", "year": "1"}):
+        response = client.get(LIST_URL, params)
+        assert response.status_code == 200, params
+
+
+def test_the_list_answers_htmx_with_the_results_only(client, cadre, discipline_officer):
+    FourFormsEntryFactory(cadre=cadre, created_by=discipline_officer)
+    client.force_login(discipline_officer)
+
+    response = client.get(LIST_URL, {"form": "1"}, headers={"HX-Request": "true"})
+
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="four-forms-results"')
+    assert cadre.name in body

@@ -245,8 +245,13 @@ def party_name(letter: ResponsibilityLetter) -> str:
     return letter.cadre.name if letter.cadre_id else letter.department
 
 
+def _safe(name: str) -> str:
+    """A party's name as part of a file name: no folders, no control characters."""
+    return "".join("_" if ch in '/\\:*?"<>|' or ord(ch) < 32 else ch for ch in name).strip() or "_"
+
+
 def letter_file_name(letter: ResponsibilityLetter, suffix: str) -> str:
-    return f"{letter.year}-{party_name(letter)}-{letter.pk}.{suffix}"
+    return f"{letter.year}-{_safe(party_name(letter))}-{letter.pk}.{suffix}"
 
 
 def letter_docx(letter: ResponsibilityLetter, *, template: bytes | None = None) -> bytes:
@@ -307,7 +312,7 @@ def _batch_zip(batch: LetterBatch, out) -> int:
             if letter.template_id not in templates:
                 templates[letter.template_id] = template_bytes(letter.template)
             docx = letter_docx(letter, template=templates[letter.template_id])
-            stem = f"{number:03d}-{party_name(letter)}"
+            stem = f"{number:03d}-{_safe(party_name(letter))}"
             archive.writestr(f"{stem}.docx", docx)
             archive.writestr(f"{stem}.pdf", letter_pdf(letter, docx=docx))
             count += 1

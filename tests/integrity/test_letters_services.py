@@ -196,6 +196,7 @@ def test_the_word_letter_names_the_year_the_node_and_the_leader(tree, district_d
         "2. 严守八项规定",
     ]
     assert not any("{{" in text or "{%" in text for text in texts)
+    assert texts[-1] == documents.chinese_date(timezone.localdate(letter.created_at))
 
 
 def test_a_department_letter_names_the_department(tree, district_discipline_officer, leaders):
@@ -336,6 +337,16 @@ def test_the_task_builds_a_zip_of_every_letter_as_word_and_pdf(tree, district_di
         texts = [p.text for p in Document(io.BytesIO(archive.read(chair))).paragraphs]
         assert "乙方：赵主席（主席）" in texts
         assert archive.read(chair.replace(".docx", ".pdf")).startswith(b"%PDF-")
+
+
+def test_a_department_named_with_slashes_makes_no_folders_in_the_zip(tree, district_discipline_officer, leaders):
+    _generate(tree, district_discipline_officer, leaders, cadres=[], departments=["研发/质检部", "..\\etc"])
+    batch = LetterBatch.objects.create(union=tree["d1"], year=2026, requested_by=district_discipline_officer)
+    build_letter_batch(batch.pk)
+    batch.refresh_from_db()
+    with batch.file.open("rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as archive:
+        assert all("/" not in name and "\\" not in name for name in archive.namelist())
+        assert any("研发_质检部" in name for name in archive.namelist())
 
 
 def test_a_batch_fails_when_the_requester_lost_the_role(tree, district_discipline_officer, leaders):

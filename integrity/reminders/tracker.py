@@ -6,13 +6,15 @@ your scope still have no integrity talk this year", with a link to the tracker. 
 The key is (kind, officer, month): a re-run in the same month sends nothing twice. The reminder
 names no cadre and no record.
 
-One query for the officers, one count per distinct scope (officers of the same nodes share it).
+Two queries whatever the number of officers: the officers, and the uncovered cadres counted by node
+(summed over each officer's subtrees here).
 """
 
 import datetime
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,7 +27,7 @@ from unions.scope import minimal_paths
 from .. import kinds
 from ..models import IntegritySettings
 from ..permissions import INTEGRITY_STAFF_KINDS
-from ..tracker import coverage_total
+from ..tracker import uncovered_cadres
 
 EMAIL_TASK_CHUNK = 200
 
@@ -48,6 +50,18 @@ def officer_scopes() -> dict[int, tuple[str, ...]]:
     return {user_id: tuple(minimal_paths(found)) for user_id, found in paths.items()}
 
 
+def uncovered_by_node(paths: list[str], year: int) -> dict[str, int]:
+    """Cadres in post in those subtrees without this year's filed routine talk, by the path of their node."""
+    rows = (
+        uncovered_cadres(paths, year)
+        .order_by()
+        .values("union__path")
+        .annotate(n=Count("pk"))
+        .values_list("union__path", "n")
+    )
+    return dict(rows)
+
+
 def dispatch(today: datetime.date) -> dict[str, int]:
     if today.month < IntegritySettings.current().tracker_reminder_month:
         return {}
@@ -55,13 +69,13 @@ def dispatch(today: datetime.date) -> dict[str, int]:
     month = f"{today:%Y-%m}"
     kind = kinds.REMINDER_TALKS_UNCOVERED
     url = _tracker_url(year)
-    uncovered_by_scope: dict[tuple[str, ...], int] = {}
+    scopes = officer_scopes()
+    if not scopes:
+        return {}
+    by_node = uncovered_by_node(minimal_paths(path for paths in scopes.values() for path in paths), year)
     messages: list[Message] = []
-    for officer_id, paths in sorted(officer_scopes().items()):
-        if paths not in uncovered_by_scope:
-            in_post, covered = coverage_total(list(paths), year)
-            uncovered_by_scope[paths] = in_post - covered
-        count = uncovered_by_scope[paths]
+    for officer_id, paths in sorted(scopes.items()):
+        count = sum(n for path, n in by_node.items() if path.startswith(paths))
         if not count:
             continue
         title = ngettext(

@@ -104,3 +104,18 @@ def test_the_daily_run_includes_the_tracker(settings_row, uncovered, district_di
     dispatch(datetime.date(2026, 10, 5))
 
     assert len(reminders_of(district_discipline_officer)) == 1
+
+
+def test_the_run_takes_the_same_queries_for_many_officers(
+    settings_row, uncovered, django_assert_max_num_queries, discipline_officer
+):
+    for node in ("d1", "d2", "s1", "s2", "g1", "g2", "ind", "g3"):
+        staff(Role.Kind.DISCIPLINE_OFFICER, uncovered[node])
+
+    # settings, officers, counts by node; the notifications: users, preferences, insert, pending; the
+    # transaction's savepoints.
+    with django_assert_max_num_queries(11):
+        made = reminders.dispatch(datetime.date(2026, 10, 1))
+
+    # Every officer whose subtree holds an uncovered cadre: the city, d1, d2, s1, s2 (g1's only cadre is covered).
+    assert made == {KIND: 5}

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AuditEvent, User
+from integrity import kinds
 from integrity import models as m
 from integrity.selectors import cadres_in_scope, opinions_visible_to, rectifications_visible_to, talks_visible_to
 from integrity.tracker import cadres_counted, uncovered_cadres
@@ -81,6 +82,13 @@ def test_demo_discipline_finds_the_work_listed_and_the_city_admin_none_of_it(see
     items = list(rectifications_visible_to(officer).filter(talk=admonishment))
     assert [item.is_overdue(today) for item in items] == [True, False]
     assert all(item.status == m.Rectification.Status.OPEN and item.deadline > admonishment.held_on for item in items)
+    # Recorded through the services, as the officer records a talk: filed, registered, items set, all audited.
+    audited = set(
+        AuditEvent.objects.filter(
+            actor=officer, target_id__in=[str(admonishment.pk), *map(str, (i.pk for i in items))]
+        ).values_list("action", flat=True)
+    )
+    assert {kinds.TALK_CREATED, kinds.TALK_FILED, kinds.RECTIFICATION_SET} <= audited
     reminder = talks.get(kind=m.Talk.Kind.REMINDER)
     assert reminder.status == m.Talk.Status.CLOSED
     assert {r.status for r in reminder.rectifications.all()} == {m.Rectification.Status.STRUCK_OFF}

@@ -12,10 +12,14 @@ sign-in:
 - opinion letters: one asked for by demo-cadre and waiting, one issued and valid, one expired;
 - four-forms entries (form one from the talks, a form-two sanction of last year).
 
-Written through the models (the demo has no rule to break: every record is within the services' rules:
-rectification deadlines after their talk, opinion letters numbered per year, one letter per leader or
-department and year). Planned from ``random.Random(2026)`` against today's date. Runs once: a demo city
-whose cadres have integrity records already is left as it is, so a second run adds nothing.
+The recent talks, their rectification items and the waiting opinion request go through the services
+(``talk_create``, ``talk_file``, ``rectification_create``, ``opinion_request``), audited as an officer's
+would be; what happened months ago (routine talks, a closed reminder talk, letters signed in January,
+issued opinion letters, past sessions) is written through the models with its own dates, within the
+services' rules (deadlines after their talk, opinion letters numbered per year as the service numbers
+them, one letter per leader or department and year). Planned from ``random.Random(2026)`` against
+today's date. Runs once: a demo city whose cadres have integrity records already is left as it is, so
+a second run adds nothing.
 """
 
 import datetime
@@ -160,21 +164,48 @@ class DemoIntegrity:
         Talk.objects.bulk_create(talks, batch_size=500)
         self.counts["routine_talks"] = len(talks)
 
+    def through_services(self, cadre: Cadre, kind: str, held_on: datetime.date, *, file: bool = True,
+                         items=(), **fields) -> Talk:  # fmt: skip
+        """A recent talk recorded as the officer records one: drafted, filed (a supervised talk goes into
+        the four-forms register), its rectification items set; each step audited."""
+        from integrity.services.rectifications import rectification_create
+        from integrity.services.talks import talk_create, talk_file
+
+        name, post = self.talker(cadre)
+        talk = talk_create(cadre=cadre, kind=kind, talker_name=name, talker_post=post, held_on=held_on,
+                           place="党组会议室", by=self.officer, **fields)  # fmt: skip
+        if file:
+            talk = talk_file(talk=talk, by=self.officer)
+        for text, deadline in items:
+            rectification_create(talk=talk, text=text, deadline=deadline, by=self.officer)
+        talk.refresh_from_db()
+        return talk
+
     def write_other_talks(self) -> None:
-        rng, S = self.rng, Rectification.Status
+        """The recent talks through the services; the reminder talk of months ago, closed with its item
+        struck off back then, through the models (the services date everything today)."""
+        S = Rectification.Status
         staff = [c for c in self.in_post if c.union.depth <= 2 and c.post not in ("主席",)]
-        chosen = rng.sample(staff, 5)
-        admonished, reminded, heart, appointed, drafted = chosen
+        admonished, reminded, heart, appointed, drafted = self.rng.sample(staff, 5)
         # A filed admonishment talk, its two items: one past its deadline, one still open.
-        held = self.ago(60)
-        self.admonishment = self.talk(
-            admonished, Talk.Kind.ADMONISHMENT, held, status=Talk.Status.RECTIFYING,
-            supervision_form=SupervisionForm.ADMONISHMENT,
+        self.admonishment = self.through_services(
+            admonished, Talk.Kind.ADMONISHMENT, self.ago(60), supervision_form=SupervisionForm.ADMONISHMENT,
             reason="群众反映其在基层工会经费审查中把关不严，并多次接受下级单位安排的宴请。",
             content="指出其在经费审查中把关不严、接受下级单位宴请的问题，对其进行诫勉，要求限期整改并作出书面检查。",
             statement="本人对反映的问题如实说明，认识到问题的严重性，接受组织诫勉，保证按期整改。",
             opinion="予以诫勉，责令作出书面检查，列出整改清单限期整改。",
+            items=[("就接受下级单位宴请问题作出书面检查，并退还相关费用。", self.ago(12)),
+                   ("建立经费审查复核清单，对本年度审查过的基层工会经费逐项复核。", self.today + datetime.timedelta(days=20))],
         )  # fmt: skip
+        self.through_services(heart, Talk.Kind.HEART_TO_HEART, self.ago(25), reason="岗位调整后的思想状况了解",
+                              content="了解其岗位调整后的工作和思想状况，勉励其尽快进入角色。",
+                              statement="本人表示服从组织安排，尽快熟悉新岗位。", opinion="思想稳定，工作积极。")  # fmt: skip
+        self.through_services(appointed, Talk.Kind.PRE_APPOINTMENT, self.ago(40), reason="拟提任前廉政谈话",
+                              content="提任前提醒其正确对待权力，带头遵守廉洁自律各项规定。",
+                              statement="本人将珍惜岗位，自觉接受监督。", opinion="同意按程序任职。")  # fmt: skip
+        # A draft of demo-discipline's, not yet filed: theirs alone.
+        self.through_services(drafted, Talk.Kind.HEART_TO_HEART, self.ago(1), file=False,
+                              reason="了解近期工作压力情况", content="（谈话要点待整理）")  # fmt: skip
         self.reminder = self.talk(
             reminded, Talk.Kind.REMINDER, self.day(datetime.date(self.year, 1, 10), self.ago(120)),
             status=Talk.Status.CLOSED, supervision_form=SupervisionForm.TALK_REMINDER,
@@ -182,41 +213,17 @@ class DemoIntegrity:
             content="提醒其严格执行采购比价和集体决策程序，及时纠正程序缺失问题。",
             statement="本人接受提醒，已补充比价材料并完善采购台账。", opinion="予以谈话提醒，限期补正程序。",
         )  # fmt: skip
-        others = [
-            self.talk(heart, Talk.Kind.HEART_TO_HEART, self.ago(25), reason="岗位调整后的思想状况了解",
-                      content="了解其岗位调整后的工作和思想状况，勉励其尽快进入角色。",
-                      statement="本人表示服从组织安排，尽快熟悉新岗位。", opinion="思想稳定，工作积极。"),
-            self.talk(appointed, Talk.Kind.PRE_APPOINTMENT, self.ago(40), reason="拟提任前廉政谈话",
-                      content="提任前提醒其正确对待权力，带头遵守廉洁自律各项规定。",
-                      statement="本人将珍惜岗位，自觉接受监督。", opinion="同意按程序任职。"),
-            # A draft of demo-discipline's, not yet filed: theirs alone.
-            self.talk(drafted, Talk.Kind.HEART_TO_HEART, self.ago(1), status=Talk.Status.DRAFT,
-                      reason="了解近期工作压力情况", content="（谈话要点待整理）"),
-        ]  # fmt: skip
         self.reminder.closed_at = self.at(self.reminder.held_on + datetime.timedelta(days=35), 10)
-        talks = Talk.objects.bulk_create([self.admonishment, self.reminder, *others])
-        self.admonishment, self.reminder = talks[0], talks[1]
-        items = [
-            Rectification(
-                talk=self.admonishment, cadre=admonished, deadline=self.ago(12), status=S.OPEN,
-                text="就接受下级单位宴请问题作出书面检查，并退还相关费用。", created_at=self.at(held, 17),
-            ),
-            Rectification(
-                talk=self.admonishment, cadre=admonished, deadline=self.today + datetime.timedelta(days=20),
-                status=S.OPEN, text="建立经费审查复核清单，对本年度审查过的基层工会经费逐项复核。",
-                created_at=self.at(held, 17),
-            ),
-            Rectification(
-                talk=self.reminder, cadre=reminded, deadline=self.reminder.held_on + datetime.timedelta(days=30),
-                status=S.STRUCK_OFF, text="补齐慰问品采购比价材料，完善采购台账。",
-                evidence="已补充三家供应商比价单及会议纪要，采购台账已更新。",
-                evidence_at=self.at(self.reminder.held_on + datetime.timedelta(days=25), 16),
-                struck_off_by=self.officer, struck_off_at=self.reminder.closed_at,
-                created_at=self.at(self.reminder.held_on, 17),
-            ),
-        ]  # fmt: skip
-        Rectification.objects.bulk_create(items)
-        self.counts.update(other_talks=len(talks) - 1, draft_talks=1, rectifications=len(items))
+        self.reminder.save()
+        Rectification.objects.create(
+            talk=self.reminder, cadre=reminded, deadline=self.reminder.held_on + datetime.timedelta(days=30),
+            status=S.STRUCK_OFF, text="补齐慰问品采购比价材料，完善采购台账。",
+            evidence="已补充三家供应商比价单及会议纪要，采购台账已更新。",
+            evidence_at=self.at(self.reminder.held_on + datetime.timedelta(days=25), 16),
+            struck_off_by=self.officer, struck_off_at=self.reminder.closed_at,
+            created_at=self.at(self.reminder.held_on, 17),
+        )  # fmt: skip
+        self.counts.update(other_talks=4, draft_talks=1, rectifications=3)
 
     def write_education(self) -> None:
         """Warning education of the city: cadres of the city and the districts attend."""
@@ -333,10 +340,6 @@ class DemoIntegrity:
         sanctioned, criticised = self.rng.sample(district_cadres, 2)
         last = self.year - 1
         entries = [
-            FourFormsEntry(cadre=self.admonishment.cadre, form=F.FIRST, measure=M.ADMONISHMENT,
-                           decided_on=self.admonishment.held_on, talk=self.admonishment,
-                           decision_ref=f"示纪诫〔{self.admonishment.held_on.year}〕2号",
-                           note="诫勉谈话，责令书面检查并限期整改。", created_by=self.officer),
             FourFormsEntry(cadre=self.reminder.cadre, form=F.FIRST, measure=M.TALK_REMINDER,
                            decided_on=self.reminder.held_on, talk=self.reminder, note="谈话提醒。",
                            created_by=self.officer),
@@ -347,7 +350,8 @@ class DemoIntegrity:
                            note="违规发放津补贴，给予党内警告处分。", created_by=self.officer),
         ]  # fmt: skip
         FourFormsEntry.objects.bulk_create(entries)
-        self.counts["four_forms_entries"] = len(entries)
+        # The admonishment talk's entry was made when it was filed (talk_file).
+        self.counts["four_forms_entries"] = len(entries) + 1
 
 
 def ensure_integrity(city: Union) -> dict[str, int]:

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts import audit
+from accounts.links import url_pattern
 from accounts.pagination import page_number
 from cadres.models import Rank
 from cadres.sheets.exporting import write_xlsx
@@ -42,6 +43,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _link(name: str) -> str:
     try:
         return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+def _record_pattern() -> str:
+    """The cadre's integrity record for any id (``.format(pk)``); empty while that page is not built."""
+    try:
+        return url_pattern("integrity:cadre_record")
     except NoReverseMatch:
         return ""
 
@@ -117,6 +126,10 @@ def tracker(request):
     # The coverage rows already counted the list: no second count over the city's cadres.
     paginator.count = in_post - covered
     page = paginator.get_page(page_number(request.GET.get("page")))
+    cadres = list(page.object_list)
+    if record := _record_pattern():
+        for cadre in cadres:
+            cadre.record_url = record.format(cadre.pk)
     query = request.GET.copy()
     query.pop("page", None)
     query["year"] = year
@@ -130,13 +143,10 @@ def tracker(request):
         "in_post": in_post,
         "covered": covered,
         "uncovered": in_post - covered,
-        "share": covered / in_post if in_post else None,
         "page": page,
-        "cadres": list(page.object_list),
+        "cadres": cadres,
         "talk_create_url": _link("integrity:talk_create"),
-        "record_url": _link("integrity:cadre_list"),
         "export_url": f"{reverse('integrity:tracker_export')}?{query.urlencode()}",
-        "is_this_year": year == timezone.localdate().year,
     }
     return render(request, "integrity/tracker/tracker.html", context)
 

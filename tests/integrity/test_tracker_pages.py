@@ -168,3 +168,13 @@ def test_an_officer_of_two_subtrees_sees_both_by_default_and_each_one_alone(clie
     assert sorted(names_on(both)) == sorted(["东城未谈", "教育未谈"])
     assert [(row.node.name, row.in_post) for row in both.context["rows"]] == [("东城区总工会", 1), ("市教育工会", 1)]
     assert names_on(one) == ["教育未谈"]
+
+
+def test_each_uncovered_cadre_links_to_their_integrity_record(client, discipline_officer, year_of_city):
+    client.force_login(discipline_officer)
+
+    response = client.get(URL)
+
+    body = response.content.decode()
+    for cadre in response.context["cadres"]:
+        assert f'href="{reverse("integrity:cadre_record", args=[cadre.pk])}"' in body

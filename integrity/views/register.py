@@ -50,7 +50,12 @@ def four_forms_list(request):
         user=request.user,
     )
     page = Paginator(entries.qs, PER_PAGE).get_page(page_number(request.GET.get("page")))
-    context = {"filter": entries, "page": page, "rows": list(page.object_list)}
+    rows = list(page.object_list)
+    record = _link("integrity:cadre_record", 0)
+    if record:
+        for entry in rows:
+            entry.record_url = record.replace("/0/", f"/{entry.cadre_id}/")
+    context = {"filter": entries, "page": page, "rows": rows}
     partial = request.htmx and not request.htmx.history_restore_request
     template = "integrity/register/_results.html" if partial else "integrity/register/list.html"
     return render(request, template, context)

@@ -287,3 +287,12 @@ def test_the_list_answers_htmx_with_the_results_only(client, cadre, discipline_o
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="four-forms-results"')
     assert cadre.name in body
+
+
+def test_the_list_links_each_cadre_to_their_integrity_record(client, cadre, discipline_officer):
+    FourFormsEntryFactory(cadre=cadre, created_by=discipline_officer)
+    client.force_login(discipline_officer)
+
+    response = client.get(LIST_URL)
+
+    assert f'href="{reverse("integrity:cadre_record", args=[cadre.pk])}"' in response.content.decode()

@@ -31,6 +31,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pytest
 from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
@@ -446,3 +447,27 @@ def one_of_each_kind(union: Union, officer, number: int = 1) -> tuple[Cadre, lis
     plan = Plan([None], [union.kind], [False], [[(0, R.DISCIPLINE_OFFICER)]], 0)
     cadre = make_cadre(union, number)
     return cadre, integrity_records(plan, 0, union, cadre, [officer], UserFactory(), number)
+
+
+@pytest.mark.django_db
+def test_the_requesters_pages_show_the_conclusion_and_nothing_of_the_record(client, tree):
+    requester = UserFactory()
+    Role.objects.create(user=requester, union=tree["city"], kind=R.CADRE_OFFICER)
+    _, records = one_of_each_kind(tree["s1"], UserFactory())
+    letters = OpinionLetter.objects.filter(pk__in=[r.pk for r in records if r.kind == "requested_opinion"])
+    letters.update(requested_by=requester)
+    issued = letters.get(status=OpinionLetter.Status.ISSUED)
+    content = [s for r in records for s in r.secrets if s]
+    assert issued.remarks in content
+    client.force_login(requester)
+    for path in [reverse("integrity:opinion_requested_list")] + [
+        reverse("integrity:opinion_requested_detail", kwargs={"pk": letter.pk}) for letter in letters
+    ]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        page = response.content.decode()
+        assert [s for s in content if s in page] == [], path
+    page = client.get(reverse("integrity:opinion_requested_detail", kwargs={"pk": issued.pk})).content.decode()
+    assert issued.number in page, "the requester reads the letter's number, conclusion and validity"
+    for name in ("opinion_detail", "opinion_pdf"):
+        assert client.get(reverse(f"integrity:{name}", kwargs={"pk": issued.pk})).status_code == 404, name

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
@@ -159,3 +160,32 @@ def test_records_keep_the_services_rules(seed):
     for letter in m.ResponsibilityLetter.objects.filter(status=m.ResponsibilityLetter.Status.DRAFTED):
         assert letter.sent_at is None and not letter.scan
     assert m.OpinionLetter.objects.filter(valid_until__lt=today).count() == 1
+
+
+def test_seeded_in_the_first_days_of_january_nothing_is_dated_after_today(seed, settings):
+    """The demo seeds against today's date: on 2 January nothing is talked about, sent or signed in the
+    days still to come (this year's letters are drafts, nobody has had this year's routine talk yet)."""
+    import datetime as dt
+    import zoneinfo
+
+    import time_machine
+
+    seed()
+    m.FourFormsEntry.objects.all().delete()
+    m.Rectification.objects.all().delete()
+    m.Talk.objects.all().delete()
+    for model in (m.EducationAttendance, m.EducationSession, m.ResponsibilityLetter, m.OpinionLetter):
+        model.objects.all().delete()
+    next_year = timezone.localdate().year + 1
+    moment = dt.datetime(next_year, 1, 2, 10, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
+    with time_machine.travel(moment, tick=False):
+        call_command("seed_demo_integrity", stdout=io.StringIO())
+        today = timezone.localdate()
+        assert today == dt.date(next_year, 1, 2)
+        assert not m.Talk.objects.filter(held_on__gt=today).exists()
+        assert not m.Talk.objects.filter(kind="routine", held_on__year=next_year).exists()
+        letters = m.ResponsibilityLetter.objects.filter(year=next_year)
+        assert letters.exists() and set(letters.values_list("status", flat=True)) == {"drafted"}
+        assert not m.ResponsibilityLetter.objects.filter(signed_on__gt=today).exists()
+        assert not m.EducationSession.objects.filter(held_on__gt=today).exists()
+        assert not m.Rectification.objects.filter(deadline__lt=F("talk__held_on")).exists()

@@ -154,6 +154,8 @@ class DemoIntegrity:
             last = datetime.date(year, 11, 30) if year < self.year else self.ago(2)
             if last <= first:
                 first = datetime.date(year, 1, 2)
+            if last < first:
+                continue  # the first days of January: nobody talked to yet this year
             people = self.serving_on(last) if year < self.year else list(self.in_post)
             # The city's cadres are talked to first; districts and streets fill in over the year.
             people.sort(key=lambda c: (c.union.depth, self.rng.random()))
@@ -207,7 +209,7 @@ class DemoIntegrity:
         self.through_services(drafted, Talk.Kind.HEART_TO_HEART, self.ago(1), file=False,
                               reason="了解近期工作压力情况", content="（谈话要点待整理）")  # fmt: skip
         self.reminder = self.talk(
-            reminded, Talk.Kind.REMINDER, self.day(datetime.date(self.year, 1, 10), self.ago(120)),
+            reminded, Talk.Kind.REMINDER, self.day(self.ago(240), self.ago(120)),
             status=Talk.Status.CLOSED, supervision_form=SupervisionForm.TALK_REMINDER,
             reason="年度考核中发现其负责的慰问品采购未履行比价程序。",
             content="提醒其严格执行采购比价和集体决策程序，及时纠正程序缺失问题。",
@@ -277,6 +279,13 @@ class DemoIntegrity:
                 status = L.Status.DRAFTED  # the last district's letters are not sent yet
             else:
                 status = L.Status.SIGNED if n % 3 == 0 else L.Status.SENT
+            signed_on = datetime.date(year, 1, 20) + datetime.timedelta(days=n % 9)
+            # In the first weeks of January nothing is signed (or sent) yet.
+            if status == L.Status.SIGNED and signed_on >= self.today:
+                status = L.Status.SENT
+            if status == L.Status.SENT and sent.date() >= self.today:
+                status = L.Status.DRAFTED
+            drafted = min(drafted, timezone.now())
             letter = L(
                 union=node, year=year, party=L.Party.LEADER if cadre else L.Party.DEPARTMENT, cadre=cadre,
                 department=department, post=cadre.post if cadre else "", items=LETTER_ITEMS, status=status,
@@ -284,7 +293,7 @@ class DemoIntegrity:
                 sent_at=sent if status != L.Status.DRAFTED else None,
             )  # fmt: skip
             if status == L.Status.SIGNED:
-                letter.signed_on = datetime.date(year, 1, 20) + datetime.timedelta(days=n % 9)
+                letter.signed_on = signed_on
                 # Each signed letter's own scan (the content differs, so does the hash).
                 content = SCAN_PDF + f"% {node.pk}-{year}-{n}\n".encode()
                 letter.scan.save(f"scan-{year}-{n}.pdf", ContentFile(content), save=False)

@@ -73,6 +73,8 @@ class Talk(models.Model):
             # The yearly tracker: routine talks of a year, per cadre.
             models.Index(fields=["kind", "held_on", "cadre"], name="integrity_talk_kind_day"),
             models.Index(fields=["cadre", "-held_on"], name="integrity_talk_cadre_day"),
+            # The talk list's newest-first order, walked rather than sorted at city scale.
+            models.Index(fields=["-held_on", "-id"], name="integrity_talk_day"),
         ]
 
     def __str__(self) -> str:

@@ -57,7 +57,12 @@ def _talk(request, pk) -> Talk:
 @never_cache
 @discipline_officer_required
 def talk_list(request):
-    talks = selectors.talks_visible_to(request.user).order_by("-held_on", "-pk")
+    # No content on a list: the encrypted fields are neither read nor decrypted.
+    talks = (
+        selectors.talks_visible_to(request.user)
+        .defer("reason", "content", "statement", "opinion")
+        .order_by("-held_on", "-pk")
+    )
     found = TalkFilter(request.GET or None, queryset=talks, user=request.user)
     page = Paginator(found.qs, PER_PAGE).get_page(page_number(request.GET.get("page")))
     return render(request, "integrity/talks/talk_list.html", {"filter": found, "page": page, "rows": page.object_list})

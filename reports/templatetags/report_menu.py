@@ -2,6 +2,8 @@
 
 from django import template
 
+from integrity.permissions import is_discipline_officer
+
 from .. import permissions
 
 register = template.Library()
@@ -10,9 +12,12 @@ register = template.Library()
 @register.simple_tag
 def reports_menu(user) -> dict:
     """``{% reports_menu user as reports_nav %}`` → whether the dashboard, the reports page and the
-    integrity figures (``reports:integrity_dashboard_home``) are the user's."""
+    integrity figures (``reports:integrity_dashboard_home``) are the user's. A discipline officer finds
+    the figures in the integrity menu; a leader under Reports (``integrity_in_reports``)."""
+    integrity = permissions.can_see_integrity_dashboard(user)
     return {
         "dashboard": permissions.can_see_dashboard(user),
         "reports": permissions.can_use_reports(user),
-        "integrity": permissions.can_see_integrity_dashboard(user),
+        "integrity": integrity,
+        "integrity_in_reports": integrity and not is_discipline_officer(user),
     }

@@ -59,6 +59,19 @@ def test_records_are_consistent_with_each_other():
     m.AssessmentRound.objects.all().delete()
     m.TrainingClass.objects.all().delete()
     m.LedgerYear.objects.all().delete()
+    # The integrity records seed_scale also writes hold on to the cadres (PROTECT): cleared first.
+    from integrity import models as integrity
+
+    for model in (
+        integrity.TalkCorrection,
+        integrity.FourFormsEntry,
+        integrity.Rectification,
+        integrity.Talk,
+        integrity.EducationAttendance,
+        integrity.ResponsibilityLetter,
+        integrity.OpinionLetter,
+    ):
+        model.objects.all().delete()
     m.Cadre.objects.all().delete()
     plan = CadrePlan(cadres=300, classes_per_year=20, attendance_per_year=1500, secondments=20, stays=20, task_forces=4)
     figures = seed_scale_cadres(TODAY, plan)

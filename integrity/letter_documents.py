@@ -8,7 +8,7 @@ own template (``DEFAULT_TEMPLATE``) is built by ``build_default_template`` (the 
 ``integrity_letter_template`` writes it again).
 
 The PDF is made from the filled .docx itself: its paragraphs (and table cells) are read back with
-python-docx and printed by WeasyPrint (``reports.pdf.render_pdf``), so the Word letter and the PDF say
+python-docx and printed by WeasyPrint (``accounts.pdf.render_pdf``), so the Word letter and the PDF say
 the same words whatever template the node uses.
 """
 

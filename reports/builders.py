@@ -11,6 +11,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from accounts.pdf import render_pdf
 from accounts.phone import mask_mobile
 from members import selectors as member_selectors
 from members.cards import check_url, qr_svg
@@ -20,7 +21,6 @@ from unions.models import Union
 from . import cadres_dashboard, dashboard, integrity_dashboard
 from .charts import bar_chart, line_chart, multi_line_chart
 from .models import Report
-from .pdf import render_pdf
 from .permissions import small_count_setting
 from .small_counts import suppress, suppress_monthly
 from .statistics import LARGE_EMPLOYER_STAFF, monthly_figures, parse_month

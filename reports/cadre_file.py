@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.pdf import render_pdf
 from cadres.ledger import cadre_years
 from cadres.models import (
     Assessment,
@@ -29,8 +30,6 @@ from cadres.models import (
     TaskForceMember,
 )
 from cadres.timeline import cadre_timeline
-
-from .pdf import render_pdf
 
 HOURS_YEARS = 5
 

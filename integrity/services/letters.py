@@ -25,9 +25,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import audit, jobs
+from accounts.pdf import render_pdf
 from cadres.models import Cadre, Rank
 from cadres.services.ledger import certificate_type
-from reports.pdf import render_pdf
 from unions.models import Union
 
 from .. import kinds

@@ -4,7 +4,7 @@ coverage per cadre per year, and the page the session's code opens on a cadre's 
 Staff pages: ``discipline_officer_required`` and the session from ``education_sessions_visible_to``
 (outside scope: 404). The check-in is the cadre's page (signed in, own cadre record). The sheet pages
 are the training class's (``cadres.views.sheets``) on the shared flow; the QR code is drawn as the
-class's (``cadres.views.training.attendance.qr_svg``).
+class's (``cadres.qr.qr_svg``).
 """
 
 import io
@@ -27,9 +27,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.pagination import page_number
 from cadres.permissions import own_cadre
+from cadres.qr import qr_svg
 from cadres.sheets import templates as sheet_templates
 from cadres.sheets.columns import ROLL_COLUMNS
-from cadres.views.training.attendance import qr_svg
 from unions.scope import scope_paths
 from unions.selectors import get_visible_or_404
 

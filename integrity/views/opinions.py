@@ -27,7 +27,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.audit import record
 from accounts.pagination import page_number
-from reports.pdf import render_pdf
+from accounts.pdf import render_pdf
 from unions.scope import holds_role_anywhere, roles_of
 from unions.selectors import get_visible_or_404
 

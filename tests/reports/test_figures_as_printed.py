@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.pdf import render_pdf
 from members.models import Application
 from members.services import application_reject
 from reports import builders, dashboard, services, tallies
 from reports.models import Report
-from reports.pdf import render_pdf
 from reports.statistics import MonthlyFigures, add_months
 from tests.pages import client_for, text
 from unions.models import Role

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from accounts.models import Notification
+from accounts.pdf import PortalStaticFetcher, RefusedURL, render_pdf
 from members.models import EmploymentType, Member
 from reports import builders, services
 from reports.models import Report
-from reports.pdf import PortalStaticFetcher, RefusedURL, render_pdf
 from reports.tasks import build_monthly_reports, expire_reports
 from tests.pages import client_for
 from unions.models import Role

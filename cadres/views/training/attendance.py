@@ -4,7 +4,6 @@ the code opens on the cadre's phone (sign in, later sign out, or why not)."""
 import datetime
 from decimal import Decimal
 
-import segno
 from allauth.core.exceptions import RateLimited
 from allauth.core.internal import ratelimit
 from django.conf import settings
@@ -14,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -23,6 +21,7 @@ from ...decorators import cadre_officer_required
 from ...forms.training import AttendanceDayForm
 from ...models import Attendance, Enrolment, TrainingClass
 from ...permissions import own_cadre
+from ...qr import qr_svg
 from ...services import training as services
 from .classes import class_or_404, errors_text
 
@@ -134,14 +133,6 @@ def _extra_marks(request, marks: dict) -> dict:
 def check_in_url(training_class: TrainingClass) -> str:
     """The absolute address the class's code carries, at the portal's public address (SITE_URL)."""
     return f"{settings.SITE_URL}{reverse('cadres:check_in', args=[training_class.qr_token])}"
-
-
-def qr_svg(url: str) -> str:
-    """Inline SVG of the code, as the member card makes it (members.cards.qr_svg), sized to fill its box."""
-    code = segno.make(url, error="m")
-    svg = code.svg_inline(scale=1, border=2, omitsize=True, svgclass="d-block w-100 h-auto bg-white", title=url)
-    # segno writes the markup itself from a URL of ours (the host setting and a URL-safe token).
-    return mark_safe(svg)  # noqa: S308
 
 
 @never_cache

@@ -1,4 +1,6 @@
 """PDF rendering with WeasyPrint, fenced in: it reads the portal's own static files and nothing else.
+It sits at the bottom of the stack so that every app prints through the same fence (reports' documents,
+integrity's letters).
 
 Templates are ours, but they print data typed by users (union and member names), so the fetcher is
 what stands between a hostile string and the machine: no ``file://``, no network (so no cloud
@@ -86,7 +88,7 @@ class PortalStaticFetcher(URLFetcher):
 
 
 def render_pdf(template: str, context: dict, *, language: str = "zh-hans") -> bytes:
-    """Render a template under ``templates/reports/pdf/`` to PDF bytes, in Chinese by default."""
+    """Render a PDF template (``templates/reports/...``) to PDF bytes, in Chinese by default."""
     with translation.override(language):
         html = render_to_string(template, context)
         return HTML(string=html, base_url=BASE_URL, url_fetcher=PortalStaticFetcher()).write_pdf()

@@ -101,3 +101,9 @@ REMINDER_KINDS[REMINDER_LETTERS_NOT_SENT] = _("Responsibility letters drafted bu
 # The yearly tracker's uncovered list exported (integrity.views.tracker): names, nodes, posts, no content.
 TRACKER_EXPORTED = "integrity.tracker_exported"
 AUDIT_ACTIONS[TRACKER_EXPORTED] = _("Cadres without this year's integrity talk exported")
+
+# Chasing a sent letter until it is signed.
+LETTER_CHASED = "integrity.letter_chased"
+AUDIT_ACTIONS[LETTER_CHASED] = _("Unsigned responsibility letter chased")
+REMINDER_LETTER_CHASED = "integrity.letter_chased"
+REMINDER_KINDS[REMINDER_LETTER_CHASED] = _("My responsibility letter waiting for my signature")

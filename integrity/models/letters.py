@@ -91,6 +91,9 @@ class ResponsibilityLetter(models.Model):
         _("signed scan"), upload_to=_scan_upload_to, storage=roster_storage, blank=True, max_length=200
     )
     scan_sha256 = models.CharField(_("SHA-256 of the scan"), max_length=64, blank=True)
+    # Chasing a sent letter until it is signed (催签): when last, and how many times.
+    chased_at = models.DateTimeField(_("last chased at"), null=True, blank=True)
+    chase_count = models.PositiveSmallIntegerField(_("times chased"), default=0)
     scan_uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

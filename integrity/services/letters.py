@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import audit, jobs
+from accounts.notify import notify
 from accounts.pdf import render_pdf
 from cadres.models import Cadre, Rank
 from cadres.services.ledger import certificate_type
@@ -193,6 +194,42 @@ def letter_send(*, letter: ResponsibilityLetter, by) -> ResponsibilityLetter:
     letter.save(update_fields=["status", "sent_at"])
     audit.record(kinds.LETTER_SENT, actor=by, union=letter.union, target=letter)
     return letter
+
+
+@transaction.atomic
+def letter_chase(*, letter: ResponsibilityLetter, by, today: datetime.date | None = None) -> bool:
+    """Chase a sent letter not yet signed (催签): recorded on the letter (when, how often) and audited;
+    a leader with a portal account is also told in their inbox, once a day at most, with no content
+    but the year and the node. Returns whether someone was told; a department has no account, and the
+    officer contacts it as the page says."""
+    _require(by, letter.union)
+    letter = (
+        ResponsibilityLetter.objects.select_for_update(of=("self",)).select_related("union", "cadre").get(pk=letter.pk)
+    )
+    if letter.status == ResponsibilityLetter.Status.SIGNED:
+        raise _already_signed(letter)
+    if letter.status != ResponsibilityLetter.Status.SENT:
+        raise ValidationError(_("Send the letter before chasing its signature."), code="not_sent")
+    now = timezone.now()
+    today = today or timezone.localdate(now)
+    if letter.chased_at is not None and timezone.localdate(letter.chased_at) >= today:
+        raise ValidationError(_("This letter was chased today already."), code="chased_today")
+    letter.chased_at, letter.chase_count = now, letter.chase_count + 1
+    letter.save(update_fields=["chased_at", "chase_count"])
+    audit.record(kinds.LETTER_CHASED, actor=by, union=letter.union, target=letter, detail={"times": letter.chase_count})
+    recipient = letter.cadre.user if letter.cadre_id and letter.cadre.user_id else None
+    if recipient is None:
+        return False
+    notify(
+        recipient=recipient,
+        kind=kinds.REMINDER_LETTER_CHASED,
+        title=_("Your integrity responsibility letter for %(year)s is waiting for your signature")
+        % {"year": letter.year},
+        body=_("Please sign it and hand it back to the discipline officer of %(union)s.")
+        % {"union": letter.union.name},
+        key=f"{kinds.REMINDER_LETTER_CHASED}:{letter.pk}:{today.isoformat()}",
+    )
+    return True
 
 
 def _already_signed(letter: ResponsibilityLetter) -> ValidationError:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("letters/<int:pk>/docx/", views.letter_docx, name="letter_docx"),
     path("letters/<int:pk>/pdf/", views.letter_pdf, name="letter_pdf"),
     path("letters/<int:pk>/send/", views.letter_send, name="letter_send"),
+    path("letters/<int:pk>/chase/", views.letter_chase, name="letter_chase"),
     path("letters/<int:pk>/sign/", views.letter_sign, name="letter_sign"),
     path("letters/<int:pk>/scan/", views.letter_scan, name="letter_scan"),
     path("letters/batches/new/", views.letter_batch_create, name="letter_batch_create"),

@@ -264,6 +264,24 @@ def letter_send(request, pk):
     return redirect("integrity:letter_detail", letter.pk)
 
 
+@require_POST
+@discipline_officer_required
+def letter_chase(request, pk):
+    letter = _letter(request, pk)
+    try:
+        told = service.letter_chase(letter=letter, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        if told:
+            messages.success(request, _("Chased: the leader is told in the portal's inbox. The chase is recorded."))
+        else:
+            messages.success(
+                request, _("The chase is recorded. Nobody here has a portal account: contact them directly.")
+            )
+    return redirect("integrity:letter_detail", letter.pk)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @discipline_officer_required

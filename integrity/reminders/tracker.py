@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import Count
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -33,10 +33,7 @@ EMAIL_TASK_CHUNK = 200
 
 
 def _tracker_url(year: int) -> str:
-    try:
-        return f"{reverse('integrity:tracker')}?year={year}"
-    except NoReverseMatch:
-        return ""
+    return f"{reverse('integrity:tracker')}?year={year}"
 
 
 def officer_scopes() -> dict[int, tuple[str, ...]]:

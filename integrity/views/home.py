@@ -1,5 +1,4 @@
-"""The discipline officer's home: the counts to act on, each linking to its list, and every part's page.
-Parts not built yet are left out (their URL does not reverse, or their module is missing)."""
+"""The discipline officer's home: the counts to act on, each linking to its list, and every part's page."""
 
 from django.shortcuts import render
 from django.utils import timezone

@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -49,11 +49,7 @@ def _errors(exc: ValidationError) -> str:
 
 
 def _url(name: str, *args) -> str:
-    """A page of another part of the app, or "" while that part is not there yet."""
-    try:
-        return reverse(f"integrity:{name}", args=args)
-    except NoReverseMatch:
-        return ""
+    return reverse(f"integrity:{name}", args=args)
 
 
 def _years_ago(day: datetime.date, years: int) -> datetime.date:

@@ -732,6 +732,10 @@ class ObjectScopeProperty(TestCase):
                 assert not changed, f"{where}: changed {changed}"
             for thing in inside[plan.seed % len(inside) :][:1] if inside else []:
                 where = f"{method.upper()} {url.name} of {url.kind} {thing.label} {who}"
+                if url.name.startswith("integrity:") and not (method == "get" and url.route.endswith(">/")):
+                    # Seeing a talk (its recorder) is not taking an officer's action on it: the first rule
+                    # answers that with 404 too. The record's own pages must open (test_visibility_property).
+                    continue
                 response, _ = self.request(client, url, thing.pk, method)
                 assert response.status_code != 404, f"{where}: hidden from a user whose scope covers it"
 

@@ -22,7 +22,7 @@ under test:
   user may not see; a user without a discipline officer's role (a city admin, a leader, a cadre officer,
   the security auditor, the superuser) gets 404 on every integrity page but the requester's pages.
 
-Runtime: 6 examples, about 1 to 2 minutes on this machine (measured in the report of issue 15).
+Runtime: 7 examples, 74 s on this machine at load 2 (5 examples: 46 s at load 1, 119 s at load 9).
 """
 
 import datetime
@@ -144,6 +144,7 @@ class Record:
     label: str  # what its own pages show of it: an answer to anyone who may not see it must not
     secrets: tuple[str, ...]  # its confidential content: no page shows it to anyone who may not see it
     visible_to: Callable[[int], bool] = field(repr=False)
+    node: int = -1  # where its cadre serves (its node)
 
 
 def holding(plan: Plan, candidate: int, kind: str) -> int | None:
@@ -264,6 +265,8 @@ def integrity_records(plan: Plan, node: int, union: Union, cadre: Cadre, users: 
         # The requester's pages: the conclusion and validity, never the remarks (a secret of the above).
         records.append(Record("requested_opinion", letter.pk, letter.request_note, (), lambda u: u == requester))
     records.append(Record("integrity_cadre", cadre.pk, "", (), officer))
+    for record in records:
+        record.node = node
     return records
 
 
@@ -339,6 +342,11 @@ POST_DATA = {
 }
 
 
+def pick(things: list, seed: int) -> list:
+    """One of them (none of none), a different one from one example to the next."""
+    return things[seed % len(things) :][:1] if things else []
+
+
 @override_settings(STAFF_MFA_REQUIRED=False)
 class IntegrityVisibilityProperty(TestCase):
     @classmethod
@@ -351,7 +359,7 @@ class IntegrityVisibilityProperty(TestCase):
         cls._media.cleanup()
         super().tearDownClass()
 
-    @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=7, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(plans())
     def test_no_integrity_record_is_shown_to_anyone_the_first_rule_does_not_name(self, plan):
         cache.clear()
@@ -405,13 +413,17 @@ class IntegrityVisibilityProperty(TestCase):
             assert unknown in {404, 405}, f"{method.upper()} {url.name} of a made-up id {who}: {unknown}"
             if unknown == 405:
                 continue
-            for thing in outside[plan.seed % len(outside) :][:1] if outside else []:
+            # One of the near misses (a draft or another officer's batch, under the user's own officer
+            # role) when there is one, and one taken at random.
+            near = [r for r in outside if plan.reaches(user_index, r.node, DISCIPLINE)]
+            tried = {r.pk: r for r in [*pick(near, plan.seed), *pick(outside, plan.seed)]}
+            for thing in tried.values():
                 where = f"{method.upper()} {url.name} of {url.kind} {thing.label or thing.pk} {who}"
                 response, changed = self.request(client, self.path(url, thing.pk), method, compare=True)
                 assert response.status_code == 404, f"{where}: {response.status_code}"
                 self.assert_hides(response, [thing.label, *thing.secrets, *hidden], where)
                 assert not changed, f"{where}: changed {changed}"
-            for thing in inside[plan.seed % len(inside) :][:1] if inside else []:
+            for thing in pick(inside, plan.seed):
                 where = f"{method.upper()} {url.name} of {url.kind} {thing.label or thing.pk} {who}"
                 response, _ = self.request(client, self.path(url, thing.pk), method)
                 self.assert_hides(response, hidden, where)

@@ -71,6 +71,9 @@ from ..unions.test_scope_property import (
 K = Union.Kind
 R = Role.Kind
 DISCIPLINE = frozenset({R.DISCIPLINE_OFFICER})
+CADRE_STAFF = frozenset({R.CADRE_OFFICER})
+# A record kind that no route names: what a record's name may show to whom, checked on every page.
+NAME_ONLY = "cadre_name"
 # Every kind, discipline officers and city admins more often: the ones the first rule is about.
 ROLE_KINDS = [R.DISCIPLINE_OFFICER, R.DISCIPLINE_OFFICER, R.CITY_ADMIN, *sorted(R.values)]
 MAX_USERS = 4
@@ -265,6 +268,18 @@ def integrity_records(plan: Plan, node: int, union: Union, cadre: Cadre, users: 
         # The requester's pages: the conclusion and validity, never the remarks (a secret of the above).
         records.append(Record("requested_opinion", letter.pk, letter.request_note, (), lambda u: u == requester))
     records.append(Record("integrity_cadre", cadre.pk, "", (), officer))
+    # Not a page of its own: the cadre's name, which no integrity page (a list, a form's choices) shows
+    # to anyone but the officers over them, the recorder and the requester of their records, and the
+    # cadre officers over them (who ask for letters on the cadres they keep).
+    records.append(
+        Record(
+            NAME_ONLY,
+            cadre.pk,
+            "",
+            (cadre.name,),
+            lambda u: officer(u) or records_it(u) or u == requester or plan.reaches(u, node, CADRE_STAFF),
+        )
+    )
     for record in records:
         record.node = node
     return records
@@ -469,7 +484,7 @@ def test_the_requesters_pages_show_the_conclusion_and_nothing_of_the_record(clie
     letters = OpinionLetter.objects.filter(pk__in=[r.pk for r in records if r.kind == "requested_opinion"])
     letters.update(requested_by=requester)
     issued = letters.get(status=OpinionLetter.Status.ISSUED)
-    content = [s for r in records for s in r.secrets if s]
+    content = [s for r in records if r.kind != NAME_ONLY for s in r.secrets if s]
     assert issued.remarks in content
     client.force_login(requester)
     for path in [reverse("integrity:opinion_requested_list")] + [

@@ -657,7 +657,8 @@ class Objects:
         for record in integrity_tests.integrity_records(
             self.plan, node, self.nodes[node], cadre, self.users, self.worker, number
         ):
-            self.add(record.kind, record.pk, record.label, record.visible_to)
+            if record.kind in self.things:
+                self.add(record.kind, record.pk, record.label, record.visible_to)
 
     def hours_rule(self) -> None:
         plan = self.plan

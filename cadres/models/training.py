@@ -133,18 +133,17 @@ class Enrolment(models.Model):
         return f"{self.cadre} @ {self.training_class}"
 
 
-class AttendanceSheet(models.Model):
-    """An attendance sheet imported for a class. The file's hash is unique per class: the same sheet
-    imported twice is refused, so nothing is counted twice."""
+class SheetRecord(models.Model):
+    """An attendance sheet imported for something attended (a training class here; a warning education
+    session in integrity): checked first, then imported once. The file's hash is unique per attended
+    thing among the imported sheets, so that the same sheet is never counted twice. A concrete sheet adds
+    the foreign key to what was attended and its own constraint."""
 
     class Status(models.TextChoices):
         CHECKED = "checked", _("Checked, waiting for confirmation")
         IMPORTED = "imported", _("Imported")
         REFUSED = "refused", _("Refused")
 
-    training_class = models.ForeignKey(
-        TrainingClass, on_delete=models.CASCADE, related_name="sheets", verbose_name=_("training class")
-    )
     sha256 = models.CharField(max_length=64)
     original_name = models.CharField(_("file name"), max_length=200)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CHECKED)
@@ -159,9 +158,23 @@ class AttendanceSheet(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
+        abstract = True
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class AttendanceSheet(SheetRecord):
+    """An attendance sheet imported for a class."""
+
+    training_class = models.ForeignKey(
+        TrainingClass, on_delete=models.CASCADE, related_name="sheets", verbose_name=_("training class")
+    )
+
+    class Meta(SheetRecord.Meta):
         verbose_name = _("attendance sheet")
         verbose_name_plural = _("attendance sheets")
-        ordering = ["-uploaded_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["training_class", "sha256"],
@@ -169,9 +182,6 @@ class AttendanceSheet(models.Model):
                 name="attendance_sheet_once_per_class",
             )
         ]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Attendance(models.Model):

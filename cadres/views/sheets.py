@@ -24,6 +24,7 @@ from accounts.pagination import page_number
 from unions.selectors import get_visible_or_404
 
 from .. import selectors
+from .. import sheet_pages as pages
 from ..decorators import cadre_officer_required
 from ..forms.sheets import (
     AttendanceSheetUploadForm,
@@ -32,7 +33,7 @@ from ..forms.sheets import (
     ConfirmForm,
     LedgerExportForm,
 )
-from ..models import AttendanceSheet, CadreExport, CadreImport
+from ..models import CadreExport, CadreImport
 from ..services import sheets as service
 from ..sheets import templates
 from ..sheets.columns import ATTENDANCE_COLUMNS, PROFILE_COLUMNS
@@ -75,62 +76,23 @@ def attendance_sheet_list(request, pk):
     training_class = _class(request, pk)
     sheets = training_class.sheets.select_related("uploaded_by")
     if request.method == "POST":
-        sheet = (
-            sheets.filter(pk=request.POST.get("sheet") or 0).first()
-            if (request.POST.get("sheet") or "").isdigit()
-            else None
-        )
-        if sheet is None:
+        return pages.sheet_action(
+            request,
+            sheets,
+            url=reverse("cadres:attendance_sheet_list", args=[training_class.pk]),
             # The class is the officer's to see; the sheet named is not one of its sheets (or none was named).
-            messages.error(request, _("Choose a sheet of this class to import or set aside."))
-            return redirect("cadres:attendance_sheet_list", pk=training_class.pk)
-        form = ConfirmForm(request.POST, errors=sheet.error_count)
-        try:
-            if request.POST.get("action") == "discard":
-                service.attendance_sheet_discard(sheet=sheet, by=request.user)
-                messages.info(request, _("The sheet was set aside. Nothing was written."))
-            elif form.is_valid():
-                sheet = service.attendance_sheet_import(sheet=sheet, mode=form.cleaned_data["mode"], by=request.user)
-                messages.success(
-                    request,
-                    _("Attendance imported: %(n)d days recorded.") % {"n": sheet.imported_count}
-                    + (
-                        " "
-                        + _("%(n)d rows were left out; they are listed with the reasons.") % {"n": sheet.error_count}
-                        if sheet.error_count
-                        else ""
-                    ),
-                )
-            else:
-                messages.error(request, " ".join(form.errors.get("mode", [])))
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        except PermissionDenied:
-            raise Http404 from None
-        return redirect(f"{reverse('cadres:attendance_sheet_list', args=[training_class.pk])}?sheet={sheet.pk}")
-
-    page = Paginator(sheets, SHEETS_PER_PAGE).get_page(page_number(request.GET.get("page")))
-    shown = None
-    wanted = request.GET.get("sheet")
-    if wanted:
-        shown = sheets.filter(pk=int(wanted)).first() if str(wanted).isdigit() else None
-    elif page.object_list and page.number == 1 and page.object_list[0].status == AttendanceSheet.Status.CHECKED:
-        shown = page.object_list[0]
+            not_found=_("Choose a sheet of this class to import or set aside."),
+            discard=lambda sheet: service.attendance_sheet_discard(sheet=sheet, by=request.user),
+            do_import=lambda sheet, mode: service.attendance_sheet_import(sheet=sheet, mode=mode, by=request.user),
+            imported=_("Attendance imported: %(n)d days recorded."),
+        )
     context = {
+        **pages.sheets_context(request, sheets),
         "training_class": training_class,
-        "page": page,
-        "shown": shown,
         "class_url": _link("cadres:class_detail", training_class.pk),
         "attendance_url": _link("cadres:class_attendance", training_class.pk),
         "open_for_sheets": training_class.status in ("planned", "open"),
     }
-    if shown is not None:
-        context["valid"] = shown.rows_total - shown.error_count
-        context["error_page"] = Paginator(shown.errors, ERRORS_PER_PAGE).get_page(
-            page_number(request.GET.get("errors"))
-        )
-        if shown.status == AttendanceSheet.Status.CHECKED:
-            context["confirm_form"] = ConfirmForm(errors=shown.error_count)
     return render(request, "cadres/sheets/attendance_list.html", context)
 
 

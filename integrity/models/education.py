@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre
+from cadres.models.training import SheetRecord
 from unions.models import Union
 
 
@@ -72,36 +73,17 @@ class EducationAttendance(models.Model):
         return f"{self.session_id}/{self.cadre_id}"
 
 
-class EducationSheet(models.Model):
+class EducationSheet(SheetRecord):
     """An attendance sheet imported for a session (mobile and name per row), on the training class's
-    flow (``cadres.services.sheets.sheet_check``): checked, then imported once; the same file (its
-    SHA-256) is refused a second time for the session."""
-
-    class Status(models.TextChoices):
-        CHECKED = "checked", _("Checked, waiting for confirmation")
-        IMPORTED = "imported", _("Imported")
-        REFUSED = "refused", _("Refused")
+    flow (``cadres.services.sheets.sheet_check``)."""
 
     session = models.ForeignKey(
         EducationSession, on_delete=models.CASCADE, related_name="sheets", verbose_name=_("session")
     )
-    sha256 = models.CharField(max_length=64)
-    original_name = models.CharField(_("file name"), max_length=200)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CHECKED)
-    rows_total = models.PositiveIntegerField(_("rows"), default=0)
-    imported_count = models.PositiveIntegerField(_("rows imported"), default=0)
-    error_count = models.PositiveIntegerField(_("rows with errors"), default=0)
-    # Row errors as [{"row": n, "message": "..."}], in the uploader's language.
-    errors = models.JSONField(default=list, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
-    class Meta:
+    class Meta(SheetRecord.Meta):
         verbose_name = _("warning education attendance sheet")
         verbose_name_plural = _("warning education attendance sheets")
-        ordering = ["-uploaded_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "sha256"],
@@ -109,6 +91,3 @@ class EducationSheet(models.Model):
                 name="integrity_education_sheet_once",
             )
         ]
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.pagination import page_number
+from cadres import sheet_pages
 from cadres.permissions import own_cadre
 from cadres.qr import qr_svg
 from cadres.sheets import templates as sheet_templates
@@ -35,9 +36,8 @@ from unions.selectors import get_visible_or_404
 
 from .. import selectors
 from ..decorators import discipline_officer_required
-from ..forms.education import AttendanceForm, ConfirmForm, CoverageForm, RollUploadForm, SessionFilter, SessionForm
+from ..forms.education import AttendanceForm, CoverageForm, RollUploadForm, SessionFilter, SessionForm
 from ..models import EducationAttendance, EducationSession
-from ..models.education import EducationSheet
 from ..permissions import INTEGRITY_STAFF_KINDS
 from ..services import education as services
 from ..trail import record_read
@@ -165,53 +165,17 @@ def education_sheet_list(request, pk):
     POST: import (``mode``) or set aside the sheet named by ``sheet``."""
     session = _session(request, pk)
     sheets = session.sheets.select_related("uploaded_by")
-    url = reverse("integrity:education_sheet_list", args=[session.pk])
     if request.method == "POST":
-        raw = request.POST.get("sheet") or ""
-        sheet = sheets.filter(pk=int(raw)).first() if raw.isdigit() else None
-        if sheet is None:
-            messages.error(request, _("Choose a sheet of this session to import or set aside."))
-            return redirect(url)
-        form = ConfirmForm(request.POST, errors=sheet.error_count)
-        try:
-            if request.POST.get("action") == "discard":
-                services.education_sheet_discard(sheet=sheet, by=request.user)
-                messages.info(request, _("The sheet was set aside. Nothing was written."))
-            elif form.is_valid():
-                sheet = services.education_sheet_import(sheet=sheet, mode=form.cleaned_data["mode"], by=request.user)
-                messages.success(
-                    request,
-                    _("Attendance imported: %(n)d cadres recorded.") % {"n": sheet.imported_count}
-                    + (
-                        " "
-                        + _("%(n)d rows were left out; they are listed with the reasons.") % {"n": sheet.error_count}
-                        if sheet.error_count
-                        else ""
-                    ),
-                )
-            else:
-                messages.error(request, " ".join(form.errors.get("mode", [])))
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        except PermissionDenied:
-            raise Http404 from None
-        return redirect(f"{url}?sheet={sheet.pk}")
-
-    page = Paginator(sheets, SHEETS_PER_PAGE).get_page(page_number(request.GET.get("page")))
-    wanted = request.GET.get("sheet") or ""
-    shown = None
-    if wanted:
-        shown = sheets.filter(pk=int(wanted)).first() if wanted.isdigit() else None
-    elif page.object_list and page.number == 1 and page.object_list[0].status == EducationSheet.Status.CHECKED:
-        shown = page.object_list[0]
-    context = {"session": session, "page": page, "shown": shown}
-    if shown is not None:
-        context["valid"] = shown.rows_total - shown.error_count
-        context["error_page"] = Paginator(shown.errors, ERRORS_PER_PAGE).get_page(
-            page_number(request.GET.get("errors"))
+        return sheet_pages.sheet_action(
+            request,
+            sheets,
+            url=reverse("integrity:education_sheet_list", args=[session.pk]),
+            not_found=_("Choose a sheet of this session to import or set aside."),
+            discard=lambda sheet: services.education_sheet_discard(sheet=sheet, by=request.user),
+            do_import=lambda sheet, mode: services.education_sheet_import(sheet=sheet, mode=mode, by=request.user),
+            imported=_("Attendance imported: %(n)d cadres recorded."),
         )
-        if shown.status == EducationSheet.Status.CHECKED:
-            context["confirm_form"] = ConfirmForm(errors=shown.error_count)
+    context = {**sheet_pages.sheets_context(request, sheets), "session": session}
     return render(request, "integrity/education/sheet_list.html", context)
 
 

@@ -162,7 +162,8 @@ def test_the_officer_sees_the_self_report_and_the_evidence(tree, cadre_officer, 
     assert "全年走访企业四十家" in body
     assert "新就业形态劳动者入会专班" in body and "带头攻坚" in body
     assert "一票否决" in body
-    assert "暂无廉洁记录来源" in body
+    # integrity is installed and holds no opinion letter on the cadre: the yes/no has nothing to go by
+    assert "暂无廉政意见书" in body
 
 
 def test_the_cadre_writes_the_self_report_and_never_sees_evidence_or_comment_and_the_grade_only_once_published(

@@ -182,6 +182,13 @@ def with_query(url: str, params: dict) -> str:
 
 
 # --- setup: settings, users, the ids the scenarios use -----------------------------------------------
+def _relative(path: str) -> str:
+    from django.conf import settings
+
+    base = str(settings.BASE_DIR).rstrip("/") + "/"
+    return path[len(base) :] if path.startswith(base) else path
+
+
 def prepare_settings() -> dict:
     """Production settings, with what an in-process client needs: the test host name, and the static
     files' manifest (CompressedManifestStaticFilesStorage fails every page without one)."""
@@ -195,7 +202,8 @@ def prepare_settings() -> dict:
         "staff_mfa_required": settings.STAFF_MFA_REQUIRED,
         "secure_ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", False),
         "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
-        "static_root": static,
+        # Relative to the project, so that the figures do not carry the machine's paths.
+        "static_root": _relative(static),
     }
 
 

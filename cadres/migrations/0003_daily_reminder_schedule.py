@@ -6,36 +6,15 @@ Staff may change the time in the admin afterwards; running this again leaves the
 
 from django.db import migrations
 
-TASK_NAME = "cadres: daily reminders"
-TASK = "cadres.dispatch_reminders"
-CRONTAB = {"minute": "10", "hour": "8", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"}
-TIMEZONE = "Asia/Shanghai"
+from accounts.schedules import DefaultSchedule
 
-
-def create_schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    if PeriodicTask.objects.filter(name=TASK_NAME).exists():
-        return
-    crontab = CrontabSchedule.objects.filter(timezone=TIMEZONE, **CRONTAB).first()
-    if crontab is None:
-        crontab = CrontabSchedule.objects.create(timezone=TIMEZONE, **CRONTAB)
-    PeriodicTask.objects.create(
-        name=TASK_NAME,
-        task=TASK,
-        crontab=crontab,
-        enabled=True,
-        description="Turns training shortfalls, postings and assessments due into reminders, once each.",
-        # A run that has not started within an hour is dropped: the next day's run catches up.
-        expire_seconds=3600,
-    )
-
-
-def remove_schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name=TASK_NAME).delete()
-    CrontabSchedule.objects.filter(timezone=TIMEZONE, periodictask__isnull=True, **CRONTAB).delete()
+SCHEDULE = DefaultSchedule(
+    name="cadres: daily reminders",
+    task="cadres.dispatch_reminders",
+    crontab={"minute": "10", "hour": "8"},
+    description="Turns training shortfalls, postings and assessments due into reminders, once each.",
+    expire_seconds=3600,
+)
 
 
 class Migration(migrations.Migration):
@@ -44,4 +23,4 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = [migrations.RunPython(SCHEDULE.create, SCHEDULE.remove)]

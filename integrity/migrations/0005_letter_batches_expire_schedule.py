@@ -3,35 +3,15 @@ Idempotent; reversible."""
 
 from django.db import migrations
 
-TASK_NAME = "integrity: delete expired letter zips"
-TASK = "integrity.expire_letter_batches"
-CRONTAB = {"minute": "50", "hour": "3", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"}
-TIMEZONE = "Asia/Shanghai"
+from accounts.schedules import DefaultSchedule
 
-
-def create_schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    if PeriodicTask.objects.filter(name=TASK_NAME).exists():
-        return
-    crontab = CrontabSchedule.objects.filter(timezone=TIMEZONE, **CRONTAB).first()
-    if crontab is None:
-        crontab = CrontabSchedule.objects.create(timezone=TIMEZONE, **CRONTAB)
-    PeriodicTask.objects.create(
-        name=TASK_NAME,
-        task=TASK,
-        crontab=crontab,
-        enabled=True,
-        description="Deletes the zips of responsibility letters for printing past their keeping time; the records stay.",
-        expire_seconds=3600,
-    )
-
-
-def remove_schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name=TASK_NAME).delete()
-    CrontabSchedule.objects.filter(timezone=TIMEZONE, periodictask__isnull=True, **CRONTAB).delete()
+SCHEDULE = DefaultSchedule(
+    name="integrity: delete expired letter zips",
+    task="integrity.expire_letter_batches",
+    crontab={"minute": "50", "hour": "3"},
+    description="Deletes the zips of responsibility letters for printing past their keeping time; the records stay.",
+    expire_seconds=3600,
+)
 
 
 class Migration(migrations.Migration):
@@ -40,4 +20,4 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = [migrations.RunPython(SCHEDULE.create, SCHEDULE.remove)]

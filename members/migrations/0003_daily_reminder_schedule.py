@@ -5,36 +5,18 @@ Staff may change the time in the admin afterwards; running this again leaves the
 
 from django.db import migrations
 
-TASK_NAME = "members: daily reminders"
-TASK = "members.tasks.dispatch_reminders"
-CRONTAB = {"minute": "0", "hour": "8", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"}
-TIMEZONE = "Asia/Shanghai"
+from accounts.schedules import DefaultSchedule
 
-
-def create_schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    if PeriodicTask.objects.filter(name=TASK_NAME).exists():
-        return
-    crontab = CrontabSchedule.objects.filter(timezone=TIMEZONE, **CRONTAB).first()
-    if crontab is None:
-        crontab = CrontabSchedule.objects.create(timezone=TIMEZONE, **CRONTAB)
-    PeriodicTask.objects.create(
-        name=TASK_NAME,
-        task=TASK,
-        crontab=crontab,
-        enabled=True,
-        description="Turns due applications and transfers into reminders, once each.",
-        # A run that has not started within an hour is dropped: the next day's run catches up.
-        expire_seconds=3600,
-    )
-
-
-def remove_schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name=TASK_NAME).delete()
-    CrontabSchedule.objects.filter(timezone=TIMEZONE, periodictask__isnull=True, **CRONTAB).delete()
+SCHEDULE = DefaultSchedule(
+    name="members: daily reminders",
+    task="members.tasks.dispatch_reminders",
+    crontab={"minute": "0", "hour": "8"},
+    description="Turns due applications and transfers into reminders, once each.",
+    expire_seconds=3600,
+)
+# The names a test calls to show that running it twice creates one schedule.
+TASK_NAME = SCHEDULE.name
+create_schedule, remove_schedule = SCHEDULE.create, SCHEDULE.remove
 
 
 class Migration(migrations.Migration):
@@ -43,4 +25,4 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = [migrations.RunPython(SCHEDULE.create, SCHEDULE.remove)]

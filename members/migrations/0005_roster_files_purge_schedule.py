@@ -2,35 +2,15 @@
 
 from django.db import migrations
 
-TASK_NAME = "members: delete expired roster files"
-TASK = "members.roster_files_purge"
-CRONTAB = {"minute": "30", "hour": "3", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"}
-TIMEZONE = "Asia/Shanghai"
+from accounts.schedules import DefaultSchedule
 
-
-def create_schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    if PeriodicTask.objects.filter(name=TASK_NAME).exists():
-        return
-    crontab = CrontabSchedule.objects.filter(timezone=TIMEZONE, **CRONTAB).first()
-    if crontab is None:
-        crontab = CrontabSchedule.objects.create(timezone=TIMEZONE, **CRONTAB)
-    PeriodicTask.objects.create(
-        name=TASK_NAME,
-        task=TASK,
-        crontab=crontab,
-        enabled=True,
-        description="Deletes uploaded rosters and built exports past their retention; the records stay.",
-        expire_seconds=3600,
-    )
-
-
-def remove_schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name=TASK_NAME).delete()
-    CrontabSchedule.objects.filter(timezone=TIMEZONE, periodictask__isnull=True, **CRONTAB).delete()
+SCHEDULE = DefaultSchedule(
+    name="members: delete expired roster files",
+    task="members.roster_files_purge",
+    crontab={"minute": "30", "hour": "3"},
+    description="Deletes uploaded rosters and built exports past their retention; the records stay.",
+    expire_seconds=3600,
+)
 
 
 class Migration(migrations.Migration):
@@ -39,4 +19,4 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = [migrations.RunPython(SCHEDULE.create, SCHEDULE.remove)]

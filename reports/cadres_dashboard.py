@@ -35,6 +35,7 @@ from unions.models import Union
 
 from .charts import bar_chart
 from .permissions import SMALL_NODE_KINDS, small_count_setting
+from .small_counts import Hider
 from .statistics import month_end
 
 CACHE_SECONDS = 300
@@ -234,19 +235,7 @@ def suppress(data: dict, *, threshold: int) -> dict:
     return copied
 
 
-class _Hider:
-    def __init__(self, threshold: int) -> None:
-        self.threshold, self.n = threshold, 0
-
-    def small(self, value) -> bool:
-        return value is not None and 0 < value < self.threshold
-
-    def hide(self, holder: dict, *keys: str) -> None:
-        for key in keys:
-            if holder.get(key) is not None:
-                holder[key] = None
-                self.n += 1
-
+class _Hider(Hider):
     def row(self, row: dict) -> None:
         """One node's figures: the count in post; the young and the rest, those who completed their hours
         and those who did not (a split with a small half is hidden whole, with its rate); the postings."""

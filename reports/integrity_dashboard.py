@@ -29,6 +29,7 @@ from unions.models import Union
 
 from .charts import bar_chart
 from .permissions import SMALL_NODE_KINDS, small_count_setting
+from .small_counts import Hider
 from .statistics import month_end
 
 CACHE_SECONDS = 300
@@ -103,28 +104,7 @@ def suppress(data: dict, *, threshold: int) -> dict:
     return copied
 
 
-class _Hider:
-    def __init__(self, threshold: int) -> None:
-        self.threshold, self.n = threshold, 0
-
-    def small(self, value) -> bool:
-        return value is not None and 0 < value < self.threshold
-
-    def hide(self, holder: dict, *keys: str) -> None:
-        for key in keys:
-            if holder.get(key) is not None:
-                holder[key] = None
-                self.n += 1
-
-    def breakdown(self, items: list[dict], holder: dict, total_key: str) -> None:
-        """Groups adding up to ``holder[total_key]``: every group hidden when one is small (the others
-        would give it back), the total when it is small itself."""
-        if any(self.small(item["count"]) for item in items):
-            for item in items:
-                self.hide(item, "count")
-        if self.small(holder[total_key]):
-            self.hide(holder, total_key)
-
+class _Hider(Hider):
     def row(self, row: dict) -> None:
         """One node's figures. A split with a small half is hidden whole, with its rate: covered and not
         covered, signed and unsigned, a problem on record and none, attended and not."""

@@ -139,3 +139,29 @@ def suppress_monthly(figures: MonthlyFigures, *, threshold: int) -> tuple[Monthl
     if not hidden.n:
         return figures, 0
     return dataclasses.replace(figures, **changes), hidden.n
+
+
+class Hider:
+    """Hides a panel's small counts in place and counts what it hid; each panel's subclass says, in
+    ``row``, which of its figures go together (a split with a small half is hidden whole)."""
+
+    def __init__(self, threshold: int) -> None:
+        self.threshold, self.n = threshold, 0
+
+    def small(self, value) -> bool:
+        return value is not None and 0 < value < self.threshold
+
+    def hide(self, holder: dict, *keys: str) -> None:
+        for key in keys:
+            if holder.get(key) is not None:
+                holder[key] = None
+                self.n += 1
+
+    def breakdown(self, items: list[dict], holder: dict, total_key: str) -> None:
+        """Groups adding up to ``holder[total_key]``: every group hidden when one is small (the others
+        would give it back), the total when it is small itself."""
+        if any(self.small(item["count"]) for item in items):
+            for item in items:
+                self.hide(item, "count")
+        if self.small(holder[total_key]):
+            self.hide(holder, total_key)

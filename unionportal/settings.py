@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "members",
     "cadres",
     "integrity",
+    "campaigns",
     "reports",
 ]
 

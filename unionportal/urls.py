@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("cadres.urls")),
     path("integrity/", include("integrity.urls")),
+    path("campaigns/", include("campaigns.urls")),
     path("", include("accounts.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),

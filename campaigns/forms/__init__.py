@@ -1,0 +1,1 @@
+"""The campaigns app's forms, one module per part."""

@@ -33,3 +33,8 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+def certificate_number(competition_id: int, rank: int) -> str:
+    """The certificate's number: the competition and the place, e.g. JS000042-003."""
+    return f"JS{competition_id:06d}-{rank:03d}"

@@ -1,3 +1,10 @@
-"""Routes of this part; filled in by the part."""
+"""Routes of this part. Placeholders (404) until the part's pages replace them."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from ..views.stub import not_built
+
+urlpatterns = [
+    path("competitions/<int:pk>/award/", not_built, name="competition_award"),
+    path("awards/<int:pk>/certificate.pdf", not_built, name="certificate_pdf"),
+]

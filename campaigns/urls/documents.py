@@ -1,3 +1,11 @@
-"""Routes of this part; filled in by the part."""
+"""Routes of this part. Placeholders (404) until the part's pages replace them."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from ..views.stub import not_built
+
+urlpatterns = [
+    path("competitions/<int:pk>/summary.pdf", not_built, name="competition_summary_pdf"),
+    path("competitions/<int:pk>/entries.xlsx", not_built, name="entries_xlsx"),
+    path("competitions/<int:pk>/scores.xlsx", not_built, name="scores_xlsx"),
+]

@@ -1,11 +1,11 @@
-"""Routes of this part. Placeholders (404) until the part's pages replace them."""
+"""A competition's documents: the summary (PDF) and the entries and scores (XLSX), for its organiser's staff."""
 
 from django.urls import path
 
-from ..views.stub import not_built
+from ..views import documents
 
 urlpatterns = [
-    path("competitions/<int:pk>/summary.pdf", not_built, name="competition_summary_pdf"),
-    path("competitions/<int:pk>/entries.xlsx", not_built, name="entries_xlsx"),
-    path("competitions/<int:pk>/scores.xlsx", not_built, name="scores_xlsx"),
+    path("competitions/<int:pk>/summary.pdf", documents.competition_summary_pdf, name="competition_summary_pdf"),
+    path("competitions/<int:pk>/entries.xlsx", documents.entries_xlsx, name="entries_xlsx"),
+    path("competitions/<int:pk>/scores.xlsx", documents.scores_xlsx, name="scores_xlsx"),
 ]

@@ -1,0 +1,162 @@
+"""A competition's summary as a PDF for its organiser's staff: the set-up (stages, scoring scheme,
+prizes), the entries by kind and status with their person-times, the stage reports handed in, the
+judging done, and the ranking (frozen after closing, a preview while judging) with the prizes, and a
+bar chart of the entries by union drawn on the server as inline SVG (``reports.charts``).
+
+A fixed number of queries whatever the number of entries; the ranking lists the first
+``RANKING_ROWS`` places and says how many more there are (the entries' workbook has them all).
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.pdf import render_pdf
+from reports.charts import bar_chart
+
+from .models import Award, Competition, Entry, Judge, Scoresheet, StageReport
+
+RANKING_ROWS = 100
+CHART_UNIONS = 12
+TEMPLATE = "reports/campaigns/summary.html"
+
+
+@dataclass
+class RankedRow:
+    rank: int
+    final_score: object
+    name: str
+    kind: str
+    unit_name: str
+    union: str
+    prize: str = ""
+
+
+def _preview(competition: Competition) -> list:
+    """The live ranking while judging (``campaigns.scoring``); empty when it cannot be computed yet."""
+    try:
+        from .scoring import compute_ranking
+    except ImportError:  # the judging part not installed: no preview
+        return []
+    try:
+        return compute_ranking(competition)
+    except ValueError:
+        return []
+
+
+def ranking(competition: Competition) -> tuple[list[RankedRow], int, bool]:
+    """The first places (rows), how many ranked entries in all, and whether the ranking is frozen."""
+    kinds = dict(Entry.Kind.choices)
+    if competition.ranking_frozen:
+        ranked = Entry.objects.filter(competition=competition, rank__isnull=False)
+        total = ranked.count()
+        rows = [
+            RankedRow(rank, score, name, str(kinds.get(kind, kind)), unit, union, grade or "")
+            for rank, score, name, kind, unit, union, grade in ranked.order_by("rank", "entered_at", "pk").values_list(
+                "rank", "final_score", "name", "kind", "unit_name", "union__name", "award__prize__grade"
+            )[:RANKING_ROWS]
+        ]
+        return rows, total, True
+    placed = _preview(competition)
+    if not placed:
+        return [], 0, False
+    top = placed[:RANKING_ROWS]
+    entries = {
+        row[0]: row[1:]
+        for row in Entry.objects.filter(pk__in=[p.entry_id for p in top]).values_list(
+            "pk", "name", "kind", "unit_name", "union__name"
+        )
+    }
+    rows = []
+    for p in top:
+        name, kind, unit, union = entries[p.entry_id]
+        rows.append(RankedRow(p.rank, p.final_score, name, str(kinds.get(kind, kind)), unit, union))
+    return rows, len(placed), False
+
+
+def context(competition: Competition) -> dict:
+    competition = Competition.objects.select_related("organiser").get(pk=competition.pk)
+    entries = Entry.objects.filter(competition=competition)
+    by_kind_status = Counter()
+    person_times = Counter()
+    for kind, status, count, times in (
+        entries.values_list("kind", "status").annotate(n=Count("pk"), t=Sum("person_times")).order_by()
+    ):
+        by_kind_status[kind, status] = count
+        person_times[kind, status] = times or 0
+    kinds = Entry.Kind.choices
+    statuses = Entry.Status.choices
+    table = [
+        {
+            "label": label,
+            "counts": [by_kind_status[kind, status] for status, _label in statuses],
+            "total": sum(by_kind_status[kind, status] for status, _label in statuses),
+            "person_times": person_times[kind, Entry.Status.ACCEPTED],
+        }
+        for kind, label in kinds
+    ]
+    totals = {
+        "counts": [sum(by_kind_status[kind, status] for kind, _l in kinds) for status, _label in statuses],
+        "total": sum(by_kind_status.values()),
+        "person_times": sum(person_times[kind, Entry.Status.ACCEPTED] for kind, _l in kinds),
+    }
+    accepted = sum(by_kind_status[kind, Entry.Status.ACCEPTED] for kind, _l in kinds)
+    stages = list(competition.stages.all())
+    handed_in = dict(
+        StageReport.objects.filter(stage__competition=competition, entry__status=Entry.Status.ACCEPTED)
+        .values_list("stage_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    stage_rows = [{"stage": stage, "handed_in": handed_in.get(stage.pk, 0), "owed": accepted} for stage in stages]
+    judging = Judge.objects.filter(competition=competition).aggregate(
+        judges=Count("pk"), declared=Count("pk", filter=Q(conflicts_declared_at__isnull=False))
+    )
+    judging["sheets"] = Scoresheet.objects.filter(
+        judge__competition=competition, completed_at__isnull=False, entry__status=Entry.Status.ACCEPTED
+    ).count()
+    per_union = list(
+        entries.filter(status=Entry.Status.ACCEPTED)
+        .values_list("union__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "union__name")[: CHART_UNIONS + 1]
+    )
+    chart = bar_chart(
+        [(name, count, None) for name, count in per_union[:CHART_UNIONS]],
+        title=_("Accepted entries by union"),
+        value_name=_("Accepted entries"),
+    )
+    rows, ranked, frozen = ranking(competition)
+    awards = list(
+        Award.objects.filter(entry__competition=competition)
+        .values_list("prize__grade")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        "title": _("Summary of %(competition)s") % {"competition": competition.title},
+        "competition": competition,
+        "stages": stage_rows,
+        "criteria": list(competition.criteria.all()),
+        "prizes": list(competition.prizes.all()),
+        "awarded": dict(awards),
+        "statuses": [label for _value, label in statuses],
+        "table": table,
+        "totals": totals,
+        "accepted": accepted,
+        "judging": judging,
+        "chart": chart if per_union else "",
+        "more_unions": len(per_union) > CHART_UNIONS,
+        "ranking": rows,
+        "ranked": ranked,
+        "more_ranked": max(ranked - len(rows), 0),
+        "frozen": frozen,
+        "today": timezone.localdate(),
+    }
+
+
+def summary_pdf(competition: Competition) -> bytes:
+    return render_pdf(TEMPLATE, context(competition))

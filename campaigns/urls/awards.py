@@ -1,10 +1,10 @@
-"""Routes of this part. Placeholders (404) until the part's pages replace them."""
+"""Routes of the prizes: awarding them, and the certificates."""
 
 from django.urls import path
 
-from ..views.stub import not_built
+from ..views import awards
 
 urlpatterns = [
-    path("competitions/<int:pk>/award/", not_built, name="competition_award"),
-    path("awards/<int:pk>/certificate.pdf", not_built, name="certificate_pdf"),
+    path("competitions/<int:pk>/award/", awards.competition_award, name="competition_award"),
+    path("awards/<int:pk>/certificate.pdf", awards.certificate_pdf, name="certificate_pdf"),
 ]

@@ -1,10 +1,10 @@
-"""Routes of this part. Placeholders (404) until the part's pages replace them."""
+"""Public routes (no sign-in needed): the results page and the certificate check."""
 
 from django.urls import path
 
-from ..views.stub import not_built
+from ..views import public
 
 urlpatterns = [
-    path("results/<str:token>/", not_built, name="results"),
-    path("check/<str:token>/", not_built, name="certificate_check"),
+    path("results/<str:token>/", public.results, name="results"),
+    path("check/<str:token>/", public.certificate_check, name="certificate_check"),
 ]

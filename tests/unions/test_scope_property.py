@@ -21,13 +21,17 @@ The union pages (``test_no_union_url_answers_outside_the_users_scope``), for eve
 Every other object (``test_no_object_url_answers_outside_the_users_scope``): members, applications,
 transfers, roster imports and exports, reports, dashboards, roles, role holders, notifications, cadres
 and their records, and the integrity records (talks, rectifications, the four-forms register, warning
-education, responsibility and opinion letters). Per
-user and URL one object inside the user's scope and one outside (when there are):
+education, responsibility and opinion letters), and the competitions (a competition and its
+approval, entries, stage report files, judges and their score sheets with the judge rules, awards).
+Per user and URL one object inside the user's scope and one outside (when there are):
 
 * outside: the answer a made-up id gets (404; 403 where the page turns the user away before it
   looks anything up, but never on an integrity page: a city admin too gets 404 there), the body never
   names the object, and a POST changes nothing;
 * inside: never 404.
+
+An object may be known to more users than those its URL must open for (an action on a competition in
+another state, or one its approver sees): those may get any answer, and the others the made-up id's.
 
 Each request runs in a savepoint that is rolled back, so the world the oracle describes is the world
 every request sees.
@@ -144,6 +148,38 @@ OBJECT_OF_ROUTE = {
     ("integrity/letters/batches/", "pk"): "letter_batch",
     ("integrity/opinions/", "pk"): "opinion_letter",
     ("integrity/opinions/requested/", "pk"): "requested_opinion",
+    # Campaigns (issue 16): built by tests/campaigns/test_visibility_property.py ``campaign_records``, the
+    # oracle with them. A competition's pages: federation staff over the organiser; its own page the
+    # approver too (a key ending in "$" names that route alone); an action on it: must open only in the
+    # state it is taken in, and may be refused (never 404) to whoever may see the competition.
+    ("campaigns/competitions/", "pk"): "competition",
+    ("campaigns/competitions/<int:pk>/$", "pk"): "competition_page",
+    ("campaigns/competitions/<int:pk>/approve/", "pk"): "competition_to_approve",
+    ("campaigns/competitions/<int:pk>/return/", "pk"): "competition_to_return",
+    ("campaigns/competitions/<int:pk>/edit/", "pk"): "competition_setup",
+    ("campaigns/competitions/<int:pk>/submit/", "pk"): "competition_setup",
+    ("campaigns/competitions/<int:pk>/start/", "pk"): "competition_to_start",
+    ("campaigns/competitions/<int:pk>/open-judging/", "pk"): "competition_to_judge",
+    ("campaigns/competitions/<int:pk>/close/", "pk"): "competition_to_close",
+    ("campaigns/competitions/<int:pk>/ranking/", "pk"): "competition_ranking",
+    ("campaigns/competitions/<int:pk>/award/", "pk"): "competition_to_award",
+    # Entering: a clerk (or staff) over a member-holding union inside the organiser's subtree.
+    ("campaigns/entering/", "pk"): "competition_to_enter",
+    # An entry: clerks and staff over its union (the organiser's staff among them); the organiser decides.
+    ("campaigns/entries/", "pk"): "entry",
+    ("campaigns/entries/<int:pk>/accept/", "pk"): "entry_to_decide",
+    ("campaigns/entries/<int:pk>/refuse/", "pk"): "entry_to_decide",
+    ("campaigns/entries/<int:pk>/withdraw/", "pk"): "entry_to_withdraw",
+    ("campaigns/entries/<int:pk>/report/", "pk"): "entry_to_report",
+    # A stage report's file: the entry's clerks and staff, and a judge of it who does not conflict.
+    ("campaigns/stage-report-files/", "pk"): "stage_report_file",
+    # Judges: the organiser's staff remove them; a judge's own pages are the judge's alone; the score
+    # sheet of an entry opens for an assigned, declared, non-conflicted judge while judging is open.
+    ("campaigns/judges/", "pk"): "judge_row",
+    ("campaigns/judging/", "pk"): "own_judge",
+    ("campaigns/judging/entries/", "pk"): "entry_to_judge",
+    # A certificate: the entry's clerks and staff over its union (the organiser's staff among them).
+    ("campaigns/awards/", "pk"): "award",
 }
 # Routes whose argument names no object of anyone's scope, and why.
 NOT_AN_OBJECT = {
@@ -153,6 +189,8 @@ NOT_AN_OBJECT = {
     "accounts/": "django-allauth's e-mailed links: the arguments are secret keys",
     "admin/": "the Django admin, for superusers only (tests/accounts/test_admin_access.py)",
     "integrity/check-in/": "warning education's QR check-in: the argument is the session's secret token",
+    "campaigns/results/": "a competition's published ranking: the argument is its secret results token",
+    "campaigns/check/": "a prize certificate's public check: the argument is the certificate's secret QR token",
 }
 
 
@@ -180,6 +218,11 @@ def _takes_post(pattern: URLPattern) -> bool:
     return view_class is None or hasattr(view_class, "post")
 
 
+def _fits(route: str, start: str) -> bool:
+    """The route starts so; a start ending in "$" is the whole route (a page whose actions are further on)."""
+    return route == start[:-1] if start.endswith("$") else route.startswith(start)
+
+
 def discover() -> tuple[list[ObjectUrl], list[str]]:
     """Every route with an argument, as an ObjectUrl; and the routes no list names (must be none)."""
     found, unknown = [], []
@@ -193,7 +236,7 @@ def discover() -> tuple[list[ObjectUrl], list[str]]:
             unknown.append(f"{route} ({name}): more than one argument")
             continue
         (argument,) = arguments
-        starts = [(start, arg) for start, arg in OBJECT_OF_ROUTE if arg == argument and route.startswith(start)]
+        starts = [(start, arg) for start, arg in OBJECT_OF_ROUTE if arg == argument and _fits(route, start)]
         if not starts:
             unknown.append(f"{route} ({name}): argument {argument!r}")
             continue
@@ -400,6 +443,12 @@ class Thing:
     pk: int
     label: str  # what its pages show of it (a name), if anything: an answer outside the scope must not show it
     visible_to: Callable[[int], bool] = field(repr=False)
+    # Who may get anything but 404 (the object's existence is theirs to know), when more than ``visible_to``:
+    # an action on a competition its approver sees, taken by its organiser's staff.
+    known_to: Callable[[int], bool] | None = field(default=None, repr=False)
+
+    def known(self, user: int) -> bool:
+        return (self.known_to or self.visible_to)(user)
 
 
 class Objects:
@@ -424,6 +473,8 @@ class Objects:
         for node in range(len(nodes)):
             self.cadre_and_records(node)
         self.hours_rule()
+        for record in campaigns_tests.campaign_records(plan, nodes, users, self.worker):
+            self.add(record.kind, record.pk, record.label, record.visible_to, record.known_to)
         for user_index, user in enumerate(users):
             for role in Role.objects.filter(user=user).select_related("union"):
                 node = next(i for i, n in enumerate(nodes) if n.pk == role.union_id)
@@ -438,8 +489,10 @@ class Objects:
                     lambda u, held=held: any(plan.reaches(u, n, ROLE_READERS) for n in held),
                 )
 
-    def add(self, kind: str, pk: int, label: str, visible_to: Callable[[int], bool]) -> None:
-        self.things[kind].append(Thing(pk, label, visible_to))
+    def add(
+        self, kind: str, pk: int, label: str, visible_to: Callable[[int], bool], known_to: Callable | None = None
+    ) -> None:
+        self.things[kind].append(Thing(pk, label, visible_to, known_to))
 
     def person(self, model, node: int, **fields):
         number = next(self.numbers)
@@ -670,7 +723,7 @@ class Objects:
 def world() -> dict:
     """Every row of the portal's own apps: a request outside the scope must change none of them."""
     rows = {}
-    for label in ("accounts", "unions", "members", "cadres", "reports", "integrity"):
+    for label in ("accounts", "unions", "members", "cadres", "reports", "integrity", "campaigns"):
         for model in apps.get_app_config(label).get_models():
             fields = [f.attname for f in model._meta.concrete_fields]
             rows[model._meta.label] = sorted(model.objects.values_list(*fields), key=repr)
@@ -712,7 +765,7 @@ class ObjectScopeProperty(TestCase):
     def check_url(self, client: Client, plan: Plan, objects: Objects, user_index: int, url: ObjectUrl) -> None:
         things = objects.things[url.kind]
         inside = [t for t in things if t.visible_to(user_index)]
-        outside = [t for t in things if not t.visible_to(user_index)]
+        outside = [t for t in things if not t.known(user_index)]
         methods = ["get", "post"] if url.takes_post else ["get"]
         who = f"as user {user_index} with {plan.roles[user_index]}"
         for method in methods:
@@ -758,4 +811,5 @@ class ObjectScopeProperty(TestCase):
 
 # Last, as that module imports this one's names: the integrity records' builder and oracle (imported
 # here and not where it is called, which is inside a Hypothesis test, where its own @given may not run).
+from ..campaigns import test_visibility_property as campaigns_tests  # noqa: E402
 from ..integrity import test_visibility_property as integrity_tests  # noqa: E402

@@ -114,7 +114,9 @@ class Oracle:
         return status in RETURNABLE and self.approves_in_principle(u, organiser, approver)
 
     def sees_competition(self, u: int, organiser: int, approver: str, status: str) -> bool:
-        return self.manages(u, organiser) or self.may_return(u, organiser, approver, status)
+        """Its organiser's staff; its approver once it was submitted (the competitions they let run and
+        returned stay theirs to read), never a draft nobody has asked them about."""
+        return self.manages(u, organiser) or (status != S.DRAFT and self.approves_in_principle(u, organiser, approver))
 
     def entrant_over(self, u: int, node: int) -> bool:
         return self.plan.reaches(u, node, ENTRANTS)
@@ -147,6 +149,11 @@ class Oracle:
         return status == S.REVIEWING and any(
             j.user == u and j.declared and not self.conflicted(j, node) for j in judgings
         )
+
+    def undeclared(self, u: int, judgings: list[Judging]) -> bool:
+        """An assigned judge who has not declared yet: sent to declare by any entry's address of the
+        competition (they learn that an entry has that number, nothing of it)."""
+        return any(j.user == u and not j.declared for j in judgings)
 
     def assigned_unconflicted(self, u: int, judgings: list[Judging], node: int) -> bool:
         return any(j.user == u and not self.conflicted(j, node) for j in judgings)
@@ -271,7 +278,13 @@ def campaign_records(plan: Plan, nodes: list[Union], users: list, worker) -> lis
         )
         # The score sheet: the judges who may judge it, and nobody else (an organiser neither).
         judges = lambda u: status == Entry.Status.ACCEPTED and oracle.judges(u, judgings, holder, competition_status)  # noqa: E731
-        add("entry_to_judge", record.pk, record.name, judges)
+        add(
+            "entry_to_judge",
+            record.pk,
+            record.name,
+            judges,
+            lambda u: judges(u) or oracle.undeclared(u, judgings),
+        )
 
     holders = plan.holders()
     for organiser, union in enumerate(nodes):

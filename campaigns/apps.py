@@ -8,7 +8,12 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.kinds import register_kinds
+        from members.signals import members_seeded
 
         from . import kinds
+        from .management.commands import _scale_campaigns
 
         register_kinds(self.label, kinds)
+        # seed_scale's city gets its competitions in the same transaction, after its cadres and integrity
+        # records (those apps come first in INSTALLED_APPS and connected their receivers first).
+        members_seeded.connect(_scale_campaigns.on_members_seeded, dispatch_uid="campaigns.scale_campaigns")

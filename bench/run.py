@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import cadres, dashboard, harness, integrity, roster  # noqa: E402
+from bench import cadres, campaigns, dashboard, harness, integrity, roster  # noqa: E402
 from bench.harness import configure, ensure_database, machine, measure, note  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -56,12 +56,14 @@ def use_redis() -> str:
 
 def step_seed(members: int, seed: int) -> dict:
     """What ``manage.py seed_scale`` does, in its own process, so its time and memory are a job's."""
+    from campaigns.management.commands import _scale_campaigns
     from integrity.management.commands import _scale_integrity
     from members.management.commands._scale import Plan, seed_city
 
     figures = seed_city(Plan(members=members, seed=seed), log=note)
     # The integrity records written in the same transaction (members_seeded): their counts and seconds.
     figures["integrity"] = dict(_scale_integrity.LAST_FIGURES)
+    figures["campaigns"] = dict(_scale_campaigns.LAST_FIGURES)
     return figures
 
 
@@ -126,6 +128,10 @@ def main(args) -> dict:
         results["integrity"] = integrity.measure_integrity(args.runs)
         results["targets"] = results["integrity"]["targets"]
         return results
+    if args.campaigns_only:
+        results["campaigns"] = campaigns.measure_campaigns(args.runs)
+        results["targets"] = results["campaigns"]["targets"]
+        return results
 
     note("pages")
     results["pages"] = measure("bench.pages:step_pages", users=USERS, runs=args.runs, quick=args.quick)
@@ -144,7 +150,13 @@ def main(args) -> dict:
     results["jobs"] = measure_jobs(nodes, args)
     results["cadres"] = cadres.measure_cadres(args.runs)
     results["integrity"] = integrity.measure_integrity(args.runs)
-    results["targets"] = targets(results) + results["cadres"]["targets"] + results["integrity"]["targets"]
+    results["campaigns"] = campaigns.measure_campaigns(args.runs)
+    results["targets"] = (
+        targets(results)
+        + results["cadres"]["targets"]
+        + results["integrity"]["targets"]
+        + results["campaigns"]["targets"]
+    )
     return results
 
 
@@ -238,6 +250,8 @@ def table(results: dict) -> str:
         lines += ["", "## Cadres", *cadres.table(results["cadres"])]
     if "integrity" in results:
         lines += ["", "## Integrity", *integrity.table(results["integrity"])]
+    if "campaigns" in results:
+        lines += ["", "## Campaigns", *campaigns.table(results["campaigns"])]
     lines += ["", "## Targets"]
     for target in results["targets"]:
         lines.append(f"[{'met' if target['met'] else 'MISSED':6}] {target['target']}: {target['figure']}")
@@ -258,6 +272,11 @@ def parse_args(argv=None):
         "--integrity-only",
         action="store_true",
         help="only the integrity app's seed, tracker, pages and opinion letters",
+    )
+    parser.add_argument(
+        "--campaigns-only",
+        action="store_true",
+        help="only the campaigns app's seed, pages and the closing of the 2,000-entry competition",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)

@@ -18,7 +18,7 @@ from members.cards import check_url, qr_svg
 from members.models import EmploymentType, Member, MemberCard, PoliticalStatus, Sex
 from unions.models import Union
 
-from . import cadres_dashboard, dashboard, integrity_dashboard
+from . import cadres_dashboard, campaigns_dashboard, dashboard, integrity_dashboard
 from .charts import bar_chart, line_chart, multi_line_chart
 from .models import Report
 from .permissions import small_count_setting
@@ -79,6 +79,8 @@ def _monthly(report: Report):
         **cadres_dashboard.monthly_page(report.union, figures.month),
         # The integrity page: aggregates only, small counts of grassroots and joint unions hidden.
         **integrity_dashboard.monthly_page(report.union, figures.month),
+        # The competitions page: counts of the month's year, entries to the month's end; nothing hidden.
+        **campaigns_dashboard.monthly_page(report.union, figures.month),
     }
 
 

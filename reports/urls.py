@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_cadres, views_dashboard, views_integrity
+from . import views, views_cadres, views_campaigns, views_dashboard, views_integrity
 
 app_name = "reports"
 
@@ -23,5 +23,11 @@ urlpatterns = [
     path("dashboard/<int:pk>/integrity/", views_integrity.integrity_dashboard, name="integrity_dashboard"),
     path(
         "dashboard/<int:pk>/integrity.json", views_integrity.integrity_dashboard_data, name="integrity_dashboard_data"
+    ),
+    # Competitions: counts for leaders and federation staff over the node.
+    path("dashboard/campaigns/", views_campaigns.campaigns_dashboard_home, name="campaigns_dashboard_home"),
+    path("dashboard/<int:pk>/campaigns/", views_campaigns.campaigns_dashboard, name="campaigns_dashboard"),
+    path(
+        "dashboard/<int:pk>/campaigns.json", views_campaigns.campaigns_dashboard_data, name="campaigns_dashboard_data"
     ),
 ]

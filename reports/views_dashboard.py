@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.links import url_pattern
 from cadres.permissions import can_read_aggregates
+from campaigns.permissions import can_read_aggregates as can_read_campaign_aggregates
 from integrity.permissions import can_read_aggregates as can_read_integrity_aggregates
 from unions.models import Union
 from unions.roles import DASHBOARD_KINDS
@@ -114,6 +115,8 @@ def dashboard_node(request, pk):
         "show_cadres": can_read_aggregates(request.user, union),
         # And its integrity figures (counts only), likewise.
         "show_integrity": can_read_integrity_aggregates(request.user, union),
+        # And its competitions' figures (counts, not personal data), likewise.
+        "show_campaigns": can_read_campaign_aggregates(request.user, union),
     }
     return render(request, "reports/dashboard/node.html", context)
 

@@ -87,6 +87,5 @@ def certificate_check(request, token):
             prize=award.prize.get_grade_display(),
             competition_title=competition.title,
             organiser=competition.organiser.name,
-            number=award.number,
         )
     return _private(render(request, "campaigns/public/check.html", context))

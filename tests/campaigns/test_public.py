@@ -91,6 +91,7 @@ def test_check_says_valid_prize_and_competition_and_no_name(client, commended):
     body = page.content.decode()
     assert 'id="check-prize"' in body and competition.title in body and competition.organiser.name in body
     assert entries[0].name not in body and entries[0].unit_name not in body
+    assert awards[0].number not in body  # only valid, the prize, the competition and its organiser
     assert page["X-Robots-Tag"] == "noindex, nofollow"
     assert page["Referrer-Policy"] == "no-referrer"
     assert "no-cache" in page["Cache-Control"] or "max-age=0" in page["Cache-Control"]

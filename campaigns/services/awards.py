@@ -50,6 +50,8 @@ def ranked_entries(competition: Competition) -> list[Entry]:
 def award_plan(competition: Competition) -> list[Planned]:
     """Who gets which prize, from the frozen ranking; raises ``ValidationError`` when prizes cannot be
     awarded (not closed, more prizes than entries, no prize set up)."""
+    if competition.status == Competition.Status.COMMENDED:
+        raise ValidationError(_("The prizes of this competition are awarded already."), code="awarded")
     if competition.status != Competition.Status.CLOSED:
         raise ValidationError(
             _("Prizes are awarded once the competition is closed and its ranking frozen."), code="not_closed"

@@ -109,8 +109,9 @@ def test_refused_twice_and_for_staff_of_another_district(competition, tree, cler
     with pytest.raises(PermissionDenied):
         prizes_award(competition=competition, by=other_district_staff)
     prizes_award(competition=competition, by=organiser)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as caught:
         prizes_award(competition=competition, by=organiser)
+    assert caught.value.code == "awarded"
     assert Award.objects.count() == 6
 
 

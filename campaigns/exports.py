@@ -34,7 +34,7 @@ def entry_headers() -> list[str]:
         _("Person-times"),
         _("Status"),
         _("Final score"),
-        _("Place"),
+        pgettext("ranking", "Place"),
         _("Prize"),
     ]
 
@@ -81,7 +81,7 @@ def entry_rows(competition: Competition) -> Iterable[list]:
 def write_entries(competition: Competition, out) -> int:
     return write_xlsx(
         out,
-        title=_("Entries"),
+        title=pgettext("competition", "Entries"),
         headers=entry_headers(),
         rows=entry_rows(competition),
         widths={0: 24, 2: 24, 3: 24, 4: 12},

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.pdf import render_pdf
 
-from .models import Award, Competition, Entry, Judge, Scoresheet, StageReport
+from .models import Award, Competition, Entry, Judge, Prize, Scoresheet, StageReport
 
 RANKING_ROWS = 100
 CHART_UNIONS = 12
@@ -88,11 +88,12 @@ def _preview(competition: Competition) -> list:
 def ranking(competition: Competition) -> tuple[list[RankedRow], int, bool]:
     """The first places (rows), how many ranked entries in all, and whether the ranking is frozen."""
     kinds = dict(Entry.Kind.choices)
+    grades = dict(Prize.Grade.choices)
     if competition.ranking_frozen:
         ranked = Entry.objects.filter(competition=competition, rank__isnull=False)
         total = ranked.count()
         rows = [
-            RankedRow(rank, score, name, str(kinds.get(kind, kind)), unit, union, grade or "")
+            RankedRow(rank, score, name, str(kinds.get(kind, kind)), unit, union, str(grades.get(grade, "")))
             for rank, score, name, kind, unit, union, grade in ranked.order_by("rank", "entered_at", "pk").values_list(
                 "rank", "final_score", "name", "kind", "unit_name", "union__name", "award__prize__grade"
             )[:RANKING_ROWS]
@@ -175,8 +176,7 @@ def context(competition: Competition) -> dict:
         "competition": competition,
         "stages": stage_rows,
         "criteria": list(competition.criteria.all()),
-        "prizes": list(competition.prizes.all()),
-        "awarded": dict(awards),
+        "prize_rows": [(prize, dict(awards).get(prize.grade, 0)) for prize in competition.prizes.all()],
         "statuses": [label for _value, label in statuses],
         "table": table,
         "totals": totals,

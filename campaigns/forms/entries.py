@@ -98,6 +98,8 @@ class EntryFilterForm(forms.Form):
     def __init__(self, *args, unions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = unions
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
 
 
 class MultipleFileInput(forms.ClearableFileInput):

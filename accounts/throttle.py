@@ -13,7 +13,13 @@ from django.conf import settings
 from django.core import checks
 
 # Each throttled action, and whether anonymous visitors use it (then it can count per IP only).
-ACTIONS = {"join": False, "union_search": False, "card_check": True}
+ACTIONS = {
+    "join": False,
+    "union_search": False,
+    "card_check": True,
+    "certificate_check": True,
+    "competition_results": True,
+}
 
 
 def throttle(request, action: str) -> None:

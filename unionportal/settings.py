@@ -190,6 +190,9 @@ THROTTLE_RATES = {
     "union_search": env.str("THROTTLE_UNION_SEARCH", default="60/m/user,300/m/ip"),
     # The public page a member card's QR code opens.
     "card_check": env.str("THROTTLE_CARD_CHECK", default="30/m/ip,300/h/ip"),
+    # The public pages of competitions: a prize certificate's check (its QR code) and the published results.
+    "certificate_check": env.str("THROTTLE_CERTIFICATE_CHECK", default="30/m/ip,300/h/ip"),
+    "competition_results": env.str("THROTTLE_COMPETITION_RESULTS", default="60/m/ip,600/h/ip"),
     # A cadre's QR check-in to a training class (a room full of phones scanning at once, behind one IP).
     "cadre_check_in": env.str("THROTTLE_CADRE_CHECK_IN", default="20/m/user,120/m/ip"),
 }

@@ -14,6 +14,8 @@ from ..members.test_admin import make_member
 
 pytestmark = pytest.mark.browser
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 
 def sign_in(page, username: str) -> None:
     page.goto("/accounts/login/")
@@ -65,5 +67,25 @@ def test_a_clerk_enters_a_member_on_a_phone_and_the_organiser_accepts(
     expect(desk.locator("body")).to_contain_text("已接收 1 个报名。")
     entry.refresh_from_db()
     assert entry.status == Entry.Status.ACCEPTED
+
+    # the clerk hands in the stage report with a PDF; a file that is not one is refused first
+    phone.goto(f"/campaigns/entries/{entry.pk}/")
+    phone.get_by_role("link", name="提交阶段总结").click()
+    phone.wait_for_load_state()
+    phone.fill("textarea[name=summary]", "完成四轮实操培训，参与48人次。")
+    phone.set_input_files(
+        "input[name=files]", [{"name": "总结.pdf", "mimeType": "application/pdf", "buffer": b"GIF89a"}]
+    )
+    phone.get_by_role("button", name="提交", exact=True).click()
+    phone.wait_for_load_state()
+    expect(phone.locator("body")).to_contain_text("不是 PDF、Word、Excel、JPG 或 PNG 文件")
+    screenshot(phone, "entries-stage-report-refused-375")
+    phone.fill("textarea[name=summary]", "完成四轮实操培训，参与48人次。")
+    phone.set_input_files("input[name=files]", [{"name": "总结.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    phone.get_by_role("button", name="提交", exact=True).click()
+    phone.wait_for_load_state()
+    expect(phone.locator("body")).to_contain_text("阶段总结已提交。")
+    expect(phone.get_by_role("link", name="总结.pdf")).to_be_visible()
+    screenshot(phone, "entries-entry-with-report-375")
     for context_page in (phone, desk):
         assert not context_page.context.console_errors, context_page.context.console_errors

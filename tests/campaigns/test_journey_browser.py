@@ -4,9 +4,12 @@ without ever seeing the conflicted entry, the organiser closes and awards, and t
 QR address opens the public check saying it is valid. Each step's last page is kept as a screenshot."""
 
 import datetime
+import os
 import re
+import shutil
 import subprocess
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -184,7 +187,7 @@ def test_a_competition_from_approval_to_a_checked_certificate(
     phone.locator("form[role=search] button[type=submit]").click()
     phone.wait_for_load_state()
     phone.check(f"input[name=unions][value='{neighbour.pk}']")
-    phone.locator("form[method=post] button[type=submit]").click()
+    phone.locator("main form[method=post] button[type=submit]").click()
     phone.wait_for_load_state()
     judge.refresh_from_db()
     assert judge.conflicts_declared_at is not None
@@ -198,12 +201,13 @@ def test_a_competition_from_approval_to_a_checked_certificate(
     # the conflicted entry's score sheet does not exist for them
     hidden = phone.goto(reverse("campaigns:judging_score", args=[neighbours.pk]))
     assert hidden.status == 404
+    phone.context.console_errors.clear()  # that 404 was asked for
     phone.goto(reverse("campaigns:judging_score", args=[entry.pk]))
     criteria = list(competition.criteria.order_by("order"))
     for criterion, value in zip(criteria, ("92", "44"), strict=True):
         phone.fill(f"input[name=score_{criterion.pk}]", value)
     phone.fill(f"textarea[name=comment_{criteria[0].pk}]", "操作规范，精度高")
-    phone.locator("form button[type=submit].btn-primary").click()
+    phone.locator("main form button[type=submit].btn-primary").click()
     phone.wait_for_load_state()
     sheet = Scoresheet.objects.get(judge=judge, entry=entry)
     assert sheet.completed_at is not None
@@ -231,7 +235,7 @@ def test_a_competition_from_approval_to_a_checked_certificate(
     assert entry.rank == 1  # (92·0.6 + 44/50·100·0.4 + 80·0.6 + 40/50·100·0.4) / 2 beats 70·0.6 + 60·0.4
     screenshot(staff, "campaigns-9-closed")
     staff.goto(reverse("campaigns:competition_award", args=[competition.pk]))
-    staff.locator("form[method=post] button[type=submit].btn-danger").click()
+    staff.locator("main form[method=post] button[type=submit].btn-danger").click()
     staff.wait_for_load_state()
     assert status_of(competition) == Competition.Status.COMMENDED
     award = Award.objects.get(entry=entry)
@@ -248,6 +252,8 @@ def test_a_competition_from_approval_to_a_checked_certificate(
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert award.number in text and TEAM in text
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf), str(tmp_path / "certificate")], check=True)
+    if artifacts := os.environ.get("ARTIFACTS_DIR"):
+        shutil.copy(tmp_path / "certificate.png", Path(artifacts) / "campaigns-10-certificate.png")
 
     # 11. whoever scans the QR code (no sign-in, a phone) reads "valid, this prize, this competition"
     target = certificates.check_url(award)
@@ -264,4 +270,4 @@ def test_a_competition_from_approval_to_a_checked_certificate(
     assert TEAM not in page.inner_text() and "王师傅" not in page.inner_text(), "the check names the entrant"
     screenshot(scanner, "campaigns-10-certificate-check-phone")
     for context_page in (staff, city, clerk, phone, scanner):
-        assert context_page.context.console_errors == [], context_page.context.console_errors
+        assert context_page.context.console_errors == [], (context_page.url, context_page.context.console_errors)

@@ -32,6 +32,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.links import url_pattern
 from campaigns.models import Competition, Entry
@@ -210,7 +211,7 @@ def monthly_page(union: Union, month: datetime.date, *, today: datetime.date | N
         entries_svg = bar_chart(
             [(row["name"], row["entries"], None) for row in rows],
             title=_("Entries in %(year)s's competitions, by union below") % {"year": data["year"]},
-            value_name=_("Entries"),
+            value_name=pgettext("competition count", "Entries"),
         )
     return {
         "campaigns": data,

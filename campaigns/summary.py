@@ -177,6 +177,7 @@ def context(competition: Competition) -> dict:
         "stages": stage_rows,
         "criteria": list(competition.criteria.all()),
         "prize_rows": [(prize, dict(awards).get(prize.grade, 0)) for prize in competition.prizes.all()],
+        "weight_label": _("Weight (%)"),
         "statuses": [label for _value, label in statuses],
         "table": table,
         "totals": totals,

@@ -44,7 +44,9 @@ def closed(tree, organiser, competition, clerk1, judge):
     return made
 
 
-def test_the_organiser_gets_the_summary_with_entries_ranking_and_prizes(client, organiser, competition, closed, tmp_path):
+def test_the_organiser_gets_the_summary_with_entries_ranking_and_prizes(
+    client, organiser, competition, closed, tmp_path
+):
     client.force_login(organiser)
     response = client.get(f"/campaigns/competitions/{competition.pk}/summary.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -68,15 +70,13 @@ def test_the_summary_context_counts_entries_by_kind_and_status(competition, clos
 
 
 def test_a_union_name_cannot_inject_markup_into_the_chart(tree, competition, clerk1):
-    tree["g1"].name = '<script>alert(1)</script>'
+    tree["g1"].name = "<script>alert(1)</script>"
     tree["g1"].save()
     EntryFactory(competition=competition, union=tree["g1"], entered_by=clerk1)
     assert "<script>" not in summary.context(competition)["chart"]
 
 
-def test_the_summary_takes_a_fixed_number_of_queries(
-    tree, competition, clerk1, closed, django_assert_max_num_queries
-):
+def test_the_summary_takes_a_fixed_number_of_queries(tree, competition, clerk1, closed, django_assert_max_num_queries):
     for n in range(40):
         EntryFactory(competition=competition, union=tree["g1"], entered_by=clerk1, name=f"更多{n}", rank=10 + n)
     with django_assert_max_num_queries(16):
@@ -102,3 +102,26 @@ def test_the_documents_panel_links_the_three_documents_for_the_organisers_staff_
             "campaigns/competitions/_panel_documents.html", {"competition": competition, "user": user}
         )
         assert "/campaigns/" not in html
+
+
+def test_while_judging_the_summary_shows_the_ranking_as_a_preview(tree, competition, clerk1, judge):
+    Competition.objects.filter(pk=competition.pk).update(status=Competition.Status.REVIEWING)
+    competition.refresh_from_db()
+    low, high = (
+        EntryFactory(competition=competition, union=tree["g1"], entered_by=clerk1, name=name)
+        for name in ("低分", "高分")
+    )
+    for entry, value in ((low, 10), (high, 40)):
+        sheet = Scoresheet.objects.create(judge=judge, entry=entry, completed_at=timezone.now())
+        for criterion in competition.criteria.all():
+            Score.objects.create(sheet=sheet, criterion=criterion, value=min(Decimal(value), criterion.max_score))
+    context = summary.context(competition)
+    assert context["frozen"] is False
+    assert [(row.rank, row.name) for row in context["ranking"]] == [(1, "高分"), (2, "低分")]
+    assert Entry.objects.filter(rank__isnull=False).count() == 0  # a preview writes nothing
+
+
+def test_the_competition_page_shows_the_documents_panel_to_the_organiser(client, organiser, competition):
+    client.force_login(organiser)
+    html = client.get(f"/campaigns/competitions/{competition.pk}/").content.decode()
+    assert 'id="panel-documents"' in html and f"/campaigns/competitions/{competition.pk}/summary.pdf" in html

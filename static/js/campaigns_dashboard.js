@@ -66,16 +66,14 @@
       ]);
     },
     children: function (figures, labels) {
+      // Person-times only: beside them a union's handful of entries would not show; the table has both.
       const rows = figures.children.filter(function (row) {
-        return row.entries || row.competitions;
+        return row.person_times;
       });
       if (!rows.length) {
         return null;
       }
-      return grouped(pick(rows, "name"), [
-        { name: labels.labelEntries, values: pick(rows, "entries") },
-        { name: labels.labelPersonTimes, values: pick(rows, "person_times") },
-      ]);
+      return grouped(pick(rows, "name"), [{ name: labels.labelPersonTimes, values: pick(rows, "person_times") }]);
     },
   };
 

@@ -35,8 +35,8 @@ def test_the_monthly_report_of_a_district_has_a_cadres_page_with_its_figures(
     report = build_monthly(tree["d1"], leader, f"{THIS_MONTH:%Y-%m}", django_capture_on_commit_callbacks)
     assert report.status == Report.Status.DONE, report.error
     text = pdf_text(report.file.path)
-    # then the page before the last (the integrity page) is the cadres page, in Chinese
-    page = text.split("\f")[-3]
+    # then the page after the members' pages (before integrity and competitions) is the cadres page, in Chinese
+    page = text.split("\f")[-4]
     assert "在职干部" in page and "挂职锻炼中" in page
     # with the district's figures counted by hand (see test_cadre_dashboard.corps): 6 in post, 2 young
     # (33.3 %), 3 of the 6 met their 90 hours (50.0 %), one secondment under way, no stay

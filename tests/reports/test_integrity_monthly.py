@@ -25,10 +25,10 @@ def test_the_monthly_report_of_a_district_has_an_integrity_page_with_its_figures
     report = build_monthly(tree["d1"], leader, f"{LAST}-12", django_capture_on_commit_callbacks)
     assert report.status == Report.Status.DONE, report.error
     text = pdf_text(report.file.path)
-    # then its last page is the integrity page, in Chinese, with the district's figures counted by hand
+    # then its page before the competitions page is the integrity page, in Chinese, with the district's figures counted by hand
     # (see test_integrity_dashboard.records): 4 in post, 3 talked to, 6 talks, 1 item open and overdue,
     # 2 of 3 letters unsigned, 2 opinion letters issued, 2 cadres at warning education, 1 four-forms entry
-    page = text.split("\f")[-2]
+    page = text.split("\f")[-3]
     assert page.lstrip().startswith("廉政") and "例行廉政谈话" in page
     lines = lines_of(page)
     assert "东城区总工会（本级） 1 1 100.0% 1 0 0 2/3 1 0 0" in lines, lines

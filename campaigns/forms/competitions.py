@@ -80,7 +80,8 @@ class CriterionForm(_Row):
 
 
 class PrizeForm(_Row):
-    grade = forms.ChoiceField(label=_("prize"), choices=Prize.Grade.choices)
+    # An empty first choice, so that an untouched extra row stays empty (and is ignored).
+    grade = forms.ChoiceField(label=_("prize"), choices=[("", "---------"), *Prize.Grade.choices])
     count = forms.IntegerField(label=_("number of prizes"), min_value=1, max_value=999)
 
 

@@ -184,6 +184,15 @@ def competition_detail(request, pk):
         "criteria": list(competition.criteria.all()),
         "prizes": sorted(competition.prizes.all(), key=lambda prize: prize.position),
         "history": _history(competition),
+        "entrants": [
+            label
+            for accepts, label in (
+                (competition.accepts_units, _("Units")),
+                (competition.accepts_teams, _("Teams")),
+                (competition.accepts_individuals, _("Individuals")),
+            )
+            if accepts
+        ],
         "manages": manages,
         "can_edit": manages and competition.is_editable,
         "can_submit": manages and competition.is_editable,

@@ -391,13 +391,20 @@ class ScaleCampaigns:
             _copy(cursor, "campaigns_judgeconflict", ("judge_id", "union_id", "note", "declared_at"), conflicts)
             sheet_ids = iter(_ids(cursor, "campaigns_scoresheet", len(planned_sheets)))
             self.sheet_values: dict[int, list[dict[int, Decimal]]] = {}
+            # Scores are 55–100 % of the maximum, to one decimal: one Decimal made per maximum and percentage.
+            values_of = {
+                m: [(m * Decimal(p) / 100).quantize(Decimal("0.5")) for p in range(55, 101)]
+                for m in {c[2] for comp in scored for c in comp["criteria"]}
+            }
+            at_of = {c["id"]: self.at(c["end"], 14) for c in scored}
+            randrange = rng.randrange
             for c, jid, entry_id, done in planned_sheets:
                 sid = next(sheet_ids)
-                at = self.at(c["end"], 14)
+                at = at_of[c["id"]]
                 sheets.append((sid, jid, entry_id, at if done else None, at))
                 values = {}
                 for cid, _w, maximum, _o in c["criteria"] if done else c["criteria"][:1]:
-                    value = (maximum * Decimal(rng.randint(55, 100)) / 100).quantize(Decimal("0.5"))
+                    value = values_of[maximum][randrange(46)]
                     values[cid] = value
                     scores.append((sid, cid, value, ""))
                 if done:

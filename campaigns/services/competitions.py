@@ -27,7 +27,7 @@ from accounts.notify import notify
 from unions.models import Union
 
 from .. import kinds
-from ..models import Competition, Criterion, Entry, Judge, Prize, Stage
+from ..models import Competition, Criterion, Entry, Judge, Prize, Score, Stage
 from ..permissions import can_approve, can_manage, can_organise_at, can_return
 
 # The fields of the competition itself a caller may set (the rest are kept by the moves below).
@@ -175,7 +175,7 @@ def _clean_fields(fields: dict) -> dict:
     return cleaned
 
 
-def _sync(competition: Competition, model, rows: list[dict], names: tuple[str, ...], ordered: bool) -> None:
+def _sync(competition: Competition, model, rows: list[dict], names: tuple[str, ...]) -> None:
     """Make the competition's rows of ``model`` what ``rows`` say (see the module docstring)."""
     existing = {row.pk: row for row in model.objects.filter(competition=competition)}
     kept = {int(row["id"]) for row in rows if row.get("id")}
@@ -183,6 +183,9 @@ def _sync(competition: Competition, model, rows: list[dict], names: tuple[str, .
         raise ValidationError(_("The set-up was changed meanwhile: open the page again."))
     for pk, row in existing.items():
         if pk not in kept:
+            if model is Criterion and Score.objects.filter(criterion=row).exists():
+                # Scores would go with it (they cascade): refused like a protected row.
+                raise ValidationError(_("%(row)s cannot be removed: entries already hang on it.") % {"row": str(row)})
             try:
                 with transaction.atomic():
                     row.delete()
@@ -190,17 +193,13 @@ def _sync(competition: Competition, model, rows: list[dict], names: tuple[str, .
                 raise ValidationError(
                     _("%(row)s cannot be removed: entries already hang on it.") % {"row": str(row)}
                 ) from None
-    if ordered:
-        # Free the orders first: the (competition, order) pairs are unique.
-        for offset, pk in enumerate(sorted(kept)):
-            model.objects.filter(pk=pk).update(order=1000 + offset)
+    # Free the orders first: the (competition, order) pairs are unique.
+    for offset, pk in enumerate(sorted(kept)):
+        model.objects.filter(pk=pk).update(order=1000 + offset)
     for position, row in enumerate(rows, start=1):
         values = {name: row.get(name) for name in names}
-        for name in ("name",):
-            if name in values:
-                values[name] = (values[name] or "").strip()
-        if ordered:
-            values["order"] = position
+        values["name"] = (values["name"] or "").strip()
+        values["order"] = position
         if row.get("id"):
             model.objects.filter(pk=int(row["id"])).update(**values)
         else:
@@ -208,9 +207,13 @@ def _sync(competition: Competition, model, rows: list[dict], names: tuple[str, .
 
 
 def _write_rows(competition, stages, criteria, prizes) -> None:
-    _sync(competition, Stage, stages, STAGE_FIELDS, ordered=True)
-    _sync(competition, Criterion, criteria, CRITERION_FIELDS, ordered=True)
-    _sync(competition, Prize, prizes, PRIZE_FIELDS, ordered=False)
+    _sync(competition, Stage, stages, STAGE_FIELDS)
+    _sync(competition, Criterion, criteria, CRITERION_FIELDS)
+    # Prizes are written afresh: nothing hangs on them before the awards, and grades may swap rows.
+    Prize.objects.filter(competition=competition).delete()
+    Prize.objects.bulk_create(
+        Prize(competition=competition, **{name: row.get(name) for name in PRIZE_FIELDS}) for row in prizes
+    )
 
 
 @transaction.atomic

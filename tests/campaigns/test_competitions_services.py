@@ -381,3 +381,36 @@ def test_open_judging_needs_an_accepted_entry_and_a_judge(tree, organiser, clerk
 def test_open_judging_by_other_district_is_refused(other_district_staff, competition):
     with pytest.raises(PermissionDenied):
         services.competition_open_judging(competition=competition, by=other_district_staff)
+
+
+def test_prize_grades_may_swap_rows(tree, organiser, draft):
+    services.competition_update(
+        competition=draft,
+        by=organiser,
+        stages=[{"id": s.pk, **rows()["stages"][i]} for i, s in enumerate(draft.stages.all())],
+        criteria=rows()["criteria"],
+        prizes=[{"grade": "second", "count": 1}, {"grade": "first", "count": 3}],
+        **fields(),
+    )
+    assert sorted(draft.prizes.values_list("grade", "count")) == [("first", 3), ("second", 1)]
+
+
+def test_a_stage_with_reports_cannot_be_removed(tree, organiser, city_staff, clerk1, competition):
+    from campaigns.models import StageReport
+
+    entry = EntryFactory(competition=competition, union=tree["g1"], entered_by=clerk1)
+    stage = competition.stages.get()
+    StageReport.objects.create(entry=entry, stage=stage, summary="完成", submitted_by=clerk1)
+    services.competition_return(competition=competition, by=city_staff, reason="重排阶段")
+    new_stage = {"name": "新阶段", "starts_on": D(2026, 3, 1), "ends_on": D(2026, 4, 30), "report_due": D(2026, 5, 1)}
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as exc:
+        services.competition_update(
+            competition=competition,
+            by=organiser,
+            stages=[new_stage],
+            criteria=rows()["criteria"],
+            prizes=rows()["prizes"],
+            **fields(),
+        )
+    assert "不能删除" in messages_of(exc)[0]
+    assert list(competition.stages.values_list("name", flat=True)) == ["第1阶段"]

@@ -177,6 +177,9 @@ def test_a_judge_scores_on_a_phone(reviewing, organiser, judge, g4, new_context,
     page.wait_for_load_state()
     page.goto(reverse("campaigns:judging_home"))
     screenshot(page, "judging-home")
+    page.goto(reverse("campaigns:judging_conflicts", args=[judge.pk]) + "?q=工会")
+    screenshot(page, "judging-conflicts")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.goto(reverse("campaigns:judging_score", args=[entry.pk]))
     [skill, theory] = reviewing.criteria.order_by("order")
     page.fill(f"#id_score_{skill.pk}", "120")

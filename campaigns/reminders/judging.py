@@ -14,6 +14,7 @@ from collections import defaultdict
 from django.db.models import Max, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.links import url_pattern
 from accounts.notify import Message
@@ -87,7 +88,14 @@ def messages(today: datetime.date) -> list[Message]:
         for judge_id, user_id in judges:
             key = f"{kind}:competition:{pk}:judge:{judge_id}:{due.isoformat()}"
             result.append(Message(user_id, kind, key, own_title, own_body, queue_url.format(judge_id)))
-        staff_title = _("%(count)s judges of %(competition)s have not finished scoring, due on %(date)s") % values
+        staff_title = (
+            ngettext(
+                "%(count)s judge of %(competition)s has not finished scoring, due on %(date)s",
+                "%(count)s judges of %(competition)s have not finished scoring, due on %(date)s",
+                len(judges),
+            )
+            % values
+        )
         key = f"{kind}:competition:{pk}:{due.isoformat()}"
         for user_id in sorted(set().union(*staff.get(organiser_path, {}).values())):
             result.append(Message(user_id, kind, key, staff_title, "", judges_url.format(pk)))

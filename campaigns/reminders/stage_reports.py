@@ -13,6 +13,7 @@ from collections import Counter
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.notify import Message
 from unions.models import Role, Union
@@ -79,13 +80,19 @@ def messages(today: datetime.date) -> list[Message]:
         }
         if overdue:
             title = (
-                _("%(count)s entries of %(union)s in %(competition)s owe the report of %(stage)s, due on %(date)s")
+                ngettext(
+                    "%(count)s entry of %(union)s in %(competition)s owes the report of %(stage)s, due on %(date)s",
+                    "%(count)s entries of %(union)s in %(competition)s owe the report of %(stage)s, due on %(date)s",
+                    count,
+                )
                 % values
             )
         else:
             title = (
-                _(
-                    "%(count)s entries of %(union)s in %(competition)s are to hand in the report of %(stage)s by %(date)s"
+                ngettext(
+                    "%(count)s entry of %(union)s in %(competition)s is to hand in the report of %(stage)s by %(date)s",
+                    "%(count)s entries of %(union)s in %(competition)s are to hand in the report of %(stage)s by %(date)s",
+                    count,
                 )
                 % values
             )

@@ -57,8 +57,26 @@ def test_stage_reports_due_within_a_week_remind_the_unions_clerks_once_with_a_co
     assert [user for user, _title in made] == ["clerk-g1", other_clerk.username]
     title = made[0][1]
     assert "2" in title and competition.title in title and stage.name in title and tree["g1"].name in title
+    assert title.startswith("2 entries of") and "are to hand in" in title
     assert all(e.name not in title for e in owing)  # no entrant named
     assert not Notification.objects.filter(recipient__in=[clerk2, organiser]).exists()
+
+
+def test_reminders_speak_chinese_in_the_daily_run_and_count_in_the_singular(tree, competition, clerk1, judge):
+    from django.utils import translation
+
+    entry(competition, tree["g1"], clerk1)
+    stage_reports.dispatch(datetime.date(2026, 5, 3))
+    assert notes(kinds.REMINDER_STAGE_REPORT_DUE)[0][1].startswith("1 entry of 东城机械厂工会")
+    Competition.objects.filter(pk=competition.pk).update(status=Competition.Status.REVIEWING)
+    with translation.override("zh-hans"):
+        stage_reports.dispatch(datetime.date(2026, 5, 11))
+        judging.dispatch(datetime.date(2026, 6, 1))
+    overdue = notes(kinds.REMINDER_STAGE_REPORT_OVERDUE)[0][1]
+    assert "有1项参赛的第1阶段阶段总结已逾期" in overdue
+    titles = [title for _user, title in notes(kinds.REMINDER_JUDGING_OVERDUE)]
+    assert any("有1名评委未完成评分" in title for title in titles)
+    assert any(title.startswith("您在") for title in titles)
 
 
 def test_an_overdue_stage_report_is_a_reminder_of_its_own_once(tree, competition, clerk1):
@@ -118,7 +136,7 @@ def test_judging_overdue_reminds_each_late_judge_and_the_organisers_staff_once(
     assert made.get(recipient=judge.user).url == f"/campaigns/judging/{judge.pk}/"
     assert made.get(recipient=undeclared.user).url == f"/campaigns/judging/{undeclared.pk}/"
     to_staff = made.get(recipient=organiser)
-    assert "2" in to_staff.title and competition.title in to_staff.title
+    assert to_staff.title.startswith("2 judges of") and competition.title in to_staff.title
     assert to_staff.url == f"/campaigns/competitions/{competition.pk}/judges/"
     for note in made:
         assert "评委" not in note.title and first_entry.name not in note.title  # no judge, no entry named

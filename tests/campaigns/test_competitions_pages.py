@@ -360,3 +360,22 @@ def test_the_form_shows_every_problem(tree, organiser, new_context, screenshot, 
     screenshot(page, "competition_draft")
     # The refused form answers 400, which the browser reports; nothing else may go wrong.
     assert [e for e in context.console_errors if "400" not in e] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_judge_on_a_phone_sees_my_judging(tree, organiser, judge_user, new_context, screenshot, live_server):
+    from tests.factories import PASSWORD
+
+    competition = scheme(CompetitionFactory(organiser=tree["d1"], created_by=organiser, title="东城区数控技能大赛"))
+    JudgeFactory(competition=competition, user=judge_user, assigned_by=organiser, name="评委甲")
+    context = new_context(viewport={"width": 375, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", judge_user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form[action*='/accounts/login/'] button[type=submit]").first.click()
+    page.goto(reverse("campaigns:home"))
+    assert "我的评审" in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "campaigns_home_judge_375")
+    assert not context.console_errors

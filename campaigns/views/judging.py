@@ -220,7 +220,7 @@ def judging_conflicts(request, pk):
         hits = list(
             service.competition_unions(competition)
             .filter(name__icontains=query)
-            .exclude(pk__in=[u.pk for u in named])
+            .exclude(pk__in=[u.pk for u in named] + [competition.organiser_id])
             .order_by("path")[:SEARCH_HITS]
         )
     context = {

@@ -6,7 +6,7 @@ complete).
 Three steps, each in a fresh process (``bench.harness.measure``):
 
 - ``step_seed_campaigns``: the competitions alone written again (the tables emptied, the judges'
-  accounts removed, the same seed and day), timed by part;
+  accounts kept, the same seed and day), timed by part;
 - ``step_campaign_pages``: the competition list (the district's staff and the city's, first page), an
   entry's page, a judge's queue in the 2,000-entry competition and its ranking preview, measured as
   ``bench.pages`` measures the member pages (p50/p95 of in-process requests under production settings,
@@ -54,15 +54,13 @@ def step_seed_campaigns() -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from accounts.models import User
-    from campaigns.management.commands._scale_campaigns import JUDGE_PREFIX, TABLES, seed_scale_campaigns
+    from campaigns.management.commands._scale_campaigns import TABLES, seed_scale_campaigns
 
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             tables = [*TABLES, "campaigns_stagereport", "campaigns_stagereportfile"]
             cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-        User.objects.filter(username__startswith=JUDGE_PREFIX).delete()
         started = time.perf_counter()
         figures = seed_scale_campaigns(timezone.localdate())
         written = time.perf_counter() - started

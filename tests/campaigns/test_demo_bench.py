@@ -7,7 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.models import User
 from bench import campaigns as bench
+from campaigns.management.commands._scale_campaigns import JUDGE_PREFIX
 from campaigns.models import Competition, Entry, Score
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -41,6 +43,13 @@ def test_the_pages_step_measures_what_is_built_and_lists_the_rest(city, settings
     for page in figures["scenarios"].values():
         assert page["queries"] > 0 and page["p95_ms"] > 0
     assert figures["setup"]["bench_competition"]["entries"] > 0
+    # The judge signed in (an audit row now holds their account): the seed step writes everything again.
+    judges = list(User.objects.filter(username__startswith=JUDGE_PREFIX).order_by("pk").values_list("pk", flat=True))
+    assert bench.step_seed_campaigns()["figures"]["judge_accounts"] == len(judges)
+    assert (
+        list(User.objects.filter(username__startswith=JUDGE_PREFIX).order_by("pk").values_list("pk", flat=True))
+        == judges
+    )
 
 
 def test_the_close_step_measures_or_says_what_is_missing_and_leaves_the_competition_open(city):

@@ -145,12 +145,17 @@ class ScaleCampaigns:
         bench_staff = Role.objects.filter(user__username="scale-district-01-staff").select_related("union").first()
         node = bench_staff.union if bench_staff else self.organisers[0][0]
         self.bench = next((o for o in self.organisers if o[0].pk == node.pk), self.organisers[0])
-        password = make_password(None)  # unusable: judges of the scale city sign in only through the bench
-        users = User.objects.bulk_create(
-            User(username=f"{JUDGE_PREFIX}{n:03d}", name=f"评委{n:03d}", password=password,
-                 email=f"judge-{n:03d}@scale.invalid")
-            for n in range(1, self.plan.judges + 1)
+        # The judges' accounts (unusable passwords: the bench signs them in itself); those of an earlier
+        # run of the campaigns seed alone are kept (a judge who signed in has audit rows).
+        wanted = [f"{JUDGE_PREFIX}{n:03d}" for n in range(1, self.plan.judges + 1)]
+        have = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
+        password = make_password(None)
+        User.objects.bulk_create(
+            User(username=username, name=f"评委{username[-3:]}", password=password,
+                 email=f"judge-{username[-3:]}@scale.invalid")
+            for username in wanted if username not in have
         )  # fmt: skip
+        users = list(User.objects.filter(username__in=wanted).order_by("username"))
         self.judge_users = [(u.pk, u.name) for u in users]
         self.figures["judge_accounts"] = len(users)
 

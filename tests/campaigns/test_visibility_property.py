@@ -237,9 +237,10 @@ def campaign_records(plan: Plan, nodes: list[Union], users: list, worker) -> lis
             lambda u: oracle.may_return(u, organiser, approver, status),
             sees,
         )
-        add("competition_setup", record.pk, record.title, manages_when(S.DRAFT, S.RETURNED), manages)
-        add("competition_to_start", record.pk, record.title, manages_when(S.APPROVED), manages)
-        add("competition_to_judge", record.pk, record.title, manages_when(S.RUNNING), manages)
+        # The moves on the competition's page: whoever may see the page may be refused them (403, a message).
+        add("competition_setup", record.pk, record.title, manages_when(S.DRAFT, S.RETURNED), sees)
+        add("competition_to_start", record.pk, record.title, manages_when(S.APPROVED), sees)
+        add("competition_to_judge", record.pk, record.title, manages_when(S.RUNNING), sees)
         add("competition_to_close", record.pk, record.title, manages_when(S.REVIEWING), manages)
         add("competition_ranking", record.pk, record.title, manages_when(S.REVIEWING, S.CLOSED, S.COMMENDED), manages)
         add("competition_to_award", record.pk, record.title, manages_when(S.CLOSED), manages)

@@ -31,7 +31,7 @@ def rows(response):
 @pytest.fixture
 def entries(tree, competition, clerk1):
     g1 = EntryFactory(
-        competition=competition, union=tree["g1"], entered_by=clerk1, name="=HYPERLINK(\"http://x\")", person_times=12
+        competition=competition, union=tree["g1"], entered_by=clerk1, name='=HYPERLINK("http://x")', person_times=12
     )
     g2 = EntryFactory(competition=competition, union=tree["g2"], entered_by=clerk1, name="西城班组", kind="unit")
     refused = EntryFactory(

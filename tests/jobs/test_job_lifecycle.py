@@ -250,7 +250,12 @@ def test_the_sweep_hands_over_the_stale_jobs_of_every_kind_and_leaves_the_others
         wait_until_ended(never_sent, lost, report_never_sent, report_lost, timeout=60)
 
     # then the stale jobs of both kinds were handed over once each and built by the worker
-    assert handed == {"members.RosterExport": 2, "cadres.CadreExport": 0, "integrity.LetterBatch": 0, "reports.Report": 2}
+    assert handed == {
+        "members.RosterExport": 2,
+        "cadres.CadreExport": 0,
+        "integrity.LetterBatch": 0,
+        "reports.Report": 2,
+    }
     for record in (never_sent, lost, report_never_sent, report_lost):
         assert record.status == S.DONE, (record, record.error)
         assert record.attempts == 1 and record.queued_at > ago(minutes=1)

@@ -308,6 +308,8 @@ class Command(BaseCommand):
         self.stdout.write(f"也可用邮箱登录 Or sign in by e-mail: <username>@{DEMO_EMAIL_DOMAIN}")
         self.stdout.write(f"demo-worker 也可用手机号登录 can also sign in by mobile: {WORKER_PHONE}")
         self.stdout.write(f"demo-member 是有电子会员卡的会员 is a member with an e-card (mobile {MEMBER_ACCOUNT[2]})")
+        # Accounts without a staff role that the other apps' demo seeds add (see the README).
+        self.stdout.write("demo-young-cadre 是年轻干部 is a young cadre; demo-judge 是竞赛评委 judges a competition")
 
 
 def role_label(kind: str | None) -> str:

@@ -95,6 +95,8 @@ CADRE_PANEL = frozenset({R.CADRE_OFFICER, R.LEADER})
 CADRE_LEADERS = frozenset({R.LEADER})
 # Integrity figures (aggregates, small counts hidden): leaders and discipline officers over the node.
 INTEGRITY_PANEL = frozenset({R.DISCIPLINE_OFFICER, R.LEADER})
+# Competition figures (running, entries, person-times): leaders and federation staff over the node.
+CAMPAIGNS_PANEL = frozenset({R.FEDERATION_STAFF, R.LEADER})
 
 
 # --- the URLs under test: every route with an argument, found in the resolver --------------------
@@ -136,6 +138,7 @@ OBJECT_OF_ROUTE = {
     ("reports/cadres/", "pk"): "cadre_file",
     ("reports/dashboard/<int:pk>/cadres", "pk"): "cadre_dashboard",
     ("reports/dashboard/<int:pk>/integrity", "pk"): "integrity_dashboard",
+    ("reports/dashboard/<int:pk>/campaigns", "pk"): "campaigns_dashboard",
     # Integrity (issue 15): discipline officers over the record only (a talk: its recorder too, a draft
     # its recorder alone); the requester's pages of an opinion letter: the requester alone. Built by
     # tests/integrity/test_visibility_property.py ``integrity_records``, the oracle with them.
@@ -558,6 +561,12 @@ class Objects:
             self.nodes[node].pk,
             node_name(node),
             lambda u: plan.reaches(u, node, INTEGRITY_PANEL),
+        )
+        self.add(
+            "campaigns_dashboard",
+            self.nodes[node].pk,
+            node_name(node),
+            lambda u: plan.reaches(u, node, CAMPAIGNS_PANEL),
         )
         self.add("dashboard", self.nodes[node].pk, node_name(node), lambda u: plan.reaches(u, node, DASHBOARD_READERS))
         # A dashboard PDF with small counts hidden: an aggregate, for leaders and member staff alike.

@@ -3,7 +3,7 @@
 An object outside these querysets answers 404 (``unions.selectors.get_visible_or_404``).
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from unions.models import Union
 from unions.scope import roles_of, scope_paths, subtree_q
@@ -23,6 +23,17 @@ def ancestor_paths(path: str) -> list[str]:
 def competitions_managed_by(user) -> QuerySet[Competition]:
     """Competitions organised in the subtrees where the user is federation staff."""
     return scoped(Competition.objects.select_related("organiser"), user, COMPETITION_STAFF_KINDS, "organiser__path")
+
+
+def entry_counts(competition_ids: list[int]) -> dict[int, int]:
+    """Entries of each competition, in one grouped query over these competitions only."""
+    rows = (
+        Entry.objects.filter(competition__in=competition_ids)
+        .values("competition")
+        .annotate(n=Count("id"))
+        .values_list("competition", "n")
+    )
+    return dict(rows)
 
 
 def competitions_to_approve(user) -> QuerySet[Competition]:

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -69,9 +68,13 @@ def _errors_to_messages(request, exc: ValidationError) -> None:
 @never_cache
 @competition_staff_required
 def competition_list(request):
-    competitions = selectors.competitions_managed_by(request.user).annotate(entry_count=Count("entries"))
-    found = CompetitionFilter(request.GET or None, queryset=competitions)
+    found = CompetitionFilter(request.GET or None, queryset=selectors.competitions_managed_by(request.user))
     page = Paginator(found.qs.order_by("-starts_on", "-id"), PER_PAGE).get_page(page_number(request.GET.get("page")))
+    # Counted for the page's rows only: an annotation over the whole list would join every entry of the
+    # city's competitions into the count and the sort before the page is cut.
+    counts = selectors.entry_counts([c.pk for c in page.object_list])
+    for competition in page.object_list:
+        competition.entry_count = counts.get(competition.pk, 0)
     return render(
         request, "campaigns/competitions/list.html", {"filter": found, "page": page, "rows": page.object_list}
     )

@@ -55,7 +55,9 @@ def _competition(request, pk) -> Competition:
         competition = Competition.objects.select_related("organiser", "created_by", "approved_by").get(pk=int(pk))
     except (Competition.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if not (permissions.can_manage(request.user, competition) or is_approver(request.user, competition)):
+    # The approver reads what was put to them: from its submission on, never a draft never submitted.
+    approver = competition.status != Competition.Status.DRAFT and is_approver(request.user, competition)
+    if not (permissions.can_manage(request.user, competition) or approver):
         raise Http404
     return competition
 

@@ -25,7 +25,7 @@ from .. import ranking, scoring, selectors
 from ..decorators import competition_staff_required
 from ..forms.judging import ConflictsForm, JudgeAssignForm, ScoreForm
 from ..models import Competition, Entry, Judge, Scoresheet
-from ..permissions import can_manage, can_see_judging
+from ..permissions import can_manage, can_see_judging, is_conflicted
 from ..services import closing
 from ..services import judging as service
 
@@ -279,6 +279,8 @@ def judging_score(request, pk):
     entry = get_visible_or_404(Entry.objects.select_related("union", "competition").filter(Exists(judge_of_entry)), pk)
     judge = _judges(selectors.judgings_of(request.user)).get(competition=entry.competition)
     if judge.conflicts_declared_at is None:
+        if is_conflicted(judge, entry):  # their own unit's: as unknown as a made-up id
+            raise Http404
         messages.info(request, _("Declare your conflicts of interest first: the entries are shown after that."))
         return redirect("campaigns:judging_conflicts", judge.pk)
     if not selectors.judge_queue(judge).filter(pk=entry.pk).exists():

@@ -251,8 +251,10 @@ def test_a_leader_approves_when_named(client, tree, organiser, district_leader):
             approver=Competition.Approver.OWN_LEADERS,
         )
     )
-    services.competition_submit(competition=competition, by=organiser)
     signed_in(client, district_leader)
+    # a draft never submitted is not put to the approver yet
+    assert client.get(detail(competition)).status_code == 404
+    services.competition_submit(competition=competition, by=organiser)
     assert client.get(detail(competition)).status_code == 200
     client.post(reverse("campaigns:competition_approve", args=[competition.pk]))
     competition.refresh_from_db()

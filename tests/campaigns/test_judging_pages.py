@@ -194,3 +194,19 @@ def test_a_judge_scores_on_a_phone(reviewing, organiser, judge, g4, new_context,
     assert Scoresheet.objects.get(entry=entry).completed_at is not None
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert context.console_errors == []
+
+
+def test_a_judge_not_yet_declared_learns_nothing_of_their_own_units_entry(
+    client, reviewing, judge_user, organiser, tree
+):
+    # given: a judge from g1 who has not declared yet, and entries of g1 (their own unit) and g2
+    JudgeFactory(
+        competition=reviewing, user=judge_user, assigned_by=organiser, own_union=tree["g1"], conflicts_declared_at=None
+    )
+    own = EntryFactory(competition=reviewing, union=tree["g1"], entered_by=organiser)
+    other = EntryFactory(competition=reviewing, union=tree["g2"], entered_by=organiser)
+    signed_in(client, judge_user)
+    # then: their own unit's entry answers as a made-up id does; another is "declare first"
+    assert client.get(reverse("campaigns:judging_score", args=[own.pk])).status_code == 404
+    assert client.get(reverse("campaigns:judging_score", args=[999_999])).status_code == 404
+    assert client.get(reverse("campaigns:judging_score", args=[other.pk])).status_code == 302

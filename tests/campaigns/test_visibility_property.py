@@ -114,9 +114,9 @@ class Oracle:
         return status in RETURNABLE and self.approves_in_principle(u, organiser, approver)
 
     def sees_competition(self, u: int, organiser: int, approver: str, status: str) -> bool:
-        """Its organiser's staff, and its approver in every state (the competition's page says so: the
-        competitions they let run or returned stay theirs to read, a draft included)."""
-        return self.manages(u, organiser) or self.approves_in_principle(u, organiser, approver)
+        """Its organiser's staff, and its approver from its submission on (the competitions they let run or
+        returned stay theirs to read; a draft never submitted is not)."""
+        return self.manages(u, organiser) or (status != S.DRAFT and self.approves_in_principle(u, organiser, approver))
 
     def entrant_over(self, u: int, node: int) -> bool:
         return self.plan.reaches(u, node, ENTRANTS)

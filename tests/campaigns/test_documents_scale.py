@@ -1,4 +1,5 @@
-"""The summary of a competition of 2,000 entries is built while the organiser waits: a few seconds."""
+"""The summary of a competition of 2,000 entries: its figures in a fixed number of queries, its ranking cut at
+the first places (the entries workbook has them all). How long it takes is printed, not asserted."""
 
 import datetime
 import time
@@ -14,7 +15,9 @@ pytestmark = pytest.mark.django_db
 SIZE = 2000
 
 
-def test_a_two_thousand_entry_summary_renders_in_a_few_seconds(tree, competition, clerk1):
+def test_a_two_thousand_entry_summary_takes_a_fixed_number_of_queries(
+    tree, competition, clerk1, django_assert_max_num_queries
+):
     start = datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC)
     Entry.objects.bulk_create(
         Entry(
@@ -35,10 +38,10 @@ def test_a_two_thousand_entry_summary_renders_in_a_few_seconds(tree, competition
     Competition.objects.filter(pk=competition.pk).update(status=Competition.Status.CLOSED)
     summary.summary_pdf(Competition.objects.get(pk=competition.pk))  # WeasyPrint's fonts loaded once per process
     began = time.perf_counter()
-    context = summary.context(competition)
+    with django_assert_max_num_queries(12):
+        context = summary.context(competition)
     queried = time.perf_counter() - began
     content = summary.summary_pdf(competition)
     took = time.perf_counter() - began - queried
     assert content.startswith(b"%PDF") and len(context["ranking"]) == summary.RANKING_ROWS
     print(f"summary of {SIZE} entries: context {queried:.2f} s, PDF {took:.2f} s, {len(content)} bytes")
-    assert queried < 1 and took < 8

@@ -5,19 +5,21 @@ kind, the final score and the prize; the check page whether the certificate is v
 competition and the organiser, and nobody's name. Their addresses carry unguessable tokens.
 """
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.pagination import page_number
 from accounts.throttle import throttle
 
 from ..models import Award, Competition, Entry, Prize
 
 TOKEN_MAX = 64
+RESULTS_PER_PAGE = 100
 
 
 def _private(response):
@@ -29,7 +31,9 @@ def _private(response):
 @require_safe
 @never_cache
 def results(request, token):
-    """The frozen ranking: public, or for signed-in portal users only, as the competition says."""
+    """The frozen ranking: public, or for signed-in portal users only, as the competition says. Throttled
+    per IP like every public page; a city contest of thousands of entries is paged."""
+    throttle(request, "competition_results")
     competition = (
         Competition.objects.select_related("organiser")
         .filter(public_token=token[:TOKEN_MAX], status__in=[Competition.Status.CLOSED, Competition.Status.COMMENDED])
@@ -45,6 +49,7 @@ def results(request, token):
         .order_by("rank", "entered_at", "id")
         .values("rank", "name", "unit_name", "kind", "final_score", "award__prize__grade")
     )
+    page = Paginator(rows, RESULTS_PER_PAGE).get_page(page_number(request.GET.get("page")))
     kinds = dict(Entry.Kind.choices)
     grades = dict(Prize.Grade.choices)
     ranking = [
@@ -56,15 +61,10 @@ def results(request, token):
             "score": row["final_score"],
             "prize": grades.get(row["award__prize__grade"], ""),
         }
-        for row in rows
+        for row in page.object_list
     ]
-    context = {"competition": competition, "ranking": ranking}
+    context = {"competition": competition, "ranking": ranking, "page": page}
     return _private(render(request, "campaigns/public/results.html", context))
-
-
-def _check_scope() -> str:
-    # The certificate check has its own limit once configured; until then it shares the card check's.
-    return "certificate_check" if "certificate_check" in settings.THROTTLE_RATES else "card_check"
 
 
 @require_safe
@@ -72,7 +72,7 @@ def _check_scope() -> str:
 def certificate_check(request, token):
     """Whoever scans a certificate learns whether it is valid, its prize and its competition; never the
     name. Unknown tokens get the same "not valid" page. Throttled per IP, so tokens cannot be tried in bulk."""
-    throttle(request, _check_scope())
+    throttle(request, "certificate_check")
     award = None
     if token and len(token) <= TOKEN_MAX:
         award = (

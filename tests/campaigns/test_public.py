@@ -141,3 +141,21 @@ def test_no_public_page_shows_personal_data_beyond_name_and_unit(client, commend
             assert value not in body, (url, value)
     results = client.get(urls[0]).content.decode()
     assert member.name in results and entries[0].unit_name in results
+
+
+def test_results_are_throttled_per_ip(client, commended, settings):
+    competition = commended[0]
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "competition_results": "2/m/ip"}
+    url = reverse("campaigns:results", args=[competition.public_token])
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_results_of_a_large_contest_come_a_hundred_places_a_page(client, competition, tree, clerk1):
+    competition.results = Competition.Results.PUBLIC
+    competition.status = Competition.Status.CLOSED
+    competition.save(update_fields=["results", "status"])
+    ranked(competition, tree["g1"], clerk1, list(range(1, 106)))
+    url = reverse("campaigns:results", args=[competition.public_token])
+    first, second = client.get(url), client.get(url, {"page": 2})
+    assert first.content.decode().count("results-place") == 100
+    assert second.content.decode().count("results-place") == 5

@@ -10,7 +10,7 @@ class CampaignsConfig(AppConfig):
         from accounts.kinds import register_kinds
         from members.signals import members_seeded
 
-        from . import kinds
+        from . import kinds, navigation  # noqa: F401  (navigation: the sign-in hook remembering who judges)
         from .management.commands import _scale_campaigns
 
         register_kinds(self.label, kinds)

@@ -21,6 +21,7 @@ from unions.models import Union
 
 from .. import kinds
 from ..models import Competition, Entry, Judge, JudgeConflict, Score, Scoresheet
+from ..navigation import forget_judging
 from ..permissions import can_manage, is_conflicted
 
 TWO_PLACES = Decimal("0.01")
@@ -80,6 +81,7 @@ def judge_assign(*, competition: Competition, user, name: str, title: str = "", 
         competition=competition, user=user, name=name, title=(title or "").strip(), own_union=own_union, assigned_by=by
     )
     audit.record(kinds.JUDGE_ASSIGNED, actor=by, union=competition.organiser, target=judge)
+    forget_judging(user.pk)
     return judge
 
 
@@ -99,6 +101,7 @@ def judge_remove(*, judge: Judge, by) -> None:
         )
     audit.record(kinds.JUDGE_REMOVED, actor=by, union=competition.organiser, target=judge, detail={"name": judge.name})
     judge.delete()
+    forget_judging(judge.user_id)
 
 
 @transaction.atomic

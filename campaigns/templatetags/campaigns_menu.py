@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from unions.scope import holds_role_anywhere
 
-from .. import permissions, selectors
+from .. import permissions
+from ..navigation import is_judge
 
 register = template.Library()
 
@@ -42,7 +43,7 @@ def campaigns_roles(user) -> dict:
         "staff": staff,
         "approver": staff or holds_role_anywhere(user, permissions.APPROVER_LEADER_KINDS),
         "entrant": permissions.is_entrant(user),
-        "judge": selectors.judgings_of(user).exists(),
+        "judge": is_judge(user),
     }
     roles["any"] = any(roles.values())
     setattr(user, CACHE_ATTRIBUTE, roles)

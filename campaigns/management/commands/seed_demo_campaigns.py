@@ -49,6 +49,7 @@ from campaigns.models import (
     StageReportFile,
 )
 from campaigns.models.awards import certificate_number
+from campaigns.navigation import forget_judging
 from members.models import Member
 from unions.models import Role, Union
 
@@ -295,6 +296,7 @@ class DemoCampaigns:
                 assigned_at=declared - datetime.timedelta(days=3), conflicts_declared_at=declared,
             ))  # fmt: skip
         self.bump("judges", len(judges))
+        forget_judging(*(judge.user_id for judge in judges))  # their menus gain "My judging" at once
         demo = judges[0]
         conflicted = accepted[-1] if c.status == S.REVIEWING else None
         if conflicted is not None:

@@ -37,6 +37,9 @@ PUBLIC = {
     "accounts:mfa_enrol": "the link of the staff invitation and authenticator reset e-mails, opened before sign-in",
     # members
     "members:card_check": "the page a member card's QR code opens: whoever scans it checks the card (no personal data)",
+    # campaigns
+    "campaigns:certificate_check": "the page a prize certificate's QR code opens: valid, the prize, the competition",
+    "campaigns:results": "a competition's published ranking (names and units), public when the organiser chooses so",
 }
 
 # What to put in each kind of URL argument.

@@ -1,5 +1,5 @@
 /*
- * The competitions panel's charts (reports/dashboard/_campaigns.html). The panel is complete without them:
+ * The competitions panel's charts (reports/dashboard/_campaigns.html), drawn by panel_charts.js. The panel is complete without them:
  * each chart has a table with the same numbers, open until the chart is drawn. The figures come from the
  * node's campaigns.json (the same scope check as the page). Colours as the other dashboard charts
  * (Okabe–Ito); ECharts draws on canvas, so the CSP is untouched. On a node's dashboard the panel arrives
@@ -13,8 +13,6 @@
   if (!window.echarts || !window.fetch) {
     return;
   }
-  const locale = (document.documentElement.lang || "").toLowerCase().startsWith("zh") ? "ZH" : "EN";
-  const charts = [];
 
   function grouped(names, series) {
     // Horizontal bars, one group per row: a series for each figure, labelled at the bars' ends.
@@ -77,62 +75,5 @@
     },
   };
 
-  function draw(root, figures) {
-    root.querySelectorAll("[data-campaigns-chart]").forEach(function (box) {
-      const build = BUILDERS[box.dataset.campaignsChart];
-      const option = build ? build(figures, root.dataset) : null;
-      if (!option) {
-        return;
-      }
-      box.classList.remove("d-none");
-      const chart = window.echarts.init(box, null, { renderer: "canvas", locale: locale });
-      chart.setOption(option);
-      charts.push(chart);
-      // Drawn: its table folds away behind "The numbers", one click to open.
-      const details = box.nextElementSibling;
-      if (details && details.matches("details.chart-numbers")) {
-        details.open = false;
-      }
-    });
-    root.dataset.chartsReady = "true";
-  }
-
-  function start(root) {
-    if (!root || root.dataset.chartsReady) {
-      return;
-    }
-    root.dataset.chartsReady = "loading";
-    fetch(root.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("campaigns data: HTTP " + response.status);
-        }
-        return response.json();
-      })
-      .then(function (figures) {
-        draw(root, figures);
-      })
-      .catch(function (error) {
-        // The tables stay open and hold every number; the charts are an addition.
-        root.dataset.chartsReady = "failed";
-        if (window.console) {
-          window.console.warn(error);
-        }
-      });
-  }
-
-  window.addEventListener("resize", function () {
-    charts.forEach(function (chart) {
-      chart.resize();
-    });
-  });
-  document.querySelectorAll("[data-campaigns-dashboard]").forEach(start);
-  document.body.addEventListener("htmx:load", function (event) {
-    const element = event.detail && event.detail.elt;
-    if (element && element.matches && element.matches("[data-campaigns-dashboard]")) {
-      start(element);
-    } else if (element && element.querySelectorAll) {
-      element.querySelectorAll("[data-campaigns-dashboard]").forEach(start);
-    }
-  });
+  window.PortalPanelCharts.mount({ panel: "data-campaigns-dashboard", chart: "data-campaigns-chart", builders: BUILDERS });
 })();

@@ -1,5 +1,5 @@
 /*
- * The integrity panel's charts (reports/dashboard/_integrity.html). The panel is complete without them:
+ * The integrity panel's charts (reports/dashboard/_integrity.html), drawn by panel_charts.js. The panel is complete without them:
  * each chart has a table with the same numbers, open until the chart is drawn. The figures come from the
  * node's integrity.json (the same scope check and the same hidden small counts as the page); a chart
  * whose numbers are partly hidden is not drawn, its table stays. Colours as the other dashboard charts
@@ -14,9 +14,7 @@
   if (!window.echarts || !window.fetch) {
     return;
   }
-  const locale = (document.documentElement.lang || "").toLowerCase().startsWith("zh") ? "ZH" : "EN";
   const numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined);
-  const charts = [];
 
   function base() {
     return {
@@ -132,62 +130,5 @@
     },
   };
 
-  function draw(root, figures) {
-    root.querySelectorAll("[data-integrity-chart]").forEach(function (box) {
-      const build = BUILDERS[box.dataset.integrityChart];
-      const option = build ? build(figures, root.dataset) : null;
-      if (!option) {
-        return;
-      }
-      box.classList.remove("d-none");
-      const chart = window.echarts.init(box, null, { renderer: "canvas", locale: locale });
-      chart.setOption(option);
-      charts.push(chart);
-      // Drawn: its table folds away behind "The numbers", one click to open.
-      const details = box.nextElementSibling;
-      if (details && details.matches("details.chart-numbers")) {
-        details.open = false;
-      }
-    });
-    root.dataset.chartsReady = "true";
-  }
-
-  function start(root) {
-    if (!root || root.dataset.chartsReady) {
-      return;
-    }
-    root.dataset.chartsReady = "loading";
-    fetch(root.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("integrity data: HTTP " + response.status);
-        }
-        return response.json();
-      })
-      .then(function (figures) {
-        draw(root, figures);
-      })
-      .catch(function (error) {
-        // The tables stay open and hold every number; the charts are an addition.
-        root.dataset.chartsReady = "failed";
-        if (window.console) {
-          window.console.warn(error);
-        }
-      });
-  }
-
-  window.addEventListener("resize", function () {
-    charts.forEach(function (chart) {
-      chart.resize();
-    });
-  });
-  document.querySelectorAll("[data-integrity-dashboard]").forEach(start);
-  document.body.addEventListener("htmx:load", function (event) {
-    const element = event.detail && event.detail.elt;
-    if (element && element.matches && element.matches("[data-integrity-dashboard]")) {
-      start(element);
-    } else if (element && element.querySelectorAll) {
-      element.querySelectorAll("[data-integrity-dashboard]").forEach(start);
-    }
-  });
+  window.PortalPanelCharts.mount({ panel: "data-integrity-dashboard", chart: "data-integrity-chart", builders: BUILDERS });
 })();

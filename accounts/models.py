@@ -192,3 +192,41 @@ class NotificationPreference(models.Model):
 
     def wants_email(self, kind: str) -> bool:
         return kind not in self.email_muted_kinds
+
+
+class CalendarDay(models.Model):
+    """A day whose working status the federation sets by hand: a year the official calendar package does
+    not know yet (the State Council announces each year's holidays and make-up days 调休 in November), or
+    a correction. A row here wins over the package (``accounts.workdays``)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    # The holiday's name, or "make-up working day" (调休上班).
+    note = models.CharField(_("note"), max_length=50, blank=True)
+    changed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d}"
+
+
+class CalendarYear(models.Model):
+    """A year the federation declares complete in its own calendar table (every holiday and make-up day
+    entered), so that notices may run into it although the package does not know it."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    declared_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    declared_at = models.DateTimeField(_("declared at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)

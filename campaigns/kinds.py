@@ -66,3 +66,82 @@ REMINDER_KINDS = {
     REMINDER_JUDGING_OVERDUE: _("Judging overdue"),
     REMINDER_APPROVAL_WAITING: _("Competitions waiting for approval"),
 }
+
+# Honours: rounds, quotas, nominations and their reviews.
+ROUND_CREATED = "campaigns.round_created"
+ROUND_CHANGED = "campaigns.round_changed"
+ROUND_OPENED = "campaigns.round_opened"
+QUOTA_SET = "campaigns.quota_set"
+NOMINATION_CREATED = "campaigns.nomination_created"
+NOMINATION_CHANGED = "campaigns.nomination_changed"
+NOMINATION_SUBMITTED = "campaigns.nomination_submitted"
+NOMINATION_WITHDRAWN = "campaigns.nomination_withdrawn"
+NOMINATION_REVIEWED = "campaigns.nomination_reviewed"
+NOMINATION_RETURNED = "campaigns.nomination_returned"
+NOMINATION_REJECTED = "campaigns.nomination_rejected"
+LIST_FORWARDED = "campaigns.list_forwarded"
+VETTING_OPINION_RECORDED = "campaigns.vetting_opinion_recorded"
+VETTING_OVERRIDDEN = "campaigns.vetting_overridden"
+# The public notice and objections.
+NOTICE_PUBLISHED = "campaigns.notice_published"
+OBJECTION_RECEIVED = "campaigns.objection_received"
+OBJECTION_ASSIGNED = "campaigns.objection_assigned"
+OBJECTION_ANSWERED = "campaigns.objection_answered"
+OBJECTION_CLOSED = "campaigns.objection_closed"
+OBJECTOR_VIEWED = "campaigns.objector_viewed"
+# Decision, register and care.
+NOMINATION_AWARDED = "campaigns.nomination_awarded"
+HONOUR_ENTERED = "campaigns.honour_entered"
+HONOUR_REVOKED = "campaigns.honour_revoked"
+HONOUR_CERTIFICATE_DOWNLOADED = "campaigns.honour_certificate_downloaded"
+CARE_RECORDED = "campaigns.care_recorded"
+STUDIO_CHANGED = "campaigns.studio_changed"
+STUDIO_REVIEWED = "campaigns.studio_reviewed"
+CALENDAR_CHANGED = "campaigns.calendar_changed"
+NOMINATION_FORM_DOWNLOADED = "campaigns.nomination_form_downloaded"
+
+AUDIT_ACTIONS |= {
+    ROUND_CREATED: _("Honours round drafted"),
+    ROUND_CHANGED: _("Honours round changed"),
+    ROUND_OPENED: _("Honours round opened for nominations"),
+    QUOTA_SET: _("Honours quota set"),
+    NOMINATION_CREATED: _("Nomination drafted"),
+    NOMINATION_CHANGED: _("Nomination changed"),
+    NOMINATION_SUBMITTED: _("Nomination submitted"),
+    NOMINATION_WITHDRAWN: _("Nomination withdrawn"),
+    NOMINATION_REVIEWED: _("Nomination passed a review"),
+    NOMINATION_RETURNED: _("Nomination returned to its nominator"),
+    NOMINATION_REJECTED: _("Nomination rejected"),
+    LIST_FORWARDED: _("Nomination list forwarded"),
+    VETTING_OPINION_RECORDED: _("Joint vetting opinion recorded"),
+    VETTING_OVERRIDDEN: _("Nomination passed despite the joint vetting"),
+    NOTICE_PUBLISHED: _("Public notice published"),
+    OBJECTION_RECEIVED: _("Objection received"),
+    OBJECTION_ASSIGNED: _("Objection assigned"),
+    OBJECTION_ANSWERED: _("Objection answered"),
+    OBJECTION_CLOSED: _("Objection closed"),
+    OBJECTOR_VIEWED: _("Objector's details viewed"),
+    NOMINATION_AWARDED: _("Honour conferred"),
+    HONOUR_ENTERED: _("Honour entered in the register"),
+    HONOUR_REVOKED: _("Honour revoked"),
+    HONOUR_CERTIFICATE_DOWNLOADED: _("Honour certificate downloaded"),
+    CARE_RECORDED: _("Model worker's care recorded"),
+    STUDIO_CHANGED: _("Innovation studio recorded"),
+    STUDIO_REVIEWED: _("Innovation studio reviewed"),
+    CALENDAR_CHANGED: _("Working-day calendar changed"),
+    NOMINATION_FORM_DOWNLOADED: _("Nomination approval form downloaded"),
+}
+
+REMINDER_REVIEW_DUE = "campaigns.honour_review_due"
+REMINDER_NOTICE_ENDING = "campaigns.notice_ending"
+REMINDER_OBJECTION_OPEN = "campaigns.objection_open"
+REMINDER_CARE_DUE = "campaigns.care_due"
+REMINDER_CALENDAR_MISSING = "campaigns.calendar_missing"
+
+REMINDER_KINDS |= {
+    REMINDER_REVIEW_DUE: _("Nominations waiting for your review"),
+    REMINDER_NOTICE_ENDING: _("Public notices ending"),
+    REMINDER_OBJECTION_OPEN: _("Objections waiting for an answer"),
+    REMINDER_CARE_DUE: _("Model workers' care due before a festival"),
+    REMINDER_CALENDAR_MISSING: _("Next year's working-day calendar missing"),
+}

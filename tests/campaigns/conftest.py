@@ -64,3 +64,24 @@ def competition(tree, organiser):
 @pytest.fixture
 def judge(competition, judge_user, organiser):
     return JudgeFactory(competition=competition, user=judge_user, assigned_by=organiser, name="评委甲")
+
+
+# --- honours -------------------------------------------------------------------------------------
+@pytest.fixture
+def honour_round(tree, city_staff):
+    """The city's 2026 round of 劳动模范 and 五一劳动奖章, taking nominations; women ≥ 20 %,
+    enterprise heads ≤ 10 %."""
+    from .honour_factories import RoundFactory, rule, with_kinds
+
+    round_ = with_kinds(RoundFactory(organiser=tree["city"], created_by=city_staff, title="2026年度市劳动模范评选"))
+    rule(round_, "woman", "min", 20)
+    rule(round_, "enterprise_head", "max", 10)
+    return round_
+
+
+@pytest.fixture
+def nomination(honour_round, tree, clerk1):
+    """A draft nomination of g1 (district 1) for 劳动模范."""
+    from .honour_factories import NominationFactory
+
+    return NominationFactory(round=honour_round, union=tree["g1"], first_node=tree["d1"], created_by=clerk1)

@@ -13,17 +13,25 @@ from django.conf import settings
 from django.core import checks
 
 # Each throttled action, and whether anonymous visitors use it (then it can count per IP only).
+# Actions in KEYED count per a key the caller gives (a hash of a mobile number, say), not per person.
+KEYED = frozenset({"objection_code_mobile"})
 ACTIONS = {
     "join": False,
     "union_search": False,
     "card_check": True,
     "certificate_check": True,
     "competition_results": True,
+    "notice_public": True,
+    "objection_code": True,
+    "objection_code_mobile": True,
+    "objection_submit": True,
+    "honour_check": True,
 }
 
 
-def throttle(request, action: str) -> None:
-    """Count one use of ``action`` by this account and this IP; past a limit, raise ``RateLimited``.
+def throttle(request, action: str, *, key: str | None = None) -> None:
+    """Count one use of ``action`` by this account and this IP (or, for a ``KEYED`` action, by ``key``);
+    past a limit, raise ``RateLimited``.
 
     Call it before any work is done: ``unionportal.middleware.RateLimitedMiddleware`` answers the
     exception with the 429 page, so nothing of the request is processed. Searches are GET requests,
@@ -34,6 +42,7 @@ def throttle(request, action: str) -> None:
         app="portal",
         action=action,
         config=settings.THROTTLE_RATES,
+        key=key,
         limit_get=True,
     )
     if not allowed:
@@ -51,9 +60,9 @@ def check_throttle_rates(app_configs=None, **kwargs) -> list[checks.CheckMessage
             rates = ratelimit.parse_rates(value)
         except ValueError:
             rates = []
-        allowed = {"ip"} if anonymous else {"ip", "user"}
+        allowed = {"key"} if action in KEYED else {"ip"} if anonymous else {"ip", "user"}
         if not rates or any(rate.per not in allowed for rate in rates):
-            example = "30/m/ip" if anonymous else "10/m/user,30/m/ip"
+            example = "1/m/key" if action in KEYED else "30/m/ip" if anonymous else "10/m/user,30/m/ip"
             errors.append(
                 checks.Error(
                     f"THROTTLE_RATES[{action!r}] is {value!r}; it needs rates such as {example!r}, "

@@ -193,6 +193,13 @@ THROTTLE_RATES = {
     # The public pages of competitions: a prize certificate's check (its QR code) and the published results.
     "certificate_check": env.str("THROTTLE_CERTIFICATE_CHECK", default="30/m/ip,300/h/ip"),
     "competition_results": env.str("THROTTLE_COMPETITION_RESULTS", default="60/m/ip,600/h/ip"),
+    # The public pages of honours: the public notice (公示), the objection form's SMS code (per IP here,
+    # per mobile in campaigns.services.objections), posting an objection, an honour certificate's check.
+    "notice_public": env.str("THROTTLE_NOTICE_PUBLIC", default="60/m/ip,600/h/ip"),
+    "objection_code": env.str("THROTTLE_OBJECTION_CODE", default="3/m/ip,10/h/ip"),
+    "objection_code_mobile": env.str("THROTTLE_OBJECTION_CODE_MOBILE", default="1/m/key,5/d/key"),
+    "objection_submit": env.str("THROTTLE_OBJECTION_SUBMIT", default="5/m/ip,20/h/ip"),
+    "honour_check": env.str("THROTTLE_HONOUR_CHECK", default="30/m/ip,300/h/ip"),
     # A cadre's QR check-in to a training class (a room full of phones scanning at once, behind one IP).
     "cadre_check_in": env.str("THROTTLE_CADRE_CHECK_IN", default="20/m/user,120/m/ip"),
 }

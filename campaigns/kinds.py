@@ -99,6 +99,7 @@ STUDIO_CHANGED = "campaigns.studio_changed"
 STUDIO_REVIEWED = "campaigns.studio_reviewed"
 CALENDAR_CHANGED = "campaigns.calendar_changed"
 NOMINATION_FORM_DOWNLOADED = "campaigns.nomination_form_downloaded"
+HONOUR_KIND_CHANGED = "campaigns.honour_kind_changed"
 
 AUDIT_ACTIONS |= {
     ROUND_CREATED: _("Honours round drafted"),
@@ -130,6 +131,7 @@ AUDIT_ACTIONS |= {
     STUDIO_REVIEWED: _("Innovation studio reviewed"),
     CALENDAR_CHANGED: _("Working-day calendar changed"),
     NOMINATION_FORM_DOWNLOADED: _("Nomination approval form downloaded"),
+    HONOUR_KIND_CHANGED: _("Honour kind changed"),
 }
 
 REMINDER_REVIEW_DUE = "campaigns.honour_review_due"

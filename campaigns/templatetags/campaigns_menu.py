@@ -3,7 +3,8 @@
 which lives as long as the request).
 
 Federation staff get the whole menu; a leader the approvals; a clerk the competitions their unions may
-enter; a judge their assignments. A judge who holds no role gets one link, "My judging".
+enter, their nominations, the register and the care of their model workers; a judge their assignments;
+a city admin the working-day calendar. A judge who holds no role gets one link, "My judging".
 """
 
 from django import template
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unions.scope import holds_role_anywhere
 
-from .. import permissions
+from .. import honour_permissions, permissions
 from ..navigation import is_judge
 
 register = template.Library()
@@ -28,22 +29,54 @@ MENU = [
     ("campaigns:open_list", _("My unions' competitions"), ("campaigns:open_", "campaigns:entry_"), ("entrant",)),
     None,
     ("campaigns:judging_home", _("My judging"), ("campaigns:judging_",), ("judge",)),
+    None,
+    (
+        "campaigns:round_list",
+        _("Honours rounds"),
+        ("campaigns:round_", "campaigns:honour_kind_", "campaigns:notice_"),
+        ("staff",),
+    ),
+    (
+        "campaigns:review_list",
+        _("Nominations to review"),
+        ("campaigns:review_", "campaigns:nomination_review", "campaigns:nomination_vetting"),
+        ("staff",),
+    ),
+    ("campaigns:objection_list", _("Objections"), ("campaigns:objection_",), ("staff",)),
+    (
+        "campaigns:nomination_home",
+        _("My unions' nominations"),
+        ("campaigns:nomination_home", "campaigns:nomination_create", "campaigns:nomination_candidates"),
+        ("entrant",),
+    ),
+    (
+        "campaigns:register",
+        _("Honours register"),
+        ("campaigns:register", "campaigns:honour_detail", "campaigns:honour_person", "campaigns:honour_create"),
+        ("staff", "entrant"),
+    ),
+    ("campaigns:care_list", _("Model workers' care"), ("campaigns:care_",), ("staff", "entrant")),
+    ("campaigns:studio_list", _("Innovation studios"), ("campaigns:studio_",), ("staff",)),
+    None,
+    ("campaigns:calendar", _("Working-day calendar"), ("campaigns:calendar",), ("calendar",)),
 ]
 
 
 def campaigns_roles(user) -> dict:
-    """``staff``, ``approver``, ``entrant``, ``judge`` (booleans) for the user; ``any`` if one holds."""
+    """``staff``, ``approver``, ``entrant``, ``judge``, ``calendar`` (booleans) for the user; ``any`` if one
+    holds. Federation staff run competitions and honours alike; clerks enter and nominate alike."""
     cached = getattr(user, CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
     if not user.is_authenticated:
-        return {"staff": False, "approver": False, "entrant": False, "judge": False, "any": False}
+        return {"staff": False, "approver": False, "entrant": False, "judge": False, "calendar": False, "any": False}
     staff = permissions.is_competition_staff(user)
     roles = {
         "staff": staff,
         "approver": staff or holds_role_anywhere(user, permissions.APPROVER_LEADER_KINDS),
         "entrant": permissions.is_entrant(user),
         "judge": is_judge(user),
+        "calendar": honour_permissions.can_keep_calendar(user),
     }
     roles["any"] = any(roles.values())
     setattr(user, CACHE_ATTRIBUTE, roles)
@@ -53,7 +86,8 @@ def campaigns_roles(user) -> dict:
 @register.simple_tag
 def campaigns_menu(user, current: str = "") -> dict:
     """``{% campaigns_menu user current as campaigns_nav %}``: ``items`` (with ``divider`` rows), whether
-    one is ``active``, ``home``; or ``single`` (one link) for a judge with no other role; or nothing."""
+    one is ``active``, ``home``; or ``single`` for a user offered one link only (a judge with no role, a city
+    admin's calendar); or nothing."""
     current = current or ""
     roles = campaigns_roles(user)
     if not roles["any"]:
@@ -70,6 +104,6 @@ def campaigns_menu(user, current: str = "") -> dict:
     while items and items[-1].get("divider"):
         items.pop()
     active = any(item.get("active") for item in items)
-    if roles["judge"] and not (roles["staff"] or roles["approver"] or roles["entrant"]):
+    if len(items) == 1:
         return {"items": items, "single": items[0], "active": active}
     return {"items": items, "active": active, "home": reverse("campaigns:home")}

@@ -100,6 +100,7 @@ STUDIO_REVIEWED = "campaigns.studio_reviewed"
 CALENDAR_CHANGED = "campaigns.calendar_changed"
 NOMINATION_FORM_DOWNLOADED = "campaigns.nomination_form_downloaded"
 HONOUR_KIND_CHANGED = "campaigns.honour_kind_changed"
+CARE_LIST_EXPORTED = "campaigns.care_list_exported"
 
 AUDIT_ACTIONS |= {
     ROUND_CREATED: _("Honours round drafted"),
@@ -132,6 +133,7 @@ AUDIT_ACTIONS |= {
     CALENDAR_CHANGED: _("Working-day calendar changed"),
     NOMINATION_FORM_DOWNLOADED: _("Nomination approval form downloaded"),
     HONOUR_KIND_CHANGED: _("Honour kind changed"),
+    CARE_LIST_EXPORTED: _("Model workers' care list exported"),
 }
 
 REMINDER_REVIEW_DUE = "campaigns.honour_review_due"

@@ -1,18 +1,16 @@
-"""Routes of model workers' care and the innovation studios.
-
-Placeholders answer 404 until their pages exist."""
+"""Routes of model workers' care and the innovation studios."""
 
 from django.urls import path
 
-from ..views.placeholder import not_yet
+from ..views import care, studios
 
 urlpatterns = [
-    path("honours/care/", not_yet, name="care_list"),
-    path("honours/register/<int:pk>/care/", not_yet, name="care_record"),
-    path("honours/studios/", not_yet, name="studio_list"),
-    path("honours/studios/new/", not_yet, name="studio_create"),
-    path("honours/studios/<int:pk>/", not_yet, name="studio_detail"),
-    path("honours/studios/<int:pk>/edit/", not_yet, name="studio_edit"),
-    path("honours/studios/<int:pk>/review/", not_yet, name="studio_review"),
-    path("honours/studios/targets/", not_yet, name="studio_targets"),
+    path("honours/care/", care.care_list, name="care_list"),
+    path("honours/register/<int:pk>/care/", care.care_record, name="care_record"),
+    path("honours/studios/", studios.studio_list, name="studio_list"),
+    path("honours/studios/new/", studios.studio_create, name="studio_create"),
+    path("honours/studios/targets/", studios.studio_targets, name="studio_targets"),
+    path("honours/studios/<int:pk>/", studios.studio_detail, name="studio_detail"),
+    path("honours/studios/<int:pk>/edit/", studios.studio_edit, name="studio_edit"),
+    path("honours/studios/<int:pk>/review/", studios.studio_review, name="studio_review"),
 ]

@@ -1,20 +1,18 @@
-"""Routes of the public notice (公示) and objections: publishing, the objections register, and the public pages.
-
-Placeholders answer 404 until their pages exist."""
+"""Routes of the public notice (公示) and objections: publishing, the objections register, and the public pages."""
 
 from django.urls import path
 
-from ..views.placeholder import not_yet
+from ..views import notices, public_notices
 
 urlpatterns = [
-    path("honours/rounds/<int:pk>/notice/", not_yet, name="notice_create"),
-    path("honours/notices/<int:pk>/", not_yet, name="notice_detail"),
-    path("honours/objections/", not_yet, name="objection_list"),
-    path("honours/objections/<int:pk>/", not_yet, name="objection_detail"),
-    path("honours/objections/<int:pk>/assign/", not_yet, name="objection_assign"),
-    path("honours/objections/<int:pk>/answer/", not_yet, name="objection_answer"),
-    path("honours/objections/<int:pk>/close/", not_yet, name="objection_close"),
-    path("notice/<str:token>/", not_yet, name="public_notice"),
-    path("notice/<str:token>/object/", not_yet, name="objection_form"),
-    path("notice/<str:token>/object/code/", not_yet, name="objection_code"),
+    path("honours/rounds/<int:pk>/notice/", notices.notice_create, name="notice_create"),
+    path("honours/notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
+    path("honours/objections/", notices.objection_list, name="objection_list"),
+    path("honours/objections/<int:pk>/", notices.objection_detail, name="objection_detail"),
+    path("honours/objections/<int:pk>/assign/", notices.objection_assign, name="objection_assign"),
+    path("honours/objections/<int:pk>/answer/", notices.objection_answer, name="objection_answer"),
+    path("honours/objections/<int:pk>/close/", notices.objection_close, name="objection_close"),
+    path("notice/<str:token>/", public_notices.public_notice, name="public_notice"),
+    path("notice/<str:token>/object/", public_notices.objection_form, name="objection_form"),
+    path("notice/<str:token>/object/code/", public_notices.objection_code, name="objection_code"),
 ]

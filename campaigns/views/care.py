@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.audit import record
 from accounts.pagination import page_number
 from cadres.sheets.exporting import write_xlsx
 from unions.models import Union
@@ -73,13 +74,15 @@ def _listed(request):
     form = CareFilterForm(request.GET or None, unions=_filter_unions(request.user, honours))
     year = form.year_or_current()
     care = state = ""
+    union = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        if data["union"]:
-            honours = honours.filter(union__path__startswith=data["union"].path)
+        union = data["union"]
+        if union:
+            honours = honours.filter(union__path__startswith=union.path)
         care, state = data["care"], data["state"]
     rows = filter_rows(care_due(honours=honours, year=year, today=timezone.localdate()), care=care, state=state)
-    return form, year, rows
+    return form, year, rows, union
 
 
 @never_cache
@@ -87,9 +90,9 @@ def _listed(request):
 @require_safe
 def care_list(request):
     """This year's care for the unions that must visit: whom to visit, what is due by when, what is late."""
-    form, year, rows = _listed(request)
+    form, year, rows, union = _listed(request)
     if request.GET.get("format") == "xlsx":
-        return _export(request, year, rows)
+        return _export(request, year, rows, union)
     page = Paginator(rows, PER_PAGE).get_page(page_number(request.GET.get("page")))
     return render(
         request,
@@ -98,7 +101,7 @@ def care_list(request):
     )
 
 
-def _export(request, year: int, rows):
+def _export(request, year: int, rows, union):
     headers = [
         _("Holder"),
         _("Honour"),
@@ -142,11 +145,7 @@ def _export(request, year: int, rows):
         widths={0: 12, 1: 18, 2: 24, 3: 24, 4: 14, 5: 8, 6: 12, 9: 16, 11: 24},
     )
     handle.seek(0)
-    action = getattr(kinds, "CARE_LIST_EXPORTED", None)
-    if action:
-        from accounts.audit import record
-
-        record(action, request=request, detail={"year": year, "people": len(rows)})
+    record(kinds.CARE_LIST_EXPORTED, request=request, union=union, detail={"year": year, "people": len(rows)})
     response = FileResponse(handle, as_attachment=True, filename=f"care-{year}.xlsx", content_type=XLSX)
     response["Cache-Control"] = "private, no-store"
     return response

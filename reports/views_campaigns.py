@@ -1,4 +1,5 @@
-"""The competitions panel of a node's dashboard: counts for leaders and federation staff over the node.
+"""The competitions panel of a node's dashboard, with the honours figures beside it: counts for leaders and
+federation staff over the node.
 
 Anyone without a leader's or federation staff's role over the node gets 404 (clerks and city admins
 included), so nobody else learns the node exists. What the figures are: ``reports.campaigns_dashboard``.
@@ -16,6 +17,7 @@ from unions.models import Union
 from unions.scope import scope_paths, subtree_q
 
 from . import campaigns_dashboard as figures
+from . import honours_dashboard
 
 
 def campaigns_dashboard_roots(user) -> QuerySet[Union]:
@@ -62,9 +64,11 @@ def campaigns_dashboard_home(request):
 @never_cache
 def campaigns_dashboard(request, pk):
     union = campaigns_dashboard_union_get(request.user, pk)
+    year = _year(request)
     context = {
         "union": union,
-        "campaigns": figures.panel_for(request.user, union, year=_year(request)),
+        "campaigns": figures.panel_for(request.user, union, year=year),
+        "honours": honours_dashboard.panel_for(request.user, union, year=year or figures.years_offered()[0]),
         "years": figures.years_offered(),
         "breadcrumb": campaigns_dashboard_breadcrumb(request.user, union),
     }

@@ -40,6 +40,10 @@ PUBLIC = {
     # campaigns
     "campaigns:certificate_check": "the page a prize certificate's QR code opens: valid, the prize, the competition",
     "campaigns:results": "a competition's published ranking (names and units), public when the organiser chooses so",
+    "campaigns:public_notice": "the public notice (公示) of a round's nominees: name, sex, unit, post, honour, deeds summary",
+    "campaigns:objection_form": "anyone may object to a nominee of a running notice under their real name (SMS-confirmed)",
+    "campaigns:objection_code": "sends the SMS code that confirms an objector's mobile (throttled per IP and per mobile)",
+    "campaigns:honour_check": "the page an honour certificate's QR code opens: this honour, this year, valid or revoked",
 }
 
 # What to put in each kind of URL argument.

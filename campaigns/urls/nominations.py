@@ -1,20 +1,18 @@
-"""Routes of nominating: a clerk's rounds, the nomination form, its files, submitting and withdrawing.
-
-Placeholders answer 404 until their pages exist."""
+"""Routes of nominating: a clerk's rounds, the nomination form, its files, submitting and withdrawing."""
 
 from django.urls import path
 
-from ..views.placeholder import not_yet
+from ..views import nominations as views
 
 urlpatterns = [
-    path("honours/nominate/", not_yet, name="nomination_home"),
-    path("honours/rounds/<int:pk>/nominate/", not_yet, name="nomination_create"),
-    path("honours/rounds/<int:pk>/candidates/", not_yet, name="nomination_candidates"),
-    path("honours/rounds/<int:pk>/member-search/", not_yet, name="nomination_member_search"),
-    path("honours/nominations/<int:pk>/", not_yet, name="nomination_detail"),
-    path("honours/nominations/<int:pk>/edit/", not_yet, name="nomination_edit"),
-    path("honours/nominations/<int:pk>/files/", not_yet, name="nomination_files"),
-    path("honours/nominations/<int:pk>/files/<int:file_pk>/", not_yet, name="nomination_file"),
-    path("honours/nominations/<int:pk>/submit/", not_yet, name="nomination_submit"),
-    path("honours/nominations/<int:pk>/withdraw/", not_yet, name="nomination_withdraw"),
+    path("honours/nominate/", views.nomination_home, name="nomination_home"),
+    path("honours/rounds/<int:pk>/nominate/", views.nomination_create, name="nomination_create"),
+    path("honours/rounds/<int:pk>/candidates/", views.nomination_candidates, name="nomination_candidates"),
+    path("honours/rounds/<int:pk>/member-search/", views.nomination_member_search, name="nomination_member_search"),
+    path("honours/nominations/<int:pk>/", views.nomination_detail, name="nomination_detail"),
+    path("honours/nominations/<int:pk>/edit/", views.nomination_edit, name="nomination_edit"),
+    path("honours/nominations/<int:pk>/files/", views.nomination_files, name="nomination_files"),
+    path("honours/nominations/<int:pk>/files/<int:file_pk>/", views.nomination_file, name="nomination_file"),
+    path("honours/nominations/<int:pk>/submit/", views.nomination_submit, name="nomination_submit"),
+    path("honours/nominations/<int:pk>/withdraw/", views.nomination_withdraw, name="nomination_withdraw"),
 ]

@@ -10,7 +10,7 @@ from importlib import import_module
 
 from django.utils import timezone
 
-PARTS: tuple[str, ...] = ("stage_reports", "judging", "approvals")
+PARTS: tuple[str, ...] = ("stage_reports", "judging", "approvals", "honours")
 
 
 def dispatch(today: datetime.date | None = None) -> dict[str, int]:

@@ -46,7 +46,7 @@ class ObjectionForm(forms.Form):
         },
     )
     facts = forms.CharField(
-        label=_("Facts"),
+        label=_("Facts of the objection"),
         max_length=FACTS_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What you know, when and where, and how it can be checked (at most 2,000 characters)."),
@@ -78,7 +78,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
         self.staff = {str(user.pk): user for user in staff}
-        self.fields["assigned_to"].choices = [("", "—")] + [(str(user.pk), user.display_name()) for user in staff]
+        self.fields["assigned_to"].choices = [("", "—")] + [(str(user.pk), str(user)) for user in staff]
 
     def clean_assigned_to(self):
         return self.staff[self.cleaned_data["assigned_to"]]
@@ -105,7 +105,9 @@ class CloseForm(forms.Form):
 
 class ObjectionFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All")), ("open", _("Open"))] + Objection.Status.choices
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), ("open", _("Not closed"))] + Objection.Status.choices,
     )
     late = forms.BooleanField(label=_("Received late"), required=False)
     nomination = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import Truncator
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -64,9 +66,20 @@ def _nominees(notice: PublicNotice) -> list[dict]:
     )
 
 
+def _period(notice: PublicNotice) -> tuple[str, str]:
+    """The notice's first and last day as a reader writes them: 2026年9月30日 and 10月12日 (no year twice)."""
+    first = date_format(notice.first_day, "DATE_FORMAT")
+    if notice.first_day.year == notice.last_day.year:
+        return first, date_format(notice.last_day, pgettext("a date within the same year", "F j"))
+    return first, date_format(notice.last_day, "DATE_FORMAT")
+
+
 def _state(notice: PublicNotice) -> dict:
     today = timezone.localdate()
+    first, last = _period(notice)
     return {
+        "first_label": first,
+        "last_label": last,
         "not_started": today < notice.first_day,
         "running": notice.is_running(today),
         "ended": notice.has_ended(today),

@@ -8,6 +8,7 @@ import zoneinfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from accounts.models import CalendarYear, Notification
 from campaigns import kinds
@@ -87,11 +88,13 @@ def test_no_review_reminder_when_nothing_waits_or_the_round_is_past_review(honou
 def test_a_notice_ending_tomorrow_reminds_the_organisers_staff_once(honour_round, city_staff, organiser):
     notice = NoticeFactory(round=honour_round, published_by=city_staff)  # 1–5 June 2026
     assert honours.dispatch(datetime.date(2026, 6, 3)) == {}
-    assert honours.dispatch(datetime.date(2026, 6, 4)) == {kinds.REMINDER_NOTICE_ENDING: 1}
+    with translation.override("zh-hans"):  # the daily run speaks the portal's language
+        assert honours.dispatch(datetime.date(2026, 6, 4)) == {kinds.REMINDER_NOTICE_ENDING: 1}
     honours.dispatch(datetime.date(2026, 6, 4))
     assert honours.dispatch(datetime.date(2026, 6, 5)) == {}
     rows = notes(kinds.REMINDER_NOTICE_ENDING)
     assert len(rows) == 1 and rows[0][0] == city_staff.username and notice.title in rows[0][1]
+    assert "将于明天" in rows[0][1]
     assert Notification.objects.get(kind=kinds.REMINDER_NOTICE_ENDING).url == f"/campaigns/honours/notices/{notice.pk}/"
 
 
@@ -207,12 +210,13 @@ def test_the_calendar_reminder_comes_only_from_1_december_and_only_when_next_yea
     other_admin = staff(Role.Kind.CITY_ADMIN, tree["city"], username="cityadmin2")
     # 2027 is past the chinesecalendar release: unknown until a city admin declares it.
     assert honours.dispatch(datetime.date(2026, 11, 30)) == {}
-    assert honours.dispatch(datetime.date(2026, 12, 1)) == {kinds.REMINDER_CALENDAR_MISSING: 2}
+    with translation.override("zh-hans"):
+        assert honours.dispatch(datetime.date(2026, 12, 1)) == {kinds.REMINDER_CALENDAR_MISSING: 2}
     honours.dispatch(datetime.date(2026, 12, 2))
     honours.dispatch(datetime.date(2026, 12, 31))
     rows = notes(kinds.REMINDER_CALENDAR_MISSING)
     assert [row[0] for row in rows] == sorted([city_admin.username, other_admin.username])  # once each
-    assert "2027" in rows[0][1]
+    assert rows[0][1] == "2027年工作日历尚未录入"
     assert Notification.objects.get(recipient=city_admin).url == "/campaigns/honours/calendar/2027/"
     assert not Notification.objects.filter(recipient=city_staff).exists()
 

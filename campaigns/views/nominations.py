@@ -86,7 +86,7 @@ def _quota_lines(rounds: list[Round], unions: list[Union]) -> dict[int, list[dic
         round_id__in=round_ids, node__path__in=paths
     ).values_list("round_id", "node__path", "node__name", "kind_id", "count"):
         quotas[(round_id, path, kind_id)] = (name, count)
-    limited = set(Quota.objects.filter(round_id__in=round_ids).values_list("round_id", "kind_id").distinct())
+    limited = set(Quota.objects.filter(round_id__in=round_ids).order_by().values_list("round_id", "kind_id").distinct())
     used = {}
     if quotas:
         quota_paths = sorted({path for (_r, path, _k) in quotas})

@@ -250,6 +250,7 @@ class Command(BaseCommand):
         call_command("seed_demo_cadres", force=True, stdout=self.stdout)
         call_command("seed_demo_integrity", force=True, stdout=self.stdout)  # needs the cadres: after them
         call_command("seed_demo_campaigns", force=True, stdout=self.stdout)  # the district's competitions
+        call_command("seed_demo_honours", force=True, stdout=self.stdout)  # the city's honours round
         self.print_table(rows)
 
     def ensure_children(self, parent: Union, specs: list[dict]) -> None:

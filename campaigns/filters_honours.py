@@ -52,7 +52,7 @@ class HonourFilter(django_filters.FilterSet):
         label=_("Union"), queryset=Union.objects.none(), method="in_subtree", empty_label=_("All in my scope")
     )
     revoked = django_filters.ChoiceFilter(
-        label=_("Revoked"),
+        label=_("Revoked or valid"),
         choices=[("no", _("Valid")), ("yes", _("Revoked"))],
         method="by_revoked",
         empty_label=_("Any"),

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import HonourKind, Nomination, NominationReview, Round, VettingOpinion
 from ..services.vetting import ACCEPT, NOTE_MAX, REASON_MAX
@@ -45,7 +46,7 @@ class ReviewFilterForm(forms.Form):
 class VettingOpinionForm(forms.Form):
     department = forms.ChoiceField(choices=VettingOpinion.Department.choices, widget=forms.HiddenInput)
     conclusion = forms.ChoiceField(
-        label=_("Conclusion"),
+        label=pgettext_lazy("vetting", "Conclusion"),
         choices=[
             (VettingOpinion.Conclusion.CLEAR, VettingOpinion.Conclusion.CLEAR.label),
             (VettingOpinion.Conclusion.PROBLEM, VettingOpinion.Conclusion.PROBLEM.label),

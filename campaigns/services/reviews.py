@@ -199,12 +199,9 @@ def quota_rows(round_: Round, node: Union, nominations=None) -> list[dict]:
     if not counts:
         return []
     names = HonourKind.objects.in_bulk(list(counts))
-    given = dict(
-        Quota.objects.filter(round=round_, node=node, kind_id__in=list(counts)).values_list("kind_id", "count")
-    )
-    limited = set(
-        Quota.objects.filter(round=round_, kind_id__in=list(counts)).values_list("kind_id", flat=True).distinct()
-    )
+    quotas = Quota.objects.filter(round=round_, kind_id__in=list(counts)).order_by()
+    given = dict(quotas.filter(node=node).values_list("kind_id", "count"))
+    limited = set(quotas.values_list("kind_id", flat=True).distinct())
     rows = []
     for kind_id in sorted(counts, key=lambda pk: (names[pk].order, pk)):
         row = counts[kind_id]
@@ -223,11 +220,11 @@ def quota_rows(round_: Round, node: Union, nominations=None) -> list[dict]:
     return rows
 
 
-def forward_failures(round_: Round, node: Union, nominations=None) -> list[str]:
+def forward_failures(round_: Round, node: Union, nominations=None, *, quotas: list[dict] | None = None) -> list[str]:
     """Every reason the list may not go up: each structural rule it breaks, each quota it exceeds."""
     nominations = level_list(round_, node) if nominations is None else nominations
     failures = list(ratio_failures(round_, nominations))
-    for row in quota_rows(round_, node, nominations):
+    for row in quota_rows(round_, node, nominations) if quotas is None else quotas:
         if not row["ok"]:
             failures.append(
                 _("%(honour)s %(count)d forwarded, quota %(quota)d")

@@ -191,7 +191,7 @@ def _share_rows(round_: Round, nominations) -> list[dict]:
 @never_cache
 @_honour_staff_required
 def round_forward(request, pk):
-    round_ = get_visible_or_404(honour_selectors.rounds_open_to(request.user), pk)
+    round_ = get_visible_or_404(honour_selectors.rounds_open_to(request.user).prefetch_related("rules"), pk)
     levels = _levels(request.user, round_)
     if not levels:
         raise Http404
@@ -234,7 +234,7 @@ def round_forward(request, pk):
     quota_rows = services.quota_rows(round_, node, listed)
     share_rows = _share_rows(round_, listed)
     waiting = sum(row["waiting"] for row in quota_rows)
-    problems = [] if failures else services.forward_failures(round_, node, listed)
+    problems = [] if failures else services.forward_failures(round_, node, listed, quotas=quota_rows)
     return render(
         request,
         "campaigns/honours/reviews/forward.html",

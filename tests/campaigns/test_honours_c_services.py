@@ -38,7 +38,9 @@ def submitted(round_, union, first_node, by, **fields):
 
 def resubmit(nomination):
     """What part B's nomination_submit leaves after the nominator edited a returned nomination."""
-    Nomination.objects.filter(pk=nomination.pk).update(status=S.SUBMITTED, submitted_at=timezone.now())
+    Nomination.objects.filter(pk=nomination.pk).update(
+        status=S.SUBMITTED, submitted_at=timezone.now(), return_reason=""
+    )
     nomination.refresh_from_db()
     return nomination
 

@@ -22,28 +22,18 @@ from accounts.notify import notify
 
 from .. import kinds
 from ..honour_permissions import can_manage_round
-from ..models import Honour, Nomination, NominationReview, Objection, Round
+from ..models import Honour, Nomination, NominationReview, Round
+from ..objections import has_open_objection, open_objection_counts
 from .register import check_document, clerks_of, lock_numbers, next_numbers, person_key_for
 
 COMMENT_MAX = 500
 # Still in the process: a round is decided when none of its nominations is left in these.
 IN_PROCESS = tuple(status for status in Nomination.ALIVE if status != Nomination.Status.AWARDED)
 
-try:  # the objections part's own question, once it exists
-    from ..objections import has_open_objection
-except ImportError:  # pragma: no cover - until then, the same rule asked here
-
-    def has_open_objection(nomination: Nomination) -> bool:
-        return Objection.objects.filter(nomination=nomination, status__in=Objection.OPEN).exists()
-
 
 def open_objection_ids(nomination_ids) -> set[int]:
     """The nominations among these with an objection still open, in one query (the decision page)."""
-    return set(
-        Objection.objects.filter(nomination_id__in=list(nomination_ids), status__in=Objection.OPEN)
-        .values_list("nomination_id", flat=True)
-        .distinct()
-    )
+    return set(open_objection_counts(list(nomination_ids)))
 
 
 def month_day(day) -> str:

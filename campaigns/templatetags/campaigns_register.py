@@ -8,7 +8,8 @@ from django.db.models import Count
 
 from ..honour_permissions import can_manage_round, can_see_honour
 from ..models import Honour, Nomination, NominationReview
-from ..services.decisions import has_open_objection, problem
+from ..objections import has_open_objection
+from ..services.decisions import problem
 
 register = template.Library()
 

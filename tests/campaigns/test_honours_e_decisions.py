@@ -361,3 +361,15 @@ def test_the_panels(client, honour_round, nominee, city_staff):
     nominee.refresh_from_db()
     html = nomination_panel.render(Context({"nomination": nominee, "user": city_staff}))
     assert "RY2026-00001" in html
+
+
+def test_the_panels_on_the_shared_pages(client, honour_round, nominee, city_staff, clerk1):
+    client.force_login(city_staff)
+    nomination_page = reverse("campaigns:nomination_detail", args=[nominee.pk])
+    assert reverse("campaigns:nomination_decide", args=[nominee.pk]) in client.get(nomination_page).content.decode()
+    round_page = client.get(reverse("campaigns:round_detail", args=[honour_round.pk])).content.decode()
+    assert reverse("campaigns:round_decision", args=[honour_round.pk]) in round_page
+    honour = decide(nominee, city_staff)
+    client.force_login(clerk1)  # the nominating union's clerk sees the honour, not the decision's buttons
+    html = client.get(nomination_page).content.decode()
+    assert honour.number in html and reverse("campaigns:honour_certificate", args=[honour.pk]) in html

@@ -19,6 +19,7 @@ class CareFilterForm(forms.Form):
     def __init__(self, *args, unions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = unions
+        self.fields["year"].initial = timezone.localdate().year
         self.fields["year"].widget.attrs.update({"class": "form-control", "inputmode": "numeric"})
         for name in ("union", "care", "state"):
             self.fields[name].widget.attrs["class"] = "form-select"
@@ -36,7 +37,7 @@ class CareRecordForm(forms.Form):
     year = forms.IntegerField(label=_("For the year"), min_value=2000, max_value=2100)
     delivered_on = forms.DateField(
         label=_("Delivered on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Give the date the care was delivered.")},
     )
     delivered_by = forms.CharField(

@@ -4,6 +4,7 @@ review, the list's filters and a level's yearly target."""
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..models import InnovationStudio, StudioReview
 
@@ -38,7 +39,7 @@ class StudioForm(forms.Form):
         error_messages={"required": _("Give the studio's field.")},
     )
     members = forms.CharField(
-        label=_("Members"),
+        label=pgettext_lazy("studio", "Members"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -52,7 +53,7 @@ class StudioForm(forms.Form):
     )
     level = forms.ChoiceField(label=_("Level"), choices=InnovationStudio.Level.choices)
     recognised_year = forms.IntegerField(label=_("Recognised in"), min_value=1990, max_value=2100)
-    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    active = forms.BooleanField(label=pgettext_lazy("studio", "Active"), required=False, initial=True)
 
     def __init__(self, *args, candidates, unions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,8 +95,8 @@ class StudioFilterForm(forms.Form):
     )
     year = forms.IntegerField(label=_("Recognised in"), min_value=1990, max_value=2100, required=False)
     active = forms.ChoiceField(
-        label=_("Active"),
-        choices=[("", _("All")), ("1", _("Active")), ("0", _("Inactive"))],
+        label=pgettext_lazy("studio", "Active"),
+        choices=[("", _("All")), ("1", pgettext_lazy("studio", "Active")), ("0", _("Inactive"))],
         required=False,
     )
 
@@ -123,3 +124,4 @@ class TargetForm(forms.Form):
         if len(nodes) == 1:
             self.fields["node"].initial = nodes[0]
         self.fields["year"].initial = timezone.localdate().year
+        self.fields["level"].initial = InnovationStudio.Level.CITY

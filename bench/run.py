@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import cadres, campaigns, dashboard, harness, integrity, roster  # noqa: E402
+from bench import cadres, campaigns, dashboard, harness, honours, integrity, roster  # noqa: E402
 from bench.harness import configure, ensure_database, machine, measure, note  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
@@ -56,7 +56,7 @@ def use_redis() -> str:
 
 def step_seed(members: int, seed: int) -> dict:
     """What ``manage.py seed_scale`` does, in its own process, so its time and memory are a job's."""
-    from campaigns.management.commands import _scale_campaigns
+    from campaigns.management.commands import _scale_campaigns, _scale_honours
     from integrity.management.commands import _scale_integrity
     from members.management.commands._scale import Plan, seed_city
 
@@ -64,6 +64,7 @@ def step_seed(members: int, seed: int) -> dict:
     # The integrity records written in the same transaction (members_seeded): their counts and seconds.
     figures["integrity"] = dict(_scale_integrity.LAST_FIGURES)
     figures["campaigns"] = dict(_scale_campaigns.LAST_FIGURES)
+    figures["honours"] = dict(_scale_honours.LAST_FIGURES)
     return figures
 
 
@@ -132,6 +133,10 @@ def main(args) -> dict:
         results["campaigns"] = campaigns.measure_campaigns(args.runs)
         results["targets"] = results["campaigns"]["targets"]
         return results
+    if args.honours_only:
+        results["honours"] = honours.measure_honours(args.runs)
+        results["targets"] = results["honours"]["targets"]
+        return results
 
     note("pages")
     results["pages"] = measure("bench.pages:step_pages", users=USERS, runs=args.runs, quick=args.quick)
@@ -151,11 +156,14 @@ def main(args) -> dict:
     results["cadres"] = cadres.measure_cadres(args.runs)
     results["integrity"] = integrity.measure_integrity(args.runs)
     results["campaigns"] = campaigns.measure_campaigns(args.runs)
+    # After the campaigns' seed step (its TRUNCATE … CASCADE empties the honours too): written again first.
+    results["honours"] = honours.measure_honours(args.runs)
     results["targets"] = (
         targets(results)
         + results["cadres"]["targets"]
         + results["integrity"]["targets"]
         + results["campaigns"]["targets"]
+        + results["honours"]["targets"]
     )
     return results
 
@@ -252,6 +260,8 @@ def table(results: dict) -> str:
         lines += ["", "## Integrity", *integrity.table(results["integrity"])]
     if "campaigns" in results:
         lines += ["", "## Campaigns", *campaigns.table(results["campaigns"])]
+    if "honours" in results:
+        lines += ["", "## Honours", *honours.table(results["honours"])]
     lines += ["", "## Targets"]
     for target in results["targets"]:
         lines.append(f"[{'met' if target['met'] else 'MISSED':6}] {target['target']}: {target['figure']}")
@@ -277,6 +287,11 @@ def parse_args(argv=None):
         "--campaigns-only",
         action="store_true",
         help="only the campaigns app's seed, pages and the closing of the 2,000-entry competition",
+    )
+    parser.add_argument(
+        "--honours-only",
+        action="store_true",
+        help="only the honours' seed, pages and the forwarding of a district's list",
     )
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)

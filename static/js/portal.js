@@ -55,4 +55,18 @@
       pendingForm = null;
     }
   });
+
+  // A text box with a length limit (data-count-max) keeps its counter (data-count-for="<its id>") up to
+  // date as the user types: "123 / 2000". The server renders the counter's first text.
+  document.addEventListener("input", function (event) {
+    const box = event.target;
+    if (!(box instanceof HTMLTextAreaElement) || !box.dataset.countMax || !box.id) {
+      return;
+    }
+    const counter = document.querySelector('[data-count-for="' + box.id + '"]');
+    if (counter) {
+      counter.textContent = box.value.length + " / " + box.dataset.countMax;
+      counter.classList.toggle("text-danger", box.value.length > Number(box.dataset.countMax));
+    }
+  });
 })();

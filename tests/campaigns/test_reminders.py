@@ -32,7 +32,7 @@ def entry(competition, union, by, **fields):
 
 
 def test_every_part_runs_daily():
-    assert set(PARTS) == {"stage_reports", "judging", "approvals"}
+    assert set(PARTS) == {"stage_reports", "judging", "approvals", "honours"}
 
 
 # --- stage reports -----------------------------------------------------------------------------------

@@ -123,7 +123,7 @@ def test_demo_discipline_finds_the_work_listed_and_the_city_admin_none_of_it(see
 
     # Opinion letters: one asked for by demo-cadre waiting, one valid, one expired.
     opinions = opinions_visible_to(officer)
-    waiting = opinions.get(status=m.OpinionLetter.Status.REQUESTED)
+    waiting = opinions.get(status=m.OpinionLetter.Status.REQUESTED, purpose=m.OpinionLetter.Purpose.PROMOTION)
     assert waiting.requested_by.username == "demo-cadre"
     issued = list(opinions.filter(status=m.OpinionLetter.Status.ISSUED).order_by("-as_of"))
     assert [letter.is_valid_on(today) for letter in issued] == [True, False]

@@ -78,6 +78,12 @@ class HonourForm(forms.Form):
     )
     unit_name = forms.CharField(label=_("Unit"), max_length=100)
     post = forms.CharField(label=_("Post"), max_length=100, required=False)
+    union_query = forms.CharField(
+        label=_("Find the union by name"),
+        max_length=50,
+        required=False,
+        help_text=_("Type part of the union's name and press Find: its matches are offered below."),
+    )
     union = forms.ModelChoiceField(
         label=_("Union"),
         queryset=None,
@@ -92,10 +98,17 @@ class HonourForm(forms.Form):
     decided_on = forms.DateField(label=_("Date of the decision"), widget=DATE)
     in_hardship = forms.BooleanField(label=_("In hardship"), required=False)
 
-    def __init__(self, *args, unions, **kwargs):
+    def __init__(self, *args, unions, offered=None, **kwargs):
+        """``unions``: every union the user may enter an honour for (validation); ``offered``: the few to
+        list (a search's matches in a large scope), or None to list them all and hide the search."""
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = unions
         self.fields["year"].initial = timezone.localdate().year - 1
+        if offered is None:
+            del self.fields["union_query"]
+        else:
+            self.fields["union"].widget.choices = [(union.pk, union.name) for union in offered]
+            self.fields["union"].empty_label = None
 
 
 class RevokeForm(forms.Form):

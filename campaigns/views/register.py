@@ -34,6 +34,9 @@ from ..models import Honour
 from ..services import register as services
 
 PER_PAGE = 30
+# Entering an honour: up to this many unions in the user's scope are listed; beyond, found by name.
+UNIONS_LISTED = 200
+UNIONS_FOUND = 30
 # A person's honours, the highest level first.
 LEVEL_ORDER = {level: position for position, level in enumerate(Honour.Level.values)}
 
@@ -165,8 +168,18 @@ def honour_create(request):
     if not is_honour_staff(request.user):
         raise PermissionDenied
     unions = scoped(Union.objects.all(), request.user, HONOUR_STAFF_KINDS, "path").only("id", "name", "path")
-    form = HonourForm(request.POST or None, unions=unions.order_by("path"))
-    if request.method == "POST" and form.is_valid():
+    offered = None
+    if unions.count() > UNIONS_LISTED:  # a city's thousands of unions: found by name, never all listed
+        query = (request.POST.get("union_query") or "").strip()[:50]
+        offered = list(unions.filter(name__contains=query).order_by("path")[:UNIONS_FOUND]) if query else []
+        picked = request.POST.get("union")
+        if picked and picked.isdigit() and all(str(u.pk) != picked for u in offered):
+            offered[:0] = list(unions.filter(pk=int(picked)))
+    searching = request.method == "POST" and "search" in request.POST
+    form = HonourForm(None if searching else request.POST or None, unions=unions.order_by("path"), offered=offered)
+    if searching:
+        form = HonourForm(initial=request.POST.dict(), unions=unions.order_by("path"), offered=offered)
+    if request.method == "POST" and not searching and form.is_valid():
         data = form.cleaned_data
         try:
             honour = services.honour_enter(
@@ -192,5 +205,6 @@ def honour_create(request):
                 request, _("The honour was entered in the register: %(number)s.") % {"number": honour.number}
             )
             return redirect("campaigns:honour_detail", honour.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "campaigns/honours/register/form.html", {"form": form}, status=status)
+    status = 400 if request.method == "POST" and not searching else 200
+    context = {"form": form, "searching": offered is not None, "found": offered}
+    return render(request, "campaigns/honours/register/form.html", context, status=status)

@@ -298,3 +298,33 @@ def test_the_public_check_is_throttled(client, register, settings, redis_cache):
     url = reverse("campaigns:honour_check", args=[register["zhang"].token])
     codes = [client.get(url).status_code for _ in range(5)]
     assert codes[:3] == [200, 200, 200] and codes[-1] == 429
+
+
+def test_a_large_scope_finds_the_union_by_name(client, tree, organiser, settings, monkeypatch):
+    from campaigns.views import register as views
+
+    monkeypatch.setattr(views, "UNIONS_LISTED", 2)  # district 1 has three unions: found by name
+    client.force_login(organiser)
+    url = reverse("campaigns:honour_create")
+    html = client.get(url).content.decode()
+    assert "union_query" in html and "东城机械厂工会" not in html
+    response = client.post(url, {"union_query": "机械厂", "search": "1", "holder_name": "吴刚"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "东城机械厂工会" in html and "东华门街道总工会" not in html and "吴刚" in html
+    data = {
+        "kind": honour_kind().pk,
+        "level": "provincial",
+        "year": "2023",
+        "holder_name": "吴刚",
+        "birth_date": "1970-02-03",
+        "unit_name": "东城机械厂",
+        "union": tree["g1"].pk,
+        "union_query": "机械厂",
+        "document_number": "省工发〔2023〕5号",
+        "conferring_body": "省总工会",
+        "decided_on": "2023-04-28",
+    }
+    assert client.post(url, data).status_code == 302
+    assert Honour.objects.get().union == tree["g1"]
+    assert client.post(url, {**data, "union": tree["g2"].pk}).status_code == 400  # not in the scope

@@ -51,7 +51,7 @@ class VettingOpinionForm(forms.Form):
             (VettingOpinion.Conclusion.CLEAR, VettingOpinion.Conclusion.CLEAR.label),
             (VettingOpinion.Conclusion.PROBLEM, VettingOpinion.Conclusion.PROBLEM.label),
         ],
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         required=False,
     )
     note = forms.CharField(label=_("Note"), max_length=NOTE_MAX, required=False)

@@ -43,7 +43,7 @@ def vetting_panel(nomination, user) -> dict:
     if not opinions:
         return {"show": False}
     rows = []
-    for opinion in opinions:
+    for opinion in sorted(opinions, key=lambda o: VettingOpinion.Department.values.index(o.department)):
         conclusion = letter_conclusion(opinion.opinion_letter) if opinion.opinion_letter_id else opinion.conclusion
         rows.append((opinion.get_department_display(), conclusion, VettingOpinion.Conclusion(conclusion).label))
     return {

@@ -30,6 +30,7 @@ from ..structure import rule_bound, rule_met, shares
 PER_PAGE = 30
 Status = Nomination.Status
 TABS = ("first", "forward", "second", "vetting")
+DEPARTMENTS = list(VettingOpinion.Department.values)  # the order the departments are shown in
 
 
 def _honour_staff_required(view):
@@ -269,7 +270,7 @@ def _opinion_rows(opinions) -> list[dict]:
     """Each department's opinion as the page shows it: a letter-backed one with integrity's conclusion as
     integrity shows it now (the conclusion and its validity, nothing of the letter's content)."""
     rows = []
-    for opinion in opinions:
+    for opinion in sorted(opinions, key=lambda o: DEPARTMENTS.index(o.department)):
         row = {"opinion": opinion, "conclusion": opinion.conclusion, "letter": None}
         if opinion.opinion_letter_id is not None:
             row["letter"] = conclusion_of(opinion.opinion_letter)

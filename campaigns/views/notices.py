@@ -147,12 +147,14 @@ def working_days_left(notice, today) -> int | None:
 @honour_staff_required
 def notice_detail(request, pk):
     notice = get_visible_or_404(honour_selectors.notices_managed_by(request.user), pk)
-    nominations = list(
+    rows = (
         Nomination.objects.filter(notice=notice)
         .select_related("kind", "union")
         .order_by("kind__order", "id")
         .only("id", "nominee_name", "unit_name", "status", "kind__name", "kind__order", "union__name")
     )
+    page = Paginator(rows, PER_PAGE).get_page(page_number(request.GET.get("page")))
+    nominations = list(page.object_list)
     counts = objection_counts(n.pk for n in nominations)
     for nomination in nominations:
         nomination.open_objections, nomination.closed_objections = counts.get(nomination.pk, (0, 0))
@@ -162,6 +164,7 @@ def notice_detail(request, pk):
         "notice": notice,
         "round": notice.round,
         "nominations": nominations,
+        "page": page,
         "public_url": public_url,
         "qr": qr_svg(public_url),
         "today": today,

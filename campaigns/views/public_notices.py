@@ -7,6 +7,7 @@ code, one of the listed nominees and the facts; what it answers never depends on
 """
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.pagination import page_number
 from accounts.phone import mask_mobile
 from accounts.throttle import throttle
 from members.models import Sex
@@ -26,6 +28,8 @@ from ..services import objections as services
 
 TOKEN_MAX = 32
 DEEDS_SUMMARY = 200
+# A city's notice lists hundreds: a hundred a page keeps the page light on a phone.
+NOMINEES_PER_PAGE = 100
 
 
 def _private(response):
@@ -59,13 +63,13 @@ def _notice_or_404(token: str) -> PublicNotice:
     return notice
 
 
+def _listed(notice: PublicNotice):
+    return services.listed_nominations(notice).order_by("kind__order", "kind_id", "id")
+
+
 def _nominees(notice: PublicNotice) -> list[dict]:
-    # Only what the page shows is read.
-    return list(
-        services.listed_nominations(notice)
-        .order_by("kind__order", "kind_id", "id")
-        .values("pk", "nominee_name", "sex", "unit_name", "post", "kind__name", "deeds")
-    )
+    """The objection form's choices: the listed nominees' names and units."""
+    return list(_listed(notice).values("pk", "nominee_name", "unit_name"))
 
 
 def _period(notice: PublicNotice) -> tuple[str, str]:
@@ -94,6 +98,9 @@ def public_notice(request, token):
     throttle(request, "notice_public")
     notice = _notice_or_404(token)
     sexes = dict(Sex.choices)
+    # Only what the page shows is read.
+    rows = _listed(notice).values("nominee_name", "sex", "unit_name", "post", "kind__name", "deeds")
+    page = Paginator(rows, NOMINEES_PER_PAGE).get_page(page_number(request.GET.get("page")))
     nominees = [
         {
             "name": row["nominee_name"],
@@ -103,9 +110,9 @@ def public_notice(request, token):
             "honour": row["kind__name"],
             "deeds": Truncator(" ".join(row["deeds"].split())).chars(DEEDS_SUMMARY),
         }
-        for row in _nominees(notice)
+        for row in page.object_list
     ]
-    context = {"notice": notice, "nominees": nominees, **_state(notice)}
+    context = {"notice": notice, "nominees": nominees, "page": page, **_state(notice)}
     return _private(render(request, "campaigns/honours/public/notice.html", context))
 
 

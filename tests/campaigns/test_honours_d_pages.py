@@ -138,10 +138,24 @@ def test_the_public_page_is_throttled_per_ip(notice, settings):
 def test_the_public_page_reads_a_fixed_number_of_queries(
     notice, honour_round, tree, clerk1, django_assert_max_num_queries
 ):
-    for _ in range(20):
+    for _ in range(103):
         nominee(honour_round, tree, clerk1, notice)
     with django_assert_max_num_queries(4):
-        assert client_for().get(public_url(notice)).status_code == 200
+        page = client_for().get(public_url(notice))
+    assert page.status_code == 200 and text(page).count("劳动模范</span>") == 100
+    second = text(client_for().get(public_url(notice), {"page": 2}))
+    assert second.count("劳动模范</span>") == 5 and "105." in second
+
+
+def test_the_notice_page_for_staff_is_paged_in_a_fixed_number_of_queries(
+    notice, honour_round, tree, clerk1, city_staff, django_assert_max_num_queries
+):
+    for _ in range(40):
+        nominee(honour_round, tree, clerk1, notice)
+    client = client_for(city_staff)
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("campaigns:notice_detail", args=[notice.pk]))
+    assert page.status_code == 200 and text(page).count('href="/campaigns/honours/nominations/') == 30
 
 
 # --- objecting ----------------------------------------------------------------------------------------

@@ -208,3 +208,43 @@ def test_withdrawing_from_the_page(nomination, clerk1):
     client.post(url, {"reason": "本人放弃"})
     nomination.refresh_from_db()
     assert nomination.status == Nomination.Status.WITHDRAWN
+
+
+def test_a_first_prize_team_is_offered_and_prefills_the_form(open_round, tree, clerk1, clerk2, organiser):
+    from campaigns.services.awards import prizes_award
+
+    from .factories import CompetitionFactory, scheme
+    from .honour_factories import WORKER_PIONEER, with_kinds
+    from .test_awards import ranked
+
+    with_kinds(open_round, WORKER_PIONEER)
+    contest = scheme(CompetitionFactory(organiser=tree["d1"], created_by=organiser), prizes=(("first", 1),))
+    winner, _second = ranked(contest, tree["g1"], clerk1, [1, 2])
+    award = next(a for a in prizes_award(competition=contest, by=organiser) if a.entry_id == winner.pk)
+    client = client_of(clerk1)
+    page = client.get(reverse("campaigns:nomination_candidates", args=[open_round.pk])).content.decode()
+    assert winner.name in page
+    assert _second.name not in page
+    assert (
+        "近两年竞赛中本工会没有一等奖。"
+        in client_of(clerk2).get(reverse("campaigns:nomination_candidates", args=[open_round.pk])).content.decode()
+    )
+    url = reverse("campaigns:nomination_create", args=[open_round.pk])
+    form = client.get(url, {"award": award.pk}).content.decode()
+    assert f'value="{winner.name}"' in form and f'name="from_award" value="{award.pk}"' in form
+    kind = open_round.kinds.get(name=WORKER_PIONEER)
+    client.post(
+        url,
+        {
+            "union": tree["g1"].pk,
+            "kind": kind.pk,
+            "nominee_name": winner.name,
+            "team_size": "8",
+            "deeds": "班组事迹",
+            "from_award": award.pk,
+        },
+    )
+    nomination = Nomination.objects.get()
+    assert (nomination.from_award, nomination.team_size, nomination.member) == (award, 8, None)
+    again = client.get(reverse("campaigns:nomination_candidates", args=[open_round.pk])).content.decode()
+    assert winner.name not in again  # taken up: not offered twice

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import record
 from integrity.models import OpinionLetter
-from integrity.opinions import conclusion_of
+from integrity.opinions import State, conclusion_of
 from integrity.services.opinions import OpenRequestExists, ValidLetterExists, opinion_request
 
 from .. import honour_permissions, kinds
@@ -244,6 +244,37 @@ def vetting_record(
             detail={"department": department, "conclusion": conclusion, "file": bool(upload)},
         )
     _sync_letters(nomination, opinions, by)
+    _complete_if_clear(nomination, opinions, by)
+    return opinion
+
+
+@transaction.atomic
+def vetting_ask_again(*, nomination: Nomination, by) -> VettingOpinion:
+    """Ask integrity again when the letter linked to the discipline opinion expired or its request was
+    withdrawn: a new request (or the request or valid letter already there) is linked instead."""
+    nomination = _locked(nomination)
+    _check_vetting(nomination, by)
+    opinions = _opinions(nomination)
+    opinion = next((o for o in opinions if o.department == Department.DISCIPLINE), None)
+    if opinion is None or opinion.opinion_letter_id is None or nomination.cadre_record_id is None:
+        raise ValidationError(_("This nominee's discipline opinion is not an integrity letter."), code="no_letter")
+    if conclusion_of(opinion.opinion_letter).state not in (State.EXPIRED, State.WITHDRAWN):
+        raise ValidationError(
+            _("The integrity opinion letter is still waiting or valid: there is no need to ask again."),
+            code="letter_current",
+        )
+    letter = _ask_integrity(nomination, by)
+    opinion.opinion_letter = letter
+    opinion.conclusion = letter_conclusion(letter)
+    opinion.recorded_by, opinion.recorded_at = by, timezone.now()
+    opinion.save(update_fields=["opinion_letter", "conclusion", "recorded_by", "recorded_at"])
+    record(
+        kinds.VETTING_OPINION_RECORDED,
+        actor=by,
+        union=nomination.union,
+        target=nomination,
+        detail={"department": Department.DISCIPLINE, "asked_again": True, "opinion_letter": letter.pk},
+    )
     _complete_if_clear(nomination, opinions, by)
     return opinion
 

@@ -328,6 +328,16 @@ def nomination_vetting(request, pk):
                 % {"status": nomination.get_status_display()},
             )
             return redirect("campaigns:nomination_vetting", nomination.pk)
+        if "ask_again" in request.POST:
+            try:
+                vetting_services.vetting_ask_again(nomination=nomination, by=request.user)
+            except PermissionDenied:
+                raise Http404 from None
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Integrity was asked again for an opinion letter."))
+            return redirect("campaigns:nomination_vetting", nomination.pk)
         form = VettingOpinionForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data

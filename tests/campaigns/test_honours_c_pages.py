@@ -310,3 +310,17 @@ def test_the_round_panel_counts_what_waits_per_level(honour_round, tree, clerk1,
     city = panel(city_staff)
     assert "西城区总工会 · First review" in city and "1 in vetting" in city
     assert panel(clerk1).strip() == ""
+
+
+def test_asking_integrity_again_from_the_vetting_page(honour_round, tree, clerk1, d1_staff, city_staff):
+    cadre = CadreFactory(union=tree["g1"])
+    nomination = vetting_nomination(honour_round, tree, clerk1, d1_staff, city_staff, cadre_record=cadre, cadre=True)
+    url = reverse("campaigns:nomination_vetting", args=[nomination.pk])
+    client = client_of(city_staff)
+    assert 'name="ask_again"' not in client.get(url).content.decode()  # still waiting: nothing to ask
+    OpinionLetter.objects.filter(cadre=cadre).update(status=OpinionLetter.Status.WITHDRAWN)
+    assert 'name="ask_again"' in client.get(url).content.decode()
+    page = client.post(url, {"ask_again": "1"}, follow=True).content.decode()
+    assert "Integrity was asked again for an opinion letter." in page
+    assert OpinionLetter.objects.filter(cadre=cadre, status="requested").count() == 1
+    assert client_of(d1_staff).post(url, {"ask_again": "1"}).status_code == 404

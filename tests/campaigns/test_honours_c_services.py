@@ -424,3 +424,30 @@ def test_vetting_files_are_told_by_content_and_size(honour_round, tree, clerk1, 
     assert "larger than 20 MB" in exc.value.message_dict["file"][0]
     waiting = set(nomination.vetting_opinions.filter(conclusion="waiting").values_list("department", flat=True))
     assert waiting == {"discipline", "social_security", "work_safety", "environment"}
+
+
+def test_an_expired_or_withdrawn_letter_is_asked_for_again(honour_round, tree, clerk1, d1_staff, city_staff):
+    from campaigns.services.vetting import vetting_ask_again
+
+    cadre = CadreFactory(union=tree["g1"])
+    nomination = at_vetting(honour_round, tree, clerk1, d1_staff, city_staff, cadre_record=cadre, cadre=True)
+    first = nomination.vetting_opinions.get(department="discipline").opinion_letter
+    with pytest.raises(ValidationError) as exc:  # still waiting to be issued
+        vetting_ask_again(nomination=nomination, by=city_staff)
+    assert exc.value.code == "letter_current"
+    OpinionLetter.objects.filter(pk=first.pk).update(status=OpinionLetter.Status.WITHDRAWN)
+    vetting_ask_again(nomination=nomination, by=city_staff)
+    second = nomination.vetting_opinions.get(department="discipline").opinion_letter
+    assert second != first and (second.purpose, second.status) == ("commendation", "requested")
+    assert OpinionLetter.objects.filter(cadre=cadre).count() == 2
+    today = timezone.localdate()
+    issue_letter(second, as_of=today - datetime.timedelta(days=200), valid_until=today - datetime.timedelta(days=1))
+    clear_all(nomination, city_staff, skip=("discipline",))
+    nomination.refresh_from_db()
+    assert nomination.status == S.VETTING  # an expired letter decides nothing
+    vetting_ask_again(nomination=nomination, by=city_staff)
+    assert OpinionLetter.objects.filter(cadre=cadre).count() == 3
+    plain = at_vetting(honour_round, tree, clerk1, d1_staff, city_staff)
+    with pytest.raises(ValidationError) as exc:
+        vetting_ask_again(nomination=plain, by=city_staff)
+    assert exc.value.code == "no_letter"

@@ -49,7 +49,27 @@ LEVEL_RANK = {
     Honour.Level.INDUSTRY: 3,
 }
 CARE_ORDER = {value: index for index, value in enumerate(Care.values)}
-SPRING_FESTIVAL_NAMES = ("春节", "Spring Festival")
+# What the care list shows of an honour (fewer columns: 3,000 holders load in a fraction of the time).
+HONOUR_FIELDS = (
+    "id",
+    "kind_id",
+    "year",
+    "level",
+    "holder_name",
+    "person_key",
+    "unit_name",
+    "union_id",
+    "decided_on",
+    "in_hardship",
+    "revoked_at",
+    "kind__id",
+    "kind__name",
+    "kind__order",
+    "kind__grants_care",
+    "union__id",
+    "union__name",
+    "union__path",
+)
 
 
 @lru_cache(maxsize=64)
@@ -141,6 +161,16 @@ class CareRow:
     honours: list[Honour]
     in_hardship: bool
     lines: list[CareLine] = field(default_factory=list)
+    # The honour whose union visits: the most recent one (where the person is now).
+    visiting: Honour = None
+
+    def __post_init__(self):
+        if self.visiting is None:
+            self.visiting = (
+                self.honours[0]
+                if len(self.honours) == 1
+                else max(self.honours, key=lambda honour: (honour.decided_on, honour.pk))
+            )
 
     @property
     def honour(self) -> Honour:
@@ -148,16 +178,11 @@ class CareRow:
 
     @property
     def holder_name(self) -> str:
-        return self.honour.holder_name
+        return self.honours[0].holder_name
 
     @property
     def union(self):
         return self.visiting.union
-
-    @property
-    def visiting(self) -> Honour:
-        """The honour whose union visits: the most recent one (where the person is now)."""
-        return max(self.honours, key=lambda honour: (honour.decided_on, honour.pk))
 
     def count(self, state: str) -> int:
         return sum(1 for line in self.lines if line.state == state)
@@ -174,6 +199,7 @@ def caring_honours(honours: QuerySet[Honour], year: int) -> QuerySet[Honour]:
         honours.filter(kind__grants_care=True, revoked_at__isnull=True, year__lte=year)
         .exclude(member__status=Member.Status.DECEASED)
         .select_related("kind", "union")
+        .only(*HONOUR_FIELDS)
         .order_by()
     )
 
@@ -242,7 +268,7 @@ def care_due(*, honours: QuerySet[Honour], year: int, today: dt.date) -> list[Ca
             )
         if row.lines:
             rows.append(row)
-    rows.sort(key=lambda row: (row.union.path, row.holder_name, row.person_key))
+    rows.sort(key=lambda row: (row.visiting.union.path, row.honours[0].holder_name, row.person_key))
     return rows
 
 
@@ -255,7 +281,13 @@ def filter_rows(rows: list[CareRow], *, care: str = "", state: str = "") -> list
         lines = [line for line in row.lines if (not care or line.care == care) and (not state or line.state == state)]
         if lines:
             kept.append(
-                CareRow(person_key=row.person_key, honours=row.honours, in_hardship=row.in_hardship, lines=lines)
+                CareRow(
+                    person_key=row.person_key,
+                    honours=row.honours,
+                    in_hardship=row.in_hardship,
+                    lines=lines,
+                    visiting=row.visiting,
+                )
             )
     return kept
 

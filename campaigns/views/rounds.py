@@ -329,6 +329,8 @@ def round_quotas(request, pk):
             path__in=[node.path[:end] for end in range(len(round_.organiser.path), len(node.path) + 1, Union.steplen)]
         ).order_by("depth")
     )
+    for step in trail:
+        step.reachable = holds_role(user, step, HONOUR_STAFF_KINDS)
     return render(
         request,
         "campaigns/honours/rounds/quotas.html",

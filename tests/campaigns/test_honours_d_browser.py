@@ -96,3 +96,48 @@ def test_an_objector_objects_on_a_phone_with_the_sms_code(
     expect(desk.locator("#objector-mobile")).to_have_text("137****5678")
     screenshot(desk, "d-objection-register-desktop")
     assert not phone.context.console_errors and not desk.context.console_errors
+
+
+def test_staff_preview_the_working_days_and_publish_on_a_phone(
+    transactional_db, tree, honour_round, clerk1, city_staff, new_context, screenshot
+):
+    from accounts.models import CalendarYear
+    from accounts.workdays import notice_period, package_years
+    from campaigns.models import PublicNotice, Round
+
+    today = timezone.localdate()
+    for year in (today.year, today.year + 1):
+        if year not in package_years():
+            CalendarYear.objects.get_or_create(year=year, defaults={"declared_by": city_staff})
+    honour_round.status = Round.Status.REVIEWING
+    honour_round.notice_planned = today
+    honour_round.save(update_fields=["status", "notice_planned"])
+    for name in ("李秀英", "张国强"):
+        NominationFactory(
+            round=honour_round,
+            union=tree["g1"],
+            first_node=tree["d1"],
+            created_by=clerk1,
+            status=Nomination.Status.VETTED,
+            nominee_name=name,
+        )
+    page = new_context(**PHONE).new_page()
+    sign_in(page, city_staff.username)
+    page.goto(reverse("campaigns:notice_create", args=[honour_round.pk]))
+    expect(page.locator("#notice-preview [data-period]")).to_contain_text("个工作日")
+    # a new date redraws the preview in place (htmx)
+    later = today + dt.timedelta(days=7)
+    page.fill("input[name=published_on]", later.isoformat())
+    page.locator("input[name=published_on]").dispatch_event("change")
+    first, last = notice_period(later, honour_round.notice_days)
+    expect(page.locator("#notice-preview [data-period]")).to_contain_text(f"{first:%Y-%m-%d}至{last:%Y-%m-%d}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "d-notice-create-phone")
+    page.locator("button[name=publish]").click()
+    page.wait_for_load_state()
+    notice = PublicNotice.objects.get()
+    expect(page.locator("#notice-nominees tbody tr")).to_have_count(2)
+    expect(page.locator("#public-link")).to_contain_text(notice.token)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "d-notice-detail-phone")
+    assert not page.context.console_errors

@@ -161,6 +161,8 @@ def care_record(request, pk):
         year = int(request.POST.get("year") or request.GET.get("year") or today.year)
     except ValueError:
         year = today.year
+    if not honour.year <= year <= today.year + 1:
+        year = today.year
     person = care_list_for(request.user).filter(person_key=honour.person_key)
     rows = care_due(honours=person, year=year, today=today)
     lines = rows[0].lines if rows else []

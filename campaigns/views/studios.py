@@ -225,6 +225,8 @@ def studio_targets(request):
         year = int(request.GET.get("year") or this_year)
     except ValueError:
         year = this_year
+    if not 1990 <= year <= this_year + 1:
+        year = this_year
     form = TargetForm(request.POST or None, nodes=nodes, initial={"year": year})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

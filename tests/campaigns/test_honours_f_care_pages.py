@@ -184,3 +184,12 @@ def test_three_thousand_model_workers_list_in_a_fixed_number_of_queries(
     assert "Page 1 of 100" in page
     print(f"care of 3,000 model workers: computed in {computed * 1000:.0f} ms, the list page in {shown * 1000:.0f} ms")
     # Printed, not asserted: on a loaded machine the figures say little (idle, well under a second each).
+
+
+def test_a_made_up_year_in_the_address_is_this_year(workers, clerk1, city_staff):
+    url = reverse("campaigns:care_record", args=[workers["li"].pk])
+    for year in ("99999", "abc", "1000"):
+        page = client_of(clerk1).get(url, {"year": year}).content.decode()
+        assert f"Care of {THIS_YEAR}" in page
+    assert client_of(clerk1).get(reverse("campaigns:care_list"), {"year": "99999"}).status_code == 200
+    assert client_of(city_staff).get(reverse("campaigns:studio_targets"), {"year": "99999"}).status_code == 200

@@ -6,12 +6,14 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import AuditEvent, Notification
 from campaigns import honour_selectors, kinds
-from campaigns.models import Forwarding, Nomination, NominationReview, VettingOpinion
+from campaigns.models import EvidenceItem, Forwarding, Nomination, NominationFile, NominationReview, VettingOpinion
+from campaigns.services.nominations import nomination_submit
 from campaigns.services.reviews import list_forward, nomination_review
 from campaigns.services.vetting import vetting_override, vetting_record, vetting_start
 from integrity.models import OpinionLetter
@@ -36,12 +38,19 @@ def submitted(round_, union, first_node, by, **fields):
     return NominationFactory(round=round_, union=union, first_node=first_node, created_by=by, **fields)
 
 
-def resubmit(nomination):
-    """What part B's nomination_submit leaves after the nominator edited a returned nomination."""
-    Nomination.objects.filter(pk=nomination.pk).update(
-        status=S.SUBMITTED, submitted_at=timezone.now(), return_reason=""
-    )
-    nomination.refresh_from_db()
+def with_files(nomination, by):
+    """The checklist's files, the minutes and the unit's notice: what submitting asks for."""
+    files = [
+        NominationFile(nomination=nomination, purpose="minutes"),
+        NominationFile(nomination=nomination, purpose="unit_notice"),
+    ]
+    files += [
+        NominationFile(nomination=nomination, purpose="evidence", item=item)
+        for item in EvidenceItem.objects.filter(kind=nomination.kind, required=True)
+    ]
+    for upload in files:
+        upload.original_name, upload.size, upload.uploaded_by = "材料.pdf", len(PDF), by
+        upload.file.save("材料.pdf", ContentFile(PDF), save=True)
     return nomination
 
 
@@ -116,7 +125,14 @@ def test_the_whole_chain_from_submitted_to_vetted(honour_round, tree, clerk1, d1
 def test_returns_at_each_level_and_resubmission_reach_the_first_review_again(
     honour_round, tree, clerk1, d1_staff, city_staff
 ):
-    nomination = submitted(honour_round, tree["g1"], tree["d1"], clerk1)
+    honour_round.nominations_close = timezone.localdate() + datetime.timedelta(days=30)
+    honour_round.save(update_fields=["nominations_close"])
+    nomination = with_files(
+        NominationFactory(round=honour_round, union=tree["g1"], first_node=None, created_by=clerk1), clerk1
+    )
+    nomination_submit(nomination=nomination, by=clerk1)  # part B's: the first review is d1's
+    nomination.refresh_from_db()
+    assert (nomination.status, nomination.first_node) == (S.SUBMITTED, tree["d1"])
     nomination_review(nomination=nomination, outcome="returned", comment="民主评议记录缺少签名", by=d1_staff)
     nomination.refresh_from_db()
     assert (nomination.status, nomination.return_reason) == (S.RETURNED, "民主评议记录缺少签名")
@@ -124,7 +140,9 @@ def test_returns_at_each_level_and_resubmission_reach_the_first_review_again(
     assert "民主评议记录缺少签名" in note.body and f"/nominations/{nomination.pk}/" in note.url
     assert AuditEvent.objects.filter(action=kinds.NOMINATION_RETURNED, target_id=str(nomination.pk)).count() == 1
 
-    resubmit(nomination)
+    nomination_submit(nomination=nomination, by=clerk1)
+    nomination.refresh_from_db()
+    assert nomination.return_reason == ""
     assert nomination in honour_selectors.first_review_queue(d1_staff)
     nomination_review(nomination=nomination, outcome="passed", by=d1_staff)
     list_forward(round=honour_round, node=tree["d1"], by=d1_staff)
@@ -134,7 +152,7 @@ def test_returns_at_each_level_and_resubmission_reach_the_first_review_again(
     assert nomination.status == S.RETURNED and nomination.return_reason == "事迹材料需补充量化成果"
     assert Notification.objects.filter(recipient=clerk1, kind=kinds.NOMINATION_RETURNED).count() == 2
 
-    resubmit(nomination)  # a resubmission starts again at the first review
+    nomination_submit(nomination=nomination, by=clerk1)  # a resubmission starts again at the first review
     assert nomination in honour_selectors.first_review_queue(d1_staff)
     nomination_review(nomination=nomination, outcome="passed", by=d1_staff)
     history = list(nomination.reviews.values_list("stage", "outcome", "comment"))

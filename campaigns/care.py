@@ -129,7 +129,7 @@ def festival_ahead(today: dt.date, days: int = 14) -> tuple[str, dt.date] | None
 class CareLine:
     """One care owed to one person in one year, and its state."""
 
-    honour: Honour  # the honour the care comes from (its union visits)
+    honour: Honour  # the person's visiting honour: its union visits (and is reminded)
     person_key: str
     holder_name: str
     care: str
@@ -139,6 +139,7 @@ class CareLine:
     approximate: bool
     state: str
     record: CareRecord | None = None
+    source: Honour | None = None  # the honour whose kind grants this care (at the higher amount)
 
     @property
     def care_label(self) -> str:
@@ -254,7 +255,8 @@ def care_due(*, honours: QuerySet[Honour], year: int, today: dt.date) -> list[Ca
                 state = DUE
             row.lines.append(
                 CareLine(
-                    honour=honour,
+                    honour=row.visiting,
+                    source=honour,
                     person_key=key,
                     holder_name=honour.holder_name,
                     care=care,

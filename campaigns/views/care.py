@@ -123,7 +123,7 @@ def _export(request, year: int, rows, union):
                 record = line.record
                 yield [
                     row.holder_name,
-                    f"{line.honour.kind.name} {line.honour.year}",
+                    f"{line.source.kind.name} {line.source.year}",
                     row.visiting.unit_name,
                     row.union.name,
                     line.care_label,

@@ -216,3 +216,21 @@ def test_three_queries_whatever_the_number_of_holders(tree, city_staff, django_a
     with django_assert_num_queries(3):
         rows = care_due(honours=Honour.objects.all(), year=2026, today=dt.date(2026, 6, 1))
     assert len(rows) == 60
+
+
+def test_the_most_recent_honours_union_visits_a_person_who_moved(worker, tree, city_staff):
+    # given the 2025 model worker of g1 is a craftsman of 2026 in g3 now (same person)
+    HonourFactory(
+        union=tree["g3"],
+        created_by=city_staff,
+        kind=honour_kind(CRAFTSMAN),
+        person_key=worker.person_key,
+        year=2026,
+        decided_on=dt.date(2026, 1, 10),
+        number="RY2026-88888",
+    )
+    rows = care_due(honours=Honour.objects.all(), year=2026, today=dt.date(2026, 2, 5))
+    assert len(rows) == 1 and rows[0].union == tree["g3"]
+    visit = next(item for item in rows[0].lines if item.care == "spring_festival_visit")
+    assert visit.source == worker and visit.amount == Decimal("1000.00")  # the model worker's amount
+    assert [item.honour.union for item in care_due_soon(today=dt.date(2026, 2, 5))] == [tree["g3"]]

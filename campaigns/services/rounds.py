@@ -20,14 +20,17 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.audit import record
-from unions.models import Union
+from accounts.models import AuditEvent
+from accounts.notify import notify
+from unions.models import Role, Union
 
 from .. import kinds as audit_kinds
-from ..honour_permissions import can_manage_round, can_organise_round_at, can_set_quota, covers
+from ..honour_permissions import HONOUR_STAFF_KINDS, can_manage_round, can_organise_round_at, can_set_quota, covers
 from ..models import CategoryFlag, Forwarding, HonourKind, Nomination, Quota, Round, StructuralRule
 
 # The round's own fields a caller may set (organiser, level, status are kept by the moves below).
@@ -382,4 +385,27 @@ def quotas_save(*, round: Round, cells: dict[tuple[int, int], int | None], by) -
             changed += 1
     if errors:
         raise ValidationError(errors)
+    _tell_levels(round_, {node_id for (node_id, _kind_id), _count in changes}, by)
     return changed
+
+
+def _tell_levels(round_: Round, node_ids: set[int], by) -> None:
+    """The federation staff of each level whose quotas changed hear of it (they split or nominate next),
+    once per save: the inbox row's key names the latest quota audit event."""
+    if not node_ids:
+        return
+    latest = AuditEvent.objects.filter(action=audit_kinds.QUOTA_SET, target_id=str(round_.pk)).order_by("-pk").first()
+    roles = (
+        Role.objects.filter(union_id__in=node_ids, kind__in=HONOUR_STAFF_KINDS, user__is_active=True)
+        .exclude(user=by)
+        .select_related("user", "union")
+    )
+    for role in roles:
+        notify(
+            recipient=role.user,
+            kind=audit_kinds.QUOTA_SET,
+            title=_("Your quotas in %(round)s were set") % {"round": round_.title},
+            body=_("%(union)s: see the places of each honour on the round's page.") % {"union": role.union.name},
+            url=reverse("campaigns:round_detail", args=[round_.pk]),
+            key=f"{audit_kinds.QUOTA_SET}:round:{round_.pk}:{role.union_id}:{latest.pk if latest else 0}",
+        )

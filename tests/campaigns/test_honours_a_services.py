@@ -443,3 +443,18 @@ def test_round_factory_is_a_city_round(honour_round):
     # the fixture the other tests stand on: a nominating city round with two kinds
     assert honour_round.status == Round.Status.NOMINATING
     assert RoundFactory._meta.model is Round
+
+
+def test_the_levels_given_quotas_hear_of_it_once_per_save(honour_round, tree, city_staff, d1_staff):
+    from accounts.models import Notification
+
+    worker = honour_kind()
+    cells = {(tree["d1"].pk, worker.pk): 8, (tree["d2"].pk, worker.pk): 5}
+    services.quotas_save(round=honour_round, cells=cells, by=city_staff)
+    notes = Notification.objects.filter(kind=kinds.QUOTA_SET)
+    assert [(n.recipient, n.url) for n in notes.all()] == [(d1_staff, f"/campaigns/honours/rounds/{honour_round.pk}/")]
+    # saving the same grid again changes nothing and tells nobody
+    assert services.quotas_save(round=honour_round, cells=cells, by=city_staff) == 0
+    assert notes.count() == 1
+    services.quotas_save(round=honour_round, cells={(tree["d1"].pk, worker.pk): 9}, by=city_staff)
+    assert notes.count() == 2

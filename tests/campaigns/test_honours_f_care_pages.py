@@ -193,3 +193,16 @@ def test_a_made_up_year_in_the_address_is_this_year(workers, clerk1, city_staff)
         assert f"Care of {THIS_YEAR}" in page
     assert client_of(clerk1).get(reverse("campaigns:care_list"), {"year": "99999"}).status_code == 200
     assert client_of(city_staff).get(reverse("campaigns:studio_targets"), {"year": "99999"}).status_code == 200
+
+
+def test_the_care_panel_of_an_honours_page(workers, clerk1, clerk2):
+    from django.template import Context, Template
+
+    panel = Template(
+        "{% load campaigns_care %}{% care_panel honour user as care %}"
+        '{% include "campaigns/honours/care/_honour_panel.html" %}'
+    )
+    shown = panel.render(Context({"honour": workers["li"], "user": clerk1}))
+    assert "Hardship allowance" in shown and reverse("campaigns:care_record", args=[workers["li"].pk]) in shown
+    assert panel.render(Context({"honour": workers["li"], "user": clerk2})).strip() == ""
+    assert panel.render(Context({"honour": workers["zhang"], "user": clerk1})).strip() == ""

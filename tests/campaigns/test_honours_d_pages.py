@@ -107,6 +107,25 @@ def test_the_public_page_lists_only_the_allowed_fields(notice):
     assert not ID_18.search(body)
     assert 'id="object-link"' in body
     assert page["X-Robots-Tag"] == "noindex, nofollow"
+    # the objection form (its nominee choices) holds no more than names and units either
+    form = text(client_for().get(form_url(notice)))
+    assert "李秀英" in form and member_nominee.unit_name in form
+    for hidden in ("1985-06-01", "1985年6月1日", NOMINEE_MOBILE, member.mobile_masked, member.id_masked, "高级技师"):
+        assert hidden not in form
+    assert not ID_18.search(form)
+
+
+def test_the_objection_form_works_with_csrf_enforced(notice, sms_outbox):
+    client = client_for(csrf=True)
+    client.get(form_url(notice))
+    token = client.cookies["csrftoken"].value
+    target = notice.nominations.first()
+    assert client.post(code_url(notice), objection_data(target)).status_code == 403
+    page = client.post(code_url(notice), {**objection_data(target), "csrfmiddlewaretoken": token})
+    assert page.status_code == 200
+    code = re.search(r"(\d{6})", sms_outbox[-1][1]).group(1)
+    page = client.post(form_url(notice), {**objection_data(target, code), "csrfmiddlewaretoken": token})
+    assert page.status_code == 200 and Objection.objects.count() == 1
 
 
 def test_the_dates_read_as_a_federation_writes_them(honour_round, city_staff):

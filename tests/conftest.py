@@ -1,5 +1,6 @@
 import os
 import shutil
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,19 @@ def tree(db):
     for node in nodes.values():
         node.refresh_from_db()
     return nodes
+
+
+@pytest.fixture(autouse=True)
+def _migration_rows_restored(request, django_db_blocker):
+    """A transactional test (every browser journey) empties every table when it ends, the rows the data
+    migrations wrote among them; the standard honour kinds are put back for the tests after it."""
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        from django.apps import apps
+
+        standard_kinds = import_module("campaigns.migrations.0004_standard_honour_kinds")
+        with django_db_blocker.unblock():
+            standard_kinds.add_kinds(apps, None)
 
 
 @pytest.fixture

@@ -71,8 +71,8 @@ def test_worker_without_a_card_is_not_offered_reports_but_a_member_with_a_card_i
 def test_city_admins_menu_is_grouped_into_a_few_entries(tree):
     menu = menu_of(client_for(staff(R.CITY_ADMIN, tree["city"])).get(reverse("home")))
     top_level = re.findall(r'<li class="nav-item[^"]*">', menu)
-    # Home, members, organisation, reports, audit: five entries, three of them groups.
-    assert len(top_level) == 5, top_level
+    # Home, members, organisation, reports, audit, the working-day calendar: six entries, three of them groups.
+    assert len(top_level) == 6, top_level
     assert menu.count('data-bs-toggle="dropdown"') == 3
 
 

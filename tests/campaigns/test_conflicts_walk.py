@@ -82,6 +82,8 @@ def campaigns_urls(scene) -> list[str]:
             urls += [reverse(f"campaigns:{pattern.name}", kwargs={"pk": pk}) for pk in sorted(scene["ids"])]
         elif set(converters) == {"token"}:
             urls += [reverse(f"campaigns:{pattern.name}", kwargs={"token": t}) for t in tokens]
+        elif set(converters) == {"year"}:
+            urls.append(reverse(f"campaigns:{pattern.name}", kwargs={"year": 2026}))
         else:
             raise AssertionError(f"a route this test does not know how to fill: {pattern.name}")
     ranking = reverse("campaigns:competition_ranking", args=[scene["competition"].pk])

@@ -1,4 +1,4 @@
-"""The review's panels: on a nomination's page (the decision at the current level, the levels' history;
+"""The review's panels: on a nomination's page (the decision at the current level;
 joint vetting's opinions for the organiser's staff) and on a round's page (what waits for me per level).
 Each asks ``campaigns.honour_permissions``; a panel is empty for a user who may do nothing there."""
 
@@ -19,18 +19,14 @@ Status = Nomination.Status
 
 @register.simple_tag
 def review_panel(nomination, user) -> dict:
-    """The buttons for whoever may decide now, and the levels' decisions so far (for everyone who sees the
-    nomination's page: the nominator reads why it came back)."""
+    """The buttons for whoever may decide at the nomination's current level (nothing for anyone else)."""
     can = may_review(user, nomination)
     stage = STAGE_OF.get(nomination.status) if can else None
-    reviews = list(nomination.reviews.select_related("by"))
     return {
-        "show": can or bool(reviews),
         "can_review": can,
         "stage": stage,
         "stage_label": NominationReview.Stage(stage).label if stage else "",
         "outcomes": OUTCOMES.get(stage, ()),
-        "reviews": reviews,
     }
 
 

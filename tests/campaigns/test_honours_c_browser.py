@@ -49,13 +49,21 @@ def test_review_forward_and_vetting_in_the_browser(
     screenshot(desk, "honours-c-2-forward-refused")
     assert not Forwarding.objects.exists()
 
-    nomination_review(nomination=woman, outcome="passed", by=organiser)
+    phone.goto(reverse("campaigns:nomination_detail", args=[woman.pk]))
+    panel = phone.locator("[data-panel=review]")
+    expect(panel).to_contain_text("您的初审意见")
+    screenshot(phone, "honours-c-3-review-panel-phone")
+    panel.locator("button.btn-success").click()
+    phone.wait_for_load_state()
+    woman.refresh_from_db()
+    assert woman.status == Nomination.Status.FIRST_PASSED
+    expect(phone.locator("[data-panel=review]")).to_have_count(0)
     desk.goto(reverse("campaigns:round_forward", args=[honour_round.pk]))
     desk.locator("form[data-confirm] button[type=submit]").click()
     desk.locator("[data-confirm-ok]").click()
     desk.wait_for_load_state()
     expect(desk.locator("body")).to_contain_text("已将 5 名推荐上报复审")
-    screenshot(desk, "honours-c-3-forwarded")
+    screenshot(desk, "honours-c-4-forwarded")
     assert Forwarding.objects.get().count == 5
 
     cadre = CadreFactory(union=tree["g1"], name="李红梅")
@@ -77,7 +85,7 @@ def test_review_forward_and_vetting_in_the_browser(
     city.locator("[data-department=discipline] button[type=submit]").click()
     city.wait_for_load_state()
     assert "不外传" not in city.content()
-    screenshot(city, "honours-c-4-vetting-phone")
+    screenshot(city, "honours-c-5-vetting-phone")
     width = city.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, width
     woman.refresh_from_db()

@@ -15,5 +15,5 @@ urlpatterns = [
         reviews.nomination_vetting_override,
         name="nomination_vetting_override",
     ),
-    path("honours/nominations/<int:pk>/vetting/<int:opinion_pk>/file/", reviews.vetting_file, name="vetting_file"),
+    path("honours/vetting-files/<int:pk>/", reviews.vetting_file, name="vetting_file"),
 ]

@@ -407,11 +407,11 @@ def nomination_vetting_override(request, pk):
 
 
 @_honour_staff_required
-def vetting_file(request, pk, opinion_pk):
+def vetting_file(request, pk):
     """A department's letter filed in joint vetting: the organiser's staff only."""
-    nomination = get_visible_or_404(_organiser_nominations(request.user), pk)
-    opinion = VettingOpinion.objects.filter(nomination=nomination, pk=opinion_pk).first()
-    if opinion is None or not opinion.file:
+    opinions = VettingOpinion.objects.filter(nomination__in=_organiser_nominations(request.user))
+    opinion = get_visible_or_404(opinions, pk)
+    if not opinion.file:
         raise Http404
     response = FileResponse(opinion.file.open("rb"), as_attachment=True, filename=opinion.original_name or "file")
     response["Cache-Control"] = "private, no-store"

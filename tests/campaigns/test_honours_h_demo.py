@@ -59,7 +59,7 @@ def counts() -> dict[str, int]:
 
 
 def current_round() -> Round:
-    return Round.objects.get(year=timezone.localdate().year)
+    return Round.objects.get(year=timezone.localdate().year, organiser__depth=1)
 
 
 def test_seeding_twice_adds_nothing_and_every_state_is_there(seed):
@@ -68,11 +68,19 @@ def test_seeding_twice_adds_nothing_and_every_state_is_there(seed):
     assert all(first.values()), first
     second_output = seed()
     assert counts() == first
-    assert "评选表彰 Honours: rounds 2" in first_output
+    assert "评选表彰 Honours: rounds 3" in first_output
     assert "runs its honours rounds already; nothing added." in second_output
     assert User.objects.filter(username="demo-city-staff").count() == 1
     statuses = set(current_round().nominations.values_list("status", flat=True))
     assert statuses == set(S.values) - {S.AWARDED, S.WITHDRAWN}
+    district_round = Round.objects.get(organiser__depth=2)
+    assert district_round.status == Round.Status.NOMINATING
+    assert sorted(district_round.nominations.values_list("status", "created_by__username")) == [
+        (S.DRAFT, "demo-clerk"),
+        (S.RETURNED, "demo-clerk"),
+    ]
+    returned = district_round.nominations.get(status=S.RETURNED).reviews.get()
+    assert returned.by.username == "demo-street-staff" and returned.at <= timezone.now()
     last_year = Round.objects.get(year=timezone.localdate().year - 1)
     assert last_year.status == Round.Status.DECIDED
     assert set(last_year.nominations.values_list("status", flat=True)) == {S.AWARDED, S.REJECTED}
@@ -245,3 +253,53 @@ def test_files_are_real_pdfs(seed):
     with f.file.open("rb") as stream:
         data = stream.read()
     assert data.startswith(b"%PDF-") and len(data) == f.size and f.original_name.endswith(".pdf")
+
+
+def test_the_services_take_the_demo_round_further(seed):
+    """The seeded records are what the services accept: the clerk submits the draft and the mended one,
+    the district passes and forwards its list, the city's staff pass the forwarded one and handle the
+    objection; the decision waits for the notice to end."""
+    from django.core.exceptions import ValidationError
+
+    from campaigns.services.decisions import nomination_decide
+    from campaigns.services.nominations import nomination_submit, submit_problems
+    from campaigns.services.objections import objection_answer, objection_assign, objection_close
+    from campaigns.services.reviews import list_forward, nomination_review
+
+    seed()
+    r = current_round()
+    clerk, district_staff, city_staff = (
+        User.objects.get(username=name) for name in ("demo-clerk", "demo-district-staff", "demo-city-staff")
+    )
+    district = Role.objects.get(user=district_staff).union
+    # The city's round is in its notice: its draft and returned nomination stay as they are; the district
+    # round's go to the street's first review, which passes them.
+    with pytest.raises(ValidationError, match="closed"):
+        nomination_submit(nomination=Nomination.objects.get(round=r, status=S.DRAFT), by=clerk)
+    with pytest.raises(ValidationError):
+        nomination_submit(nomination=Nomination.objects.get(round=r, status=S.RETURNED), by=clerk)
+    district_round = Round.objects.get(organiser__depth=2)
+    street_staff = User.objects.get(username="demo-street-staff")
+    for n in district_round.nominations.all():
+        assert submit_problems(n) == [], n
+        assert nomination_submit(nomination=n, by=clerk).status == S.SUBMITTED
+        nomination_review(nomination=n, outcome="passed", comment="", by=street_staff)
+    assert set(district_round.nominations.values_list("status", flat=True)) == {S.FIRST_PASSED}
+    waiting = Nomination.objects.filter(round=r, first_node=district, status=S.FIRST_PASSED).count()
+    assert list_forward(round=r, node=district, by=district_staff).count == waiting
+    submitted = Nomination.objects.filter(round=r, first_node=district, status=S.SUBMITTED).first()
+    nomination_review(nomination=submitted, outcome="passed", comment="", by=district_staff)
+    assert Nomination.objects.get(pk=submitted.pk).status == S.FIRST_PASSED
+    forwarded = Nomination.objects.filter(round=r, status=S.FORWARDED).exclude(first_node=district).first()
+    nomination_review(nomination=forwarded, outcome="passed", comment="", by=city_staff)
+    assert Nomination.objects.get(pk=forwarded.pk).status in (S.VETTING, S.VETTED)
+    objection = Objection.objects.get(notice__round=r)
+    objection_assign(objection=objection, to=city_staff, by=city_staff)
+    objection_answer(objection=objection, finding="经调查，该技术改造项目由候选人主持完成。", by=city_staff)
+    assert objection_close(objection=objection, upheld=False, by=city_staff).status == Objection.Status.DISMISSED
+    in_notice = Nomination.objects.filter(round=r, status=S.NOTICE).first()
+    with pytest.raises(ValidationError):  # the notice is still running
+        nomination_decide(
+            nomination=in_notice, confer=True, document_number="示工发〔2026〕18号", conferring_body="示范市总工会",
+            decided_on=timezone.localdate(), comment="", by=city_staff,
+        )  # fmt: skip

@@ -11,6 +11,10 @@ competitions, so that each demo account finds its part of a round in progress:
   when the calendar does not know the days ahead yet) with one objection received;
 - last year's round decided: its honours in the register (``RY<year>-00001``…), model workers with care
   due this year and one visit delivered, and two innovation studios against this year's target.
+- the demo district's own round, taking nominations for another week: ``demo-clerk``'s complete draft
+  and one returned by ``demo-street-staff`` (the first review there) with a reason can be submitted and
+  run on by ``demo-district-staff`` (in the city's round, now in its notice, the clerk's draft and
+  returned nomination can no longer be sent: its nominations have closed).
 
 Who: ``demo-city-staff`` (federation staff of the city, made here) runs the round (second review,
 vetting, notice, objections, decision); ``demo-district-staff`` holds the first review of the demo
@@ -65,6 +69,7 @@ from unions.models import Role, Union
 CITY_NAME = "示范市总工会"
 CITY_STAFF = ("demo-city-staff", "钱立新")  # federation staff of the city: runs the city's round
 DISTRICT_STAFF = "demo-district-staff"  # first review of the demo district
+STREET_STAFF = "demo-street-staff"  # first review in the district's own round
 CLERK = "demo-clerk"
 DEMO_PASSWORD = "Union-Demo-2026"  # noqa: S105 - the published demo password (seed_demo's)
 DEMO_EMAIL_DOMAIN = "demo.union.local"
@@ -194,11 +199,12 @@ def notice_dates(today: datetime.date, working_days: int) -> tuple[datetime.date
 class DemoHonours:
     """Plans and writes the honours; ``build()`` returns the counts it wrote."""
 
-    def __init__(self, city: Union, city_staff: User, district_staff: User, clerk: User) -> None:
+    def __init__(self, city: Union, city_staff: User, district_staff: User, clerk: User, street_staff: User) -> None:
         self.rng = Random(2026)  # noqa: S311 - planned data, not secrets
         self.today = timezone.localdate()
         self.now = timezone.now()
         self.city, self.city_staff, self.district_staff, self.clerk = city, city_staff, district_staff, clerk
+        self.street_staff = street_staff
         self.district = Role.objects.get(user=district_staff, kind=Role.Kind.FEDERATION_STAFF).union
         self.clerk_union = Role.objects.get(user=clerk, kind=Role.Kind.UNION_CLERK).union
         self.kinds = {k.name: k for k in HonourKind.objects.filter(name__in=KINDS)}
@@ -253,8 +259,11 @@ class DemoHonours:
         candidates = self.unions[where]
         return candidates[n % len(candidates)]
 
-    def first_node(self, union: Union) -> Union:
-        return next(c for c in self.children if union.path.startswith(c.path))
+    def first_node(self, union: Union, organiser: Union | None = None) -> Union:
+        """The organiser's child on the way to the union (the city's by default)."""
+        if organiser is None or organiser.pk == self.city.pk:
+            return next(c for c in self.children if union.path.startswith(c.path))
+        return Union.objects.get(path=union.path[: len(organiser.path) + Union.steplen])
 
     def typed_name(self) -> str:
         while True:
@@ -313,17 +322,22 @@ class DemoHonours:
         return union
 
     # --- a round ----------------------------------------------------------------------------------------
-    def round(self, year: int, status: str, pub: datetime.date) -> Round:
+    def round(
+        self, year: int, status: str, pub: datetime.date, organiser: Union | None = None, title: str = ""
+    ) -> Round:
         d = datetime.timedelta
+        organiser = organiser or self.city
+        by = self.city_staff if organiser.pk == self.city.pk else self.district_staff
         r = Round.objects.create(
-            title=ROUND_TITLE.format(year=year), year=year, organiser=self.city, level=Round.level_of(self.city),
+            title=title or ROUND_TITLE.format(year=year), year=year, organiser=organiser,
+            level=Round.level_of(organiser),
             description=(
-                f"为大力弘扬劳模精神、劳动精神、工匠精神，{CITY_NAME}决定开展{year}年度市劳动模范和先进集体评选表彰工作。"
-                "各区县总工会、产业工会按分配名额，经基层民主评议和单位公示后逐级推荐。"
+                f"为大力弘扬劳模精神、劳动精神、工匠精神，{organiser.name}决定开展{year}年度评选表彰工作。"
+                "各级工会按分配名额，经基层民主评议和单位公示后逐级推荐。"
             ),
             nominations_close=pub - d(days=40), first_review_due=pub - d(days=30), second_review_due=pub - d(days=20),
             vetting_due=pub - d(days=5), notice_planned=pub, notice_days=5, status=status,
-            conferring_body=CONFERRING_BODY, created_by=self.city_staff, created_at=self.at(pub - d(days=90), 9),
+            conferring_body=organiser.name, created_by=by, created_at=self.at(min(pub - d(days=90), self.today), 9),
         )  # fmt: skip
         r.kinds.set(self.kinds.values())
         StructuralRule.objects.bulk_create(
@@ -342,7 +356,7 @@ class DemoHonours:
             union = self.cadre_nominee(n) if where == "cadre" else self.union_for(where)
             if where != "cadre":
                 self.nominee(n, union, sex, front_line)
-            n.union, n.first_node = union, self.first_node(union)
+            n.union, n.first_node = union, self.first_node(union, r.organiser)
             n.deeds = (DEEDS if kind.for_person else TEAM_DEEDS).format(name=n.nominee_name)
             created = pub - d(days=70 - index % 8)
             n.review_meeting_on = created - d(days=12)
@@ -385,6 +399,8 @@ class DemoHonours:
             self.bump("nomination_files")
 
     def first_reviewer(self, n: Nomination) -> User:
+        if n.round.organiser_id == self.district.pk:
+            return self.street_staff
         return self.district_staff if n.first_node_id == self.district.pk else self.city_staff
 
     def review(self, n: Nomination, stage: str, outcome: str, by: User, at, comment: str = "") -> None:
@@ -613,11 +629,38 @@ class DemoHonours:
         StudioTarget.objects.create(node=self.city, year=year, level=InnovationStudio.Level.CITY, count=20)
         self.bump("studio_targets")
 
+    # --- the demo district's own round, taking nominations --------------------------------------------
+    def district_round(self) -> Round:
+        """The district's own round, open until three weeks from today: the clerk's draft (complete) can be
+        submitted, the street's staff review it, the district's staff run the rest."""
+        d = datetime.timedelta
+        year = self.today.year
+        name = self.district.name.removesuffix("总工会")
+        r = self.round(year, Round.Status.NOMINATING, self.today + d(days=61), organiser=self.district,
+                       title=f"{year}年度{name}劳动模范和先进集体评选")  # fmt: skip
+        r.kinds.set([self.kinds[MEDAL], self.kinds[PIONEER]])
+        plan = [
+            ("draft_open", "clerk", MEDAL, S.DRAFT, "F", True),
+            ("returned_open", "clerk", PIONEER, S.RETURNED, "", False),
+        ]
+        self.nominations(r, plan, self.today + d(days=48), None)
+        # Returned by the street's staff yesterday (the plan's review day lies ahead of today in this round).
+        returned_at = self.at(self.today - d(days=1), 15)
+        NominationReview.objects.filter(nomination__round=r).update(at=returned_at)
+        r.nominations.filter(status=S.RETURNED).update(updated_at=returned_at)
+        Quota.objects.bulk_create(
+            Quota(round=r, node=street, kind=kind, count=2, set_by=self.district_staff)
+            for street in self.streets for kind in (self.kinds[MEDAL], self.kinds[PIONEER])
+        )  # fmt: skip
+        self.bump("quotas", 2 * len(self.streets))
+        return r
+
     def build(self) -> dict[str, int]:
         honours = self.past()
         self.care(honours)
         self.studios(honours)
         self.current()
+        self.district_round()
         return self.counts
 
 
@@ -635,13 +678,13 @@ def ensure_city_staff(city: Union) -> User:
 
 def ensure_honours(city: Union) -> dict[str, int]:
     """The demo honours, once: {} when the city runs honours rounds already."""
-    accounts = {u.username: u for u in User.objects.filter(username__in=[DISTRICT_STAFF, CLERK])}
-    if len(accounts) < 2:
+    accounts = {u.username: u for u in User.objects.filter(username__in=[DISTRICT_STAFF, CLERK, STREET_STAFF])}
+    if len(accounts) < 3:
         raise CommandError("No demo accounts: run manage.py seed_demo first. 请先运行 seed_demo。")
     city_staff = ensure_city_staff(city)
     if Round.objects.filter(organiser=city).exists():
         return {}
-    return DemoHonours(city, city_staff, accounts[DISTRICT_STAFF], accounts[CLERK]).build()
+    return DemoHonours(city, city_staff, accounts[DISTRICT_STAFF], accounts[CLERK], accounts[STREET_STAFF]).build()
 
 
 class Command(BaseCommand):

@@ -13,6 +13,7 @@ from accounts.pdf import render_pdf
 from cadres.qr import qr_svg
 
 from .models import Nomination, PublicNotice
+from .public_text import mask_numbers
 
 TEMPLATE = "reports/campaigns/notice.html"
 DEEDS_SUMMARY_CHARS = 150
@@ -37,7 +38,7 @@ def nominees(notice: PublicNotice) -> list[dict]:
             "unit": unit,
             "post": post,
             "honour": honour,
-            "deeds": Truncator(" ".join(deeds.split())).chars(DEEDS_SUMMARY_CHARS),
+            "deeds": Truncator(mask_numbers(" ".join(deeds.split()))).chars(DEEDS_SUMMARY_CHARS),
         }
         for name, sex, unit, post, honour, deeds in rows
     ]

@@ -24,6 +24,7 @@ from members.models import Sex
 
 from ..forms.notices import ObjectionForm
 from ..models import PublicNotice
+from ..public_text import mask_numbers
 from ..services import objections as services
 
 TOKEN_MAX = 32
@@ -108,7 +109,7 @@ def public_notice(request, token):
             "unit": row["unit_name"],
             "post": row["post"],
             "honour": row["kind__name"],
-            "deeds": Truncator(" ".join(row["deeds"].split())).chars(DEEDS_SUMMARY),
+            "deeds": Truncator(mask_numbers(" ".join(row["deeds"].split()))).chars(DEEDS_SUMMARY),
         }
         for row in page.object_list
     ]

@@ -248,3 +248,37 @@ def test_a_first_prize_team_is_offered_and_prefills_the_form(open_round, tree, c
     assert (nomination.from_award, nomination.team_size, nomination.member) == (award, 8, None)
     again = client.get(reverse("campaigns:nomination_candidates", args=[open_round.pk])).content.decode()
     assert winner.name not in again  # taken up: not offered twice
+
+
+def test_a_returned_nomination_is_changed_on_its_form_and_a_submitted_one_is_not(nomination, clerk1):
+    Nomination.objects.filter(pk=nomination.pk).update(
+        status=Nomination.Status.RETURNED, return_reason="请补充技术革新成果。"
+    )
+    client = client_of(clerk1)
+    url = reverse("campaigns:nomination_edit", args=[nomination.pk])
+    form = client.get(url).content.decode()
+    assert "请补充技术革新成果。" in form and nomination.deeds in form
+    fields = {
+        "nominee_name": nomination.nominee_name,
+        "sex": "F",
+        "birth_date": "1985-06-01",
+        "unit_name": nomination.unit_name,
+        "front_line": "on",
+        "deeds": "补充：主持完成三项技术革新。",
+        "review_meeting_on": "2026-03-01",
+        "review_attendance": "45",
+        "votes_for": "43",
+        "votes_against": "1",
+        "votes_abstaining": "1",
+        "unit_notice_from": "2026-03-02",
+        "unit_notice_to": "2026-03-06",
+        "union": "999999",  # not a field of the edit form: ignored
+    }
+    assert client.post(url, fields).status_code == 302
+    nomination.refresh_from_db()
+    assert nomination.deeds == "补充：主持完成三项技术革新。" and nomination.union.name == "东城机械厂工会"
+    Nomination.objects.filter(pk=nomination.pk).update(status=Nomination.Status.SUBMITTED)
+    response = client.post(url, fields | {"deeds": "再改"}, follow=True)
+    assert "该推荐当前为“初审中”，不能再修改。" in response.content.decode()
+    nomination.refresh_from_db()
+    assert nomination.deeds == "补充：主持完成三项技术革新。"

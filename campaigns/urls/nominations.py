@@ -12,7 +12,7 @@ urlpatterns = [
     path("honours/nominations/<int:pk>/", views.nomination_detail, name="nomination_detail"),
     path("honours/nominations/<int:pk>/edit/", views.nomination_edit, name="nomination_edit"),
     path("honours/nominations/<int:pk>/files/", views.nomination_files, name="nomination_files"),
-    path("honours/nominations/<int:pk>/files/<int:file_pk>/", views.nomination_file, name="nomination_file"),
+    path("honours/nomination-files/<int:pk>/", views.nomination_file, name="nomination_file"),
     path("honours/nominations/<int:pk>/submit/", views.nomination_submit, name="nomination_submit"),
     path("honours/nominations/<int:pk>/withdraw/", views.nomination_withdraw, name="nomination_withdraw"),
 ]

@@ -529,10 +529,10 @@ def nomination_files(request, pk):
 
 @never_cache
 @login_required
-def nomination_file(request, pk, file_pk):
+def nomination_file(request, pk):
     """One file of a nomination: only to those who may see the nomination (404 otherwise)."""
-    nomination = _nomination(request, pk)
-    attached = get_visible_or_404(NominationFile.objects.filter(nomination=nomination), file_pk)
+    visible = selectors.nominations_visible_to(request.user)
+    attached = get_visible_or_404(NominationFile.objects.filter(nomination__in=visible), pk)
     response = FileResponse(attached.file.open("rb"), as_attachment=True, filename=attached.original_name)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -156,7 +156,7 @@ def test_files_then_submit_with_every_reason_then_success(open_round, tree, cler
     assert "已报送，由东城区总工会初审。" in response.content.decode()
     nomination.refresh_from_db()
     assert nomination.status == Nomination.Status.SUBMITTED
-    download = client.get(reverse("campaigns:nomination_file", args=[nomination.pk, nomination.files.first().pk]))
+    download = client.get(reverse("campaigns:nomination_file", args=[nomination.files.first().pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
 
 
@@ -172,7 +172,7 @@ def test_a_clerk_of_another_union_gets_404_everywhere(open_round, tree, clerk2, 
     for name in ("nomination_detail", "nomination_edit", "nomination_files", "nomination_withdraw"):
         assert client.get(reverse(f"campaigns:{name}", args=[nomination.pk])).status_code == 404, name
     assert client.post(reverse("campaigns:nomination_submit", args=[nomination.pk])).status_code == 404
-    assert client.get(reverse("campaigns:nomination_file", args=[nomination.pk, attached.pk])).status_code == 404
+    assert client.get(reverse("campaigns:nomination_file", args=[attached.pk])).status_code == 404
     # and g1 is not theirs to nominate for
     assert (
         client.get(reverse("campaigns:nomination_create", args=[open_round.pk]) + f"?union={tree['g1'].pk}").status_code

@@ -41,7 +41,8 @@ def digest() -> list:
     return [
         list(Round.objects.order_by("id").values_list("title", "status", "notice_planned")),
         list(Nomination.objects.order_by("id").values_list("nominee_name", "union__name", "kind__name", "status")),
-        list(Honour.objects.order_by("id").values_list("number", "holder_name", "person_key")),
+        # Not the person keys of members: they carry the member's id, which a sequence used earlier shifts.
+        list(Honour.objects.order_by("id").values_list("number", "holder_name", "member__name", "birth_date")),
         NominationReview.objects.count(),
         CareRecord.objects.count(),
     ]

@@ -98,17 +98,24 @@ def tree(db):
     return nodes
 
 
-@pytest.fixture(autouse=True)
-def _migration_rows_restored(request, django_db_blocker):
-    """A transactional test (every browser journey) empties every table when it ends, the rows the data
-    migrations wrote among them; the standard honour kinds are put back for the tests after it."""
-    yield
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
-        from django.apps import apps
+DB_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_reset_sequences"})
 
-        standard_kinds = import_module("campaigns.migrations.0004_standard_honour_kinds")
-        with django_db_blocker.unblock():
-            standard_kinds.add_kinds(apps, None)
+
+@pytest.fixture(autouse=True)
+def _standard_honour_kinds(request, django_db_blocker):
+    """A transactional test (every browser journey) empties every table when it ends, the rows the data
+    migrations wrote among them: before a test that uses the database, the standard honour kinds are put
+    back if they are gone (one query when they are there)."""
+    if not (DB_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db")):
+        return
+    request.getfixturevalue("django_db_setup")
+    from django.apps import apps
+
+    from campaigns.models import HonourKind
+
+    with django_db_blocker.unblock():
+        if not HonourKind.objects.exists():
+            import_module("campaigns.migrations.0004_standard_honour_kinds").add_kinds(apps, None)
 
 
 @pytest.fixture

@@ -268,9 +268,11 @@ def round_quotas(request, pk):
     at_organiser = node.pk == round_.organiser_id
     errors: dict[str, list[str]] = {}
     posted: dict[str, str] = {}
+    if request.method == "POST" and not may_set:
+        # The page is the user's to read; saving is refused (no places to hand down, or not theirs to set).
+        messages.error(request, _("No quotas can be set here now."))
+        return redirect(request.get_full_path())
     if request.method == "POST":
-        if not may_set:
-            raise Http404
         cells = {}
         for child in children:
             for kind in honour_kinds:

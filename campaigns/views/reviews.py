@@ -195,7 +195,11 @@ def round_forward(request, pk):
     round_ = get_visible_or_404(honour_selectors.rounds_open_to(request.user).prefetch_related("rules"), pk)
     levels = _levels(request.user, round_)
     if not levels:
-        raise Http404
+        if not honour_permissions.can_manage_round(request.user, round_):
+            raise Http404
+        # The organiser's staff, in a round with no level under it (an organiser without member unions'
+        # federations below): nothing is forwarded through them.
+        return render(request, "campaigns/honours/reviews/forward_levels.html", {"round": round_, "rows": []})
     wanted = request.GET.get("node")
     if wanted:
         node = next((level for level in levels if str(level.pk) == wanted), None)

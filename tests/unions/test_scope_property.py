@@ -183,6 +183,35 @@ OBJECT_OF_ROUTE = {
     ("campaigns/judging/entries/", "pk"): "entry_to_judge",
     # A certificate: the entry's clerks and staff over its union (the organiser's staff among them).
     ("campaigns/awards/", "pk"): "award",
+    # Honours (issue 17): built by tests/campaigns/test_honours_visibility_property.py ``honour_records``, the
+    # oracle with them. A round: run by federation staff over its organiser, known (never more than
+    # refused) to anyone nominating, staffing or leading at, above or below it; its nominate pages open
+    # to a clerk or staff over a member-holding union inside it; its summary to its leaders too.
+    ("campaigns/honours/rounds/", "pk"): "honour_round",
+    ("campaigns/honours/rounds/<int:pk>/nominate/", "pk"): "honour_round_to_nominate",
+    ("campaigns/honours/rounds/<int:pk>/candidates/", "pk"): "honour_round_to_nominate",
+    ("campaigns/honours/rounds/<int:pk>/member-search/", "pk"): "honour_round_to_nominate",
+    ("campaigns/honours/rounds/<int:pk>/summary.pdf", "pk"): "honour_round_summary",
+    # A nomination: clerks and staff over its union (the reviewers and the organiser among them); each
+    # move opens in its state to whoever takes it there.
+    ("campaigns/honours/nominations/", "pk"): "nomination",
+    ("campaigns/honours/nominations/<int:pk>/edit/", "pk"): "nomination_to_edit",
+    ("campaigns/honours/nominations/<int:pk>/files/", "pk"): "nomination_to_edit",
+    ("campaigns/honours/nominations/<int:pk>/submit/", "pk"): "nomination_to_edit",
+    ("campaigns/honours/nominations/<int:pk>/withdraw/", "pk"): "nomination_to_withdraw",
+    ("campaigns/honours/nominations/<int:pk>/review/", "pk"): "nomination_to_review",
+    ("campaigns/honours/nominations/<int:pk>/vetting/", "pk"): "nomination_to_vet",
+    ("campaigns/honours/nominations/<int:pk>/decide/", "pk"): "nomination_to_decide",
+    ("campaigns/honours/nomination-files/", "pk"): "nomination_file",
+    ("campaigns/honours/vetting-files/", "pk"): "vetting_file",
+    # The notice and the objections: the organiser's staff alone (the objector's details are on them).
+    ("campaigns/honours/notices/", "pk"): "honour_notice",
+    ("campaigns/honours/objections/", "pk"): "objection",
+    # The register: clerks and staff over the holder's union; revoked by the conferring organiser's staff.
+    ("campaigns/honours/register/", "pk"): "honour",
+    ("campaigns/honours/register/<int:pk>/revoke/", "pk"): "honour_to_revoke",
+    ("campaigns/honours/people/", "pk"): "honour",
+    ("campaigns/honours/studios/", "pk"): "studio",
 }
 # Routes whose argument names no object of anyone's scope, and why.
 NOT_AN_OBJECT = {
@@ -194,6 +223,10 @@ NOT_AN_OBJECT = {
     "integrity/check-in/": "warning education's QR check-in: the argument is the session's secret token",
     "campaigns/results/": "a competition's published ranking: the argument is its secret results token",
     "campaigns/check/": "a prize certificate's public check: the argument is the certificate's secret QR token",
+    "campaigns/notice/": "a round's public notice and its objection form: the argument is the notice's secret token",
+    "campaigns/honour-check/": "an honour certificate's public check: the argument is the certificate's secret QR token",
+    "campaigns/honours/kinds/": "an honour kind: the federation's one list, the same for everyone (tests/campaigns)",
+    "campaigns/honours/calendar/": "a year of the working-day calendar: city admins only, no node's (tests/campaigns)",
 }
 
 
@@ -477,6 +510,8 @@ class Objects:
             self.cadre_and_records(node)
         self.hours_rule()
         for record in campaigns_tests.campaign_records(plan, nodes, users, self.worker):
+            self.add(record.kind, record.pk, record.label, record.visible_to, record.known_to)
+        for record in honours_tests.honour_records(plan, nodes, users, self.worker):
             self.add(record.kind, record.pk, record.label, record.visible_to, record.known_to)
         for user_index, user in enumerate(users):
             for role in Role.objects.filter(user=user).select_related("union"):
@@ -820,5 +855,6 @@ class ObjectScopeProperty(TestCase):
 
 # Last, as that module imports this one's names: the integrity records' builder and oracle (imported
 # here and not where it is called, which is inside a Hypothesis test, where its own @given may not run).
+from ..campaigns import test_honours_visibility_property as honours_tests  # noqa: E402
 from ..campaigns import test_visibility_property as campaigns_tests  # noqa: E402
 from ..integrity import test_visibility_property as integrity_tests  # noqa: E402

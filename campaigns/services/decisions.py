@@ -165,7 +165,9 @@ def _decide_locked(
     return honour
 
 
-def _close_round_if_done(round_: Round, by) -> None:
+def close_round_if_done(round_: Round, by) -> None:
+    """The round is decided once none of its nominations is left in the process (after a decision, or an
+    objection upheld against the last one in the notice)."""
     if round_.status == Round.Status.DECIDED:
         return
     if Nomination.objects.filter(round=round_, status__in=IN_PROCESS).exists():
@@ -235,7 +237,7 @@ def round_decide(
         )
         if honour is not None:
             honours.append(honour)
-    _close_round_if_done(round_, by)
+    close_round_if_done(round_, by)
     return honours
 
 

@@ -30,6 +30,7 @@ from unions.models import Role
 from .. import honour_permissions, kinds
 from ..models import Nomination, NominationReview, Objection, PublicNotice, Round
 from ..selectors import ancestor_paths
+from .decisions import close_round_if_done
 
 CODE_SECONDS = 10 * 60
 CODE_TRIES = 5
@@ -311,6 +312,7 @@ def objection_close(*, objection: Objection, upheld: bool, by) -> Objection:
             url=reverse("campaigns:nomination_detail", args=[nomination.pk]),
             key=f"{kinds.NOMINATION_REJECTED}:{nomination.pk}",
         )
+        close_round_if_done(nomination.round, by)
     return objection
 
 

@@ -339,3 +339,30 @@ def test_the_register_moves_in_order_and_only_for_the_organisers_staff(objection
         services.objection_assign(objection=objection, to=city_staff, by=organiser)
     objection.refresh_from_db()
     assert objection.status == Objection.Status.RECEIVED and objection.assigned_to is None
+
+
+@pytest.mark.redis
+def test_upholding_against_the_last_nominee_in_process_decides_the_round(objection, city_staff):
+    from campaigns.models import Round
+
+    round_ = objection.notice.round
+    others = Nomination.objects.filter(round=round_).exclude(pk=objection.nomination_id)
+    others.update(status=Nomination.Status.AWARDED)
+    services.objection_assign(objection=objection, to=city_staff, by=city_staff)
+    services.objection_answer(objection=objection, finding="经核实，反映问题属实。", by=city_staff)
+    services.objection_close(objection=objection, upheld=True, by=city_staff)
+    round_.refresh_from_db()
+    assert round_.status == Round.Status.DECIDED
+
+
+@pytest.mark.redis
+def test_upholding_while_others_are_in_process_leaves_the_round_in_its_notice(objection, city_staff):
+    from campaigns.models import Round
+
+    round_ = objection.notice.round
+    status = round_.status
+    services.objection_assign(objection=objection, to=city_staff, by=city_staff)
+    services.objection_answer(objection=objection, finding="经核实，反映问题属实。", by=city_staff)
+    services.objection_close(objection=objection, upheld=True, by=city_staff)
+    round_.refresh_from_db()
+    assert round_.status == status != Round.Status.DECIDED

@@ -7,6 +7,7 @@ import re
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +36,15 @@ def nominee(round_, tree, clerk, notice=None, **fields):
     return NominationFactory(
         round=round_, union=tree["g1"], first_node=tree["d1"], created_by=clerk, notice=notice, **fields
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    """The public pages count requests per IP in the cache: each test starts with none counted (the pages
+    tests before it, browser journeys included, come from the same address)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

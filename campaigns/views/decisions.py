@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from unions.selectors import get_visible_or_404
 
+from ..form_errors import apply_errors
 from ..forms.register import DecisionForm, NomineeDecisionForm
 from ..honour_permissions import can_manage_round
 from ..honour_selectors import nominations_visible_to, rounds_managed_by
@@ -21,16 +22,6 @@ from ..models import Honour, Nomination
 from ..services import decisions as services
 
 CONFER, REJECT, LATER = "confer", "reject", "later"
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _rows(round_, data=None):
@@ -83,7 +74,7 @@ def round_decision(request, pk):
                     by=request.user,
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -143,7 +134,7 @@ def nomination_decide(request, pk):
                     by=request.user,
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 if honour is not None:
                     messages.success(

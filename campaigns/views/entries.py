@@ -20,22 +20,13 @@ from unions.selectors import get_visible_or_404
 
 from .. import permissions, selectors
 from ..decorators import competition_staff_required
+from ..form_errors import apply_errors
 from ..forms.entries import AddFilesForm, EntryFilterForm, EntryForm, RefuseForm, StageReportForm
 from ..models import Competition, Entry, StageReport, StageReportFile
 from ..services import entries as services
 from ..services import stage_reports as report_services
 
 PER_PAGE = 30
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _entrant_required(view):
@@ -101,7 +92,7 @@ def entry_create(request, pk):
                 person_times=data["person_times"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Entered: the organiser will accept or refuse the entry."))
             return redirect("campaigns:entry_detail", entry.pk)
@@ -209,7 +200,7 @@ def entry_refuse(request, pk):
         try:
             services.entry_refuse(entry=entry, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The entry was refused; the clerk is told why."))
             return redirect("campaigns:entry_list", entry.competition_id)
@@ -294,7 +285,7 @@ def stage_report_create(request, pk):
                 entry=entry, stage=data["stage"], summary=data["summary"], files=data["files"], by=request.user
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The stage report was handed in."))
             return redirect("campaigns:entry_detail", entry.pk)

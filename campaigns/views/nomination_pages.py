@@ -15,10 +15,11 @@ from unions.selectors import get_visible_or_404
 
 from .. import honour_permissions as perms
 from .. import honour_selectors as selectors
+from ..form_errors import apply_errors
 from ..forms.nominations import FileForm, WithdrawForm
 from ..models import EvidenceItem, Nomination, NominationFile
 from ..services import nominations as services
-from .nominations import _apply_errors, _nomination
+from .nominations import _nomination
 
 
 def _files_by_item(nomination: Nomination):
@@ -197,7 +198,7 @@ def nomination_withdraw(request, pk):
         try:
             services.nomination_withdraw(nomination=nomination, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The nomination was withdrawn."))
             return redirect("campaigns:nomination_detail", nomination.pk)

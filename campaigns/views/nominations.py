@@ -26,6 +26,7 @@ from unions.selectors import get_visible_or_404
 from .. import honour_permissions as perms
 from .. import honour_selectors as selectors
 from ..candidates import honour_candidates
+from ..form_errors import apply_errors
 from ..forms.nominations import NominationForm
 from ..models import Award, HonourKind, Nomination, Quota, Round
 from ..selectors import ancestor_paths
@@ -34,16 +35,6 @@ from ..services import nominations as services
 PER_ROUND = 20
 ROUNDS_PER_PAGE = 10
 MATCHES = 20
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _nominator_required(view):
@@ -261,7 +252,7 @@ def nomination_create(request, pk):
                 **form.nominee_fields(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The draft is saved: attach the files of the checklist, then submit."))
             return redirect("campaigns:nomination_files", nomination.pk)
@@ -379,7 +370,7 @@ def nomination_edit(request, pk):
         try:
             services.nomination_update(nomination=nomination, by=request.user, **form.nominee_fields())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The nomination was saved."))
             return redirect("campaigns:nomination_detail", nomination.pk)

@@ -24,6 +24,7 @@ from cadres.qr import qr_svg
 from unions.selectors import get_visible_or_404
 
 from .. import honour_permissions, honour_selectors
+from ..form_errors import apply_errors
 from ..forms.notices import AnswerForm, AssignForm, CloseForm, NoticeForm, ObjectionFilterForm
 from ..models import Nomination, Objection
 from ..objections import objection_counts
@@ -43,16 +44,6 @@ def honour_staff_required(view):
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return wrapper
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _preview(published_on, round_) -> dict:
@@ -106,7 +97,7 @@ def notice_create(request, pk):
                         by=request.user,
                     )
                 except ValidationError as exc:
-                    _apply_errors(form, exc)
+                    apply_errors(form, exc)
                 else:
                     messages.success(request, _("The notice is published."))
                     return redirect("campaigns:notice_detail", notice.pk)
@@ -261,7 +252,7 @@ def objection_assign(request, pk):
                 objection=objection, to=form.cleaned_data["assigned_to"], by=request.user
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The objection is assigned."))
             return redirect("campaigns:objection_detail", objection.pk)
@@ -279,7 +270,7 @@ def objection_answer(request, pk):
                 objection=objection, finding=form.cleaned_data["finding"], by=request.user
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The finding is recorded."))
             return redirect("campaigns:objection_detail", objection.pk)
@@ -296,7 +287,7 @@ def objection_close(request, pk):
         try:
             objection_services.objection_close(objection=objection, upheld=upheld, by=request.user)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if upheld:
                 messages.success(request, _("The objection is upheld: the nominee is not commended."))

@@ -22,6 +22,7 @@ from accounts.phone import mask_mobile
 from accounts.throttle import throttle
 from members.models import Sex
 
+from ..form_errors import apply_errors
 from ..forms.notices import ObjectionForm
 from ..models import PublicNotice
 from ..public_text import mask_numbers
@@ -122,16 +123,6 @@ def _form_page(request, notice, form, *, sent_to: str = "", status: int = 200):
     return _private(render(request, "campaigns/honours/public/objection_form.html", context, status=status))
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def objection_form(request, token):
@@ -153,7 +144,7 @@ def objection_form(request, token):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             context = {"notice": notice, "late": objection.late}
             return _private(render(request, "campaigns/honours/public/objection_done.html", context))
@@ -182,6 +173,6 @@ def objection_code(request, token):
     try:
         services.objection_code_send(notice=notice, mobile=mobile)
     except ValidationError as exc:
-        _apply_errors(form, exc)
+        apply_errors(form, exc)
         return _form_page(request, notice, form, status=400)
     return _form_page(request, notice, form, sent_to=mask_mobile(mobile))

@@ -21,6 +21,7 @@ from unions.selectors import get_visible_or_404, scoped
 
 from .. import honour_certificates, kinds
 from ..filters_honours import HonourFilter
+from ..form_errors import apply_errors
 from ..forms.register import HonourForm, RevokeForm
 from ..honour_permissions import (
     HONOUR_STAFF_KINDS,
@@ -44,16 +45,6 @@ LEVEL_ORDER = {level: position for position, level in enumerate(Honour.Level.val
 def _register_user(request):
     if not holds_role_anywhere(request.user, REGISTER_KINDS):
         raise PermissionDenied
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @never_cache
@@ -138,7 +129,7 @@ def honour_revoke(request, pk):
         try:
             services.honour_revoke(honour=honour, reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The honour was revoked: its check now says so, and its care stops."))
             return redirect("campaigns:honour_detail", honour.pk)
@@ -199,7 +190,7 @@ def honour_create(request):
                 by=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(
                 request, _("The honour was entered in the register: %(number)s.") % {"number": honour.number}

@@ -21,6 +21,7 @@ from unions.scope import holds_role
 from unions.selectors import get_visible_or_404, scoped
 
 from .. import honour_permissions, honour_selectors
+from ..form_errors import apply_errors
 from ..forms.reviews import OverrideForm, ReviewFilterForm, ReviewForm, VettingOpinionForm
 from ..models import CategoryFlag, Nomination, Round, VettingOpinion
 from ..services import reviews as services
@@ -45,16 +46,6 @@ def _honour_staff_required(view):
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return wrapper
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _forward_groups(user, filter_form):
@@ -357,7 +348,7 @@ def nomination_vetting(request, pk):
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("The opinion was recorded."))
                 return redirect("campaigns:nomination_vetting", nomination.pk)
